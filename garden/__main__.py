@@ -1,0 +1,7 @@
+"""`python -m garden`."""
+
+import sys
+
+from garden.cli import main
+
+sys.exit(main())

@@ -1,0 +1,85 @@
+"""`garden.toml` -> Config: the garden's name, entry page, folders and execution limits."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_FILE = "garden.toml"
+KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb"}
+
+
+class ConfigError(Exception):
+    """garden.toml is missing something or holds a bad value; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one garden; paths are absolute."""
+
+    root: Path
+    notes_dir: Path
+    out_dir: Path
+    title: str = "Garden"
+    entry: str | None = None
+    timeout: float = 30.0
+    memory_mb: int = 2048
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where executed results are cached (inside the garden, gitignored)."""
+        return self.root / ".garden-cache"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding garden.toml, else `start` itself."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return start
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/garden.toml` (optional: defaults apply without it)."""
+    path = root / CONFIG_FILE
+    data: dict = {}
+    text = ""
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            line = re.search(r"line (\d+)", str(error))
+            raise ConfigError(f"{CONFIG_FILE}:{line.group(1) if line else 1}: {error}") from None
+
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(f"{CONFIG_FILE}:{_line_of(text, key) or 1}: {key}: {message}")
+
+    for key in data:
+        if key not in KNOWN_KEYS:
+            raise fail(key, f"unknown setting; known settings are {', '.join(sorted(KNOWN_KEYS))}")
+    for key in ("title", "entry", "notes", "out"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, "must be a string")
+    timeout = data.get("timeout", 30.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise fail("timeout", "must be a positive number of seconds")
+    memory = data.get("memory_mb", 2048)
+    if isinstance(memory, bool) or not isinstance(memory, int) or memory < 64:
+        raise fail("memory_mb", "must be a whole number of megabytes, at least 64")
+    return Config(
+        root=root,
+        notes_dir=(root / data.get("notes", "notes")).resolve(),
+        out_dir=(root / data.get("out", "site")).resolve(),
+        title=data.get("title", root.name or "Garden"),
+        entry=data.get("entry"),
+        timeout=float(timeout),
+        memory_mb=memory,
+    )

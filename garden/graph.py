@@ -1,0 +1,134 @@
+"""The Garden: every page (notes and ghosts), the reference graph, backlinks, tags and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from garden.dates import daily_note_date
+from garden.diagnostics import Problem
+from garden.notes import Note, Ref
+from garden.outline import Block
+from garden.urls import UrlRegistry
+
+TAG_ATTRIBUTES = {"tags", "tag"}
+
+
+@dataclass(eq=False)
+class Page:
+    """A page of the site: a note, or a ghost page for a link target with no file."""
+
+    title: str
+    url: str
+    note: Note | None = None
+    date: dt.date | None = None
+
+    @property
+    def ghost(self) -> bool:
+        """True for a page that only exists because something links to it."""
+        return self.note is None
+
+
+@dataclass
+class Backlink:
+    """One referring block, with the page it is on and its breadcrumb of parent blocks."""
+
+    page: Page
+    block: Block
+    kinds: list[str]
+
+    @property
+    def breadcrumb(self) -> list[Block]:
+        """The parent blocks, outermost first."""
+        return self.block.ancestors()
+
+
+@dataclass
+class Garden:
+    """All pages and the references between them."""
+
+    pages: dict[str, Page]
+    graph: nx.MultiDiGraph
+    backlinks: dict[str, dict[str, list[Backlink]]]
+    tags: dict[str, list[str]]
+    blocks_by_uid: dict[str, tuple[Page, Block]]
+    aliases: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def page(self, title: str) -> Page | None:
+        """The page with this title (or alias), if any."""
+        return self.pages.get(title) or self.pages.get(self.aliases.get(title, ""))
+
+    def daily_pages(self) -> list[Page]:
+        """Daily-note pages, newest first."""
+        dated = [page for page in self.pages.values() if page.date is not None]
+        return sorted(dated, key=lambda page: page.date, reverse=True)
+
+    def tags_of(self, title: str) -> list[str]:
+        """Tag titles that a page carries."""
+        return [tag for tag, members in self.tags.items() if title in members]
+
+
+def _is_tag(ref: Ref) -> bool:
+    return ref.kind == "tag" or (ref.attribute or "").casefold() in TAG_ATTRIBUTES
+
+
+def link_notes(notes: list[Note]) -> Garden:
+    """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index."""
+    registry = UrlRegistry()
+    pages: dict[str, Page] = {}
+    problems: list[Problem] = []
+    aliases: dict[str, str] = {}
+    for note in notes:
+        if note.title in pages:
+            other = pages[note.title].note
+            problems.append(Problem(note.display, None, f"title {note.title!r} is also used by {other.display}; "
+                                                         "this note is kept under a numbered URL"))
+            title = f"{note.title} ({note.source.relative})"
+            note.title = title
+        pages[note.title] = Page(note.title, registry.claim(note.title), note, daily_note_date(note.title))
+        for alias in note.aliases:
+            aliases.setdefault(alias, note.title)
+
+    def resolve(target: str) -> str:
+        return target if target in pages else aliases.get(target, target)
+
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(pages)
+    backlinks: dict[str, dict[str, list[Backlink]]] = defaultdict(dict)
+    tags: dict[str, list[str]] = defaultdict(list)
+    blocks_by_uid: dict[str, tuple[Page, Block]] = {}
+    for note in notes:
+        page = pages[note.title]
+        for tag in note.tags:
+            tags[resolve(tag)].append(note.title)
+        for block in note.walk():
+            if block.uid is None:
+                continue
+            if block.uid in blocks_by_uid:
+                problems.append(Problem(note.display, block.line, f"block id ^{block.uid} is also used on "
+                                                                  f"{blocks_by_uid[block.uid][0].title!r}"))
+            else:
+                blocks_by_uid[block.uid] = (page, block)
+        for ref in note.refs:
+            target = resolve(ref.target)
+            if target not in pages:
+                pages[target] = Page(target, "", None, daily_note_date(target))
+            graph.add_edge(note.title, target, kind=ref.kind)
+            if _is_tag(ref) and note.title not in tags[target]:
+                tags[target].append(note.title)
+            by_page = backlinks[target].setdefault(note.title, [])
+            if by_page and by_page[-1].block is ref.block:
+                if ref.kind not in by_page[-1].kinds:
+                    by_page[-1].kinds.append(ref.kind)
+            else:
+                by_page.append(Backlink(page, ref.block, [ref.kind]))
+    for title in sorted(title for title, page in pages.items() if page.ghost):
+        pages[title].url = registry.claim(title)
+    for title, slug in registry.clashes:
+        where = pages[title].note.display if pages[title].note else f"page {title!r}"
+        problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
+    return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems)

@@ -1,0 +1,153 @@
+"""Notes: loading `.md` files and parsing each into a titled outline with its references."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from garden.diagnostics import Problem
+from garden.outline import Block, parse_outline
+from garden.syntax.balance import unclosed_delimiters
+from garden.syntax.scan import nested_targets
+
+
+@dataclass(frozen=True)
+class Source:
+    """A note file as read from disk."""
+
+    path: Path
+    display: str
+    relative: str
+    text: str
+
+    @property
+    def digest(self) -> str:
+        """Content hash, for caching."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from a block to a page: a link, tag, attribute key, embed or query."""
+
+    target: str
+    kind: str
+    block: Block
+    anchor: str | None = None
+    attribute: str | None = None
+
+
+@dataclass(eq=False)
+class Note:
+    """A parsed note: title, front matter, outline of blocks and outgoing references."""
+
+    title: str
+    source: Source
+    blocks: list[Block]
+    aliases: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        """The note's path as shown in messages, e.g. `notes/Neuron.md`."""
+        return self.source.display
+
+    def walk(self) -> Iterator[Block]:
+        """Every block of the note, in document order."""
+        for block in self.blocks:
+            yield from block.walk()
+
+
+def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], list[Problem]]:
+    """Read every `.md` file below `notes_dir`; undecodable files become problems."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in sorted(notes_dir.rglob("*.md")):
+        if not path.is_file():
+            continue
+        try:
+            display = path.relative_to(display_root).as_posix()
+        except ValueError:
+            display = path.as_posix()
+        relative = path.relative_to(notes_dir).as_posix()
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(display, None, f"not valid UTF-8 at byte offset {error.start}; note skipped"))
+            continue
+        sources.append(Source(path, display, relative, text.removeprefix("\ufeff").replace("\r\n", "\n")))
+    return sources, problems
+
+
+def _front_matter(source: Source) -> tuple[dict, str, int, list[Problem]]:
+    """Split YAML front matter off; returns (data, body, first body line, problems)."""
+    text = source.text
+    if not text.startswith("---\n"):
+        return {}, text, 1, []
+    end = text.find("\n---", 3)
+    if end == -1:
+        return {}, text, 1, [Problem(source.display, 1, "front matter starts with `---` but never ends")]
+    header = text[4:end]
+    body_start = text.find("\n", end + 4)
+    body = "" if body_start == -1 else text[body_start + 1:]
+    first_line = header.count("\n") + 3
+    try:
+        data = yaml.safe_load(header) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        return {}, body, first_line, [Problem(source.display, line, f"front matter is not valid YAML: {error}")]
+    if not isinstance(data, dict):
+        return {}, body, first_line, [Problem(source.display, 2, "front matter must be a mapping of keys to values")]
+    return data, body, first_line, []
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item) for item in value]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) -> Iterator[Ref]:
+    """References in a token stream; those after `Key::` record the attribute they belong to."""
+    for token in tokens:
+        if token.children:
+            yield from _refs_of(block, token.children)
+            continue
+        target = token.meta.get("target") if token.meta else None
+        if not target:
+            continue
+        if token.type == "attribute":
+            attribute = target
+            yield Ref(target, "attribute", block)
+            continue
+        yield Ref(target, token.meta["kind"], block, token.meta.get("anchor"), attribute)
+        for inner in nested_targets(target):
+            yield Ref(inner, token.meta["kind"], block, None, attribute)
+
+
+def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
+    """Parse one source into a Note; problems point at lines of the file."""
+    data, body, first_line, problems = _front_matter(source)
+    title = str(data.get("title") or source.relative.removesuffix(".md"))
+    blocks, outline_problems = parse_outline(body, first_line)
+    problems += [Problem(source.display, line, message) for line, message in outline_problems]
+    note = Note(title, source, blocks, _as_list(data.get("aliases")), _as_list(data.get("tags")))
+    for block in note.walk():
+        block.tokens = md.parse(block.text)
+        note.refs.extend(_refs_of(block, block.tokens))
+        for offset, opener in unclosed_delimiters(block.text):
+            problems.append(Problem(source.display, block.line + offset, f"`{opener}` is never closed"))
+    if not blocks:
+        problems.append(Problem(source.display, None, "note is empty"))
+    return note, problems

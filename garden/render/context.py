@@ -1,0 +1,71 @@
+"""What rendering one page needs: the garden, where the page lives, and the problems found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from garden.diagnostics import Problem
+from garden.graph import Garden, Page
+from garden.outline import Block
+from garden.render.text import plain_text, word_count
+from garden.urls import relative_href, root_prefix
+
+MAX_EMBED_DEPTH = 3
+
+
+@dataclass
+class RenderContext:
+    """Renders blocks for the page at `page_path`; links come out relative to it."""
+
+    garden: Garden
+    md: MarkdownIt
+    page_path: str
+    problems: set[Problem] = field(default_factory=set)
+    block: Block | None = None
+    page: Page | None = None
+    depth: int = 0
+
+    @property
+    def root(self) -> str:
+        """Relative path from this page to the site root."""
+        return root_prefix(self.page_path)
+
+    def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:
+        """(href, page) for a link to `title`; page is None when nothing has that title."""
+        page = self.garden.page(title)
+        if page is None or not page.url:
+            return "#", None
+        return relative_href(self.page_path, page.url, anchor), page
+
+    def block_href(self, page: Page, block: Block) -> str:
+        """Link to one block on its page."""
+        return relative_href(self.page_path, page.url, block.anchor)
+
+    def warn(self, message: str) -> None:
+        """Record a problem at the block being rendered."""
+        if self.block is not None and self.page is not None and self.page.note is not None:
+            self.problems.add(Problem(self.page.note.display, self.block.line, message))
+
+    def render_block(self, block: Block, page: Page | None = None) -> str:
+        """HTML of one block's own content (not its children)."""
+        saved = self.block, self.page
+        self.block, self.page = block, page or self.page
+        try:
+            return self.md.renderer.render(block.tokens, self.md.options, {"ctx": self})
+        finally:
+            self.block, self.page = saved
+
+    def render_inline(self, block: Block, page: Page | None = None) -> str:
+        """A block's content without its paragraph wrapper, for use inside a line of text."""
+        html = self.render_block(block, page).strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html
+
+    def children_word_count(self) -> int:
+        """Words in the children of the block being rendered (Roam's `{{word-count}}`)."""
+        if self.block is None:
+            return 0
+        return sum(word_count(plain_text(child.tokens)) for child in self.block.walk() if child is not self.block)

@@ -1,0 +1,135 @@
+"""Whole pages: jinja2 templates (overridable per garden) filled from the Garden."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from garden.config import Config
+from garden.graph import Garden, Page
+from garden.render.context import RenderContext
+from garden.render.outline import render_outline
+from garden.render.text import plain_text, shorten
+from garden.syntax import make_parser
+from garden.render.rules import install_rules
+from garden.urls import relative_href, root_prefix
+
+ALL_PAGES = "all-pages.html"
+DAILY_NOTES = "daily-notes.html"
+
+
+@dataclass
+class Crumb:
+    """One step of a breadcrumb: a parent block's text and a link to it."""
+
+    text: str
+    href: str
+
+
+@dataclass
+class Reference:
+    """A referring block as shown under "Referenced in"."""
+
+    html: Markup
+    href: str
+    breadcrumb: list[Crumb]
+    kinds: list[str]
+
+
+@dataclass
+class ReferenceGroup:
+    """All references from one page."""
+
+    title: str
+    href: str
+    references: list[Reference]
+
+
+def template_environment(garden_templates: Path | None) -> jinja2.Environment:
+    """Templates from the garden's own `templates/` first, then garden's defaults."""
+    loaders: list[jinja2.BaseLoader] = []
+    if garden_templates is not None and garden_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(garden_templates))
+    loaders.append(jinja2.PackageLoader("garden.render", "templates"))
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+class SiteRenderer:
+    """Renders every page of a garden to HTML strings."""
+
+    def __init__(self, garden: Garden, config: Config) -> None:
+        self.garden = garden
+        self.config = config
+        self.md = install_rules(make_parser())
+        self.templates = template_environment(config.root / "templates")
+        self.problems: set = set()
+
+    def _context(self, path: str) -> RenderContext:
+        return RenderContext(self.garden, self.md, path, self.problems)
+
+    def _common(self, path: str, title: str) -> dict:
+        entry = self.garden.page(self.config.entry) if self.config.entry else None
+        return {
+            "site_title": self.config.title,
+            "title": title,
+            "root": root_prefix(path),
+            "home_href": relative_href(path, "index.html"),
+            "all_pages_href": relative_href(path, ALL_PAGES),
+            "daily_href": relative_href(path, DAILY_NOTES),
+            "entry_title": entry.title if entry else None,
+        }
+
+    def _references(self, ctx: RenderContext, page: Page) -> list[ReferenceGroup]:
+        groups = []
+        by_source = self.garden.backlinks.get(page.title, {})
+        for source_title in sorted(by_source, key=lambda title: (title != page.title, title.casefold())):
+            backlinks = by_source[source_title]
+            source = self.garden.pages[source_title]
+            references = []
+            for backlink in backlinks:
+                crumbs = [Crumb(shorten(plain_text(parent.tokens), 60), ctx.block_href(source, parent))
+                          for parent in backlink.breadcrumb]
+                html = Markup(ctx.render_block(backlink.block, source))
+                references.append(Reference(html, ctx.block_href(source, backlink.block), crumbs, backlink.kinds))
+            groups.append(ReferenceGroup(source.title, ctx.link(source.title)[0], references))
+        return groups
+
+    def _titled_links(self, ctx: RenderContext, titles: list[str]) -> list[dict]:
+        return [{"title": title, "href": ctx.link(title)[0]} for title in sorted(set(titles))]
+
+    def page_html(self, page: Page, path: str | None = None) -> str:
+        """The HTML of one page, written at `path` (its own URL by default)."""
+        path = path or page.url
+        ctx = self._context(path)
+        outline = render_outline(ctx, page.note.blocks, page) if page.note else ""
+        return self.templates.get_template("page.html").render(
+            **self._common(path, page.title),
+            page=page,
+            outline=Markup(outline),
+            tags=self._titled_links(ctx, self.garden.tags_of(page.title)),
+            tagged=self._titled_links(ctx, self.garden.tags.get(page.title, [])),
+            groups=self._references(ctx, page),
+            source=page.note.display if page.note else None,
+        )
+
+    def all_pages_html(self) -> str:
+        """The index of every page, with its kind and how often it is referenced."""
+        ctx = self._context(ALL_PAGES)
+        rows = [{"title": page.title, "href": ctx.link(page.title)[0], "ghost": page.ghost, "daily": page.date,
+                 "references": sum(len(refs) for refs in self.garden.backlinks.get(page.title, {}).values())}
+                for page in sorted(self.garden.pages.values(), key=lambda page: page.title.casefold())]
+        return self.templates.get_template("all_pages.html").render(**self._common(ALL_PAGES, "All pages"), rows=rows)
+
+    def daily_notes_html(self) -> str:
+        """The timeline of daily notes, newest first, each with its outline."""
+        ctx = self._context(DAILY_NOTES)
+        days = [{"title": page.title, "href": ctx.link(page.title)[0], "date": page.date,
+                 "outline": Markup(render_outline(ctx, page.note.blocks, page, anchors=False) if page.note else ""),
+                 "references": sum(len(refs) for refs in self.garden.backlinks.get(page.title, {}).values())}
+                for page in self.garden.daily_pages()]
+        return self.templates.get_template("timeline.html").render(**self._common(DAILY_NOTES, "Daily notes"),
+                                                                   days=days)

@@ -1,0 +1,146 @@
+"""HTML for the Roam tokens: links, tags, attributes, macros, block refs, embeds and math."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+
+from garden.render.context import MAX_EMBED_DEPTH, RenderContext
+from garden.render.highlight import highlight_code
+from garden.render.math import to_mathml
+from garden.render.outline import render_outline
+
+Env = dict[str, Any]
+
+
+def _ctx(env: Env) -> RenderContext:
+    return env["ctx"]
+
+
+def _page_link(ctx: RenderContext, token: Token, css: str, label: str) -> str:
+    href, page = ctx.link(token.meta["target"], token.meta.get("anchor"))
+    classes = css + (" ghost" if page is None or page.ghost else "")
+    return f'<a class="{classes}" href="{escape(href)}">{escape(label)}</a>'
+
+
+def wikilink(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    token = tokens[idx]
+    return _page_link(_ctx(env), token, "wikilink", token.content)
+
+
+def tag(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    token = tokens[idx]
+    return _page_link(_ctx(env), token, "tag", token.content)
+
+
+def attribute(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    token = tokens[idx]
+    return f'<strong class="attribute">{_page_link(_ctx(env), token, "attribute-key", token.content)}:</strong>'
+
+
+def todo(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    checked = " checked" if tokens[idx].meta["done"] else ""
+    return f'<input type="checkbox" class="todo" disabled{checked}>'
+
+
+def macro(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    token = tokens[idx]
+    if token.meta.get("name") == "word-count":
+        count = _ctx(env).children_word_count()
+        return f'<span class="word-count" title="words in this block\'s children">{count} words</span>'
+    return f'<span class="macro">{escape(token.content)}</span>'
+
+
+def query_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    return '<span class="macro query">{{'
+
+
+def query_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    return "}}</span>"
+
+
+def blockref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    ctx, token = _ctx(env), tokens[idx]
+    uid = token.meta["block"]
+    found = ctx.garden.blocks_by_uid.get(uid)
+    if found is None:
+        ctx.warn(f"block reference (({uid})) points at no block")
+        return f'<span class="block-ref broken" title="no block has the id {escape(uid)}">{escape(token.content)}</span>'
+    if ctx.depth >= MAX_EMBED_DEPTH:
+        return f'<span class="block-ref">{escape(token.content)}</span>'
+    page, block = found
+    ctx.depth += 1
+    try:
+        inner = ctx.render_inline(block, page)
+    finally:
+        ctx.depth -= 1
+    href = escape(ctx.block_href(page, block))
+    return (f'<span class="block-ref">{inner}<a class="block-ref-source" href="{href}" '
+            f'title="{escape(page.title)}">↗</a></span>')
+
+
+def embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    ctx, token = _ctx(env), tokens[idx]
+    if "block" in token.meta:
+        found = ctx.garden.blocks_by_uid.get(token.meta["block"])
+        page, blocks = (found[0], [found[1]]) if found else (None, [])
+    else:
+        page = ctx.garden.page(token.meta["target"])
+        blocks = page.note.blocks if page is not None and page.note is not None else []
+    if not blocks or page is None:
+        ctx.warn(f"embed {token.content} points at nothing")
+        return f'<span class="embed broken">{escape(token.content)}</span>'
+    if ctx.depth >= MAX_EMBED_DEPTH:
+        return f'<span class="embed">{escape(token.content)}</span>'
+    ctx.depth += 1
+    try:
+        body = render_outline(ctx, blocks, page, anchors=False)
+    finally:
+        ctx.depth -= 1
+    href, _ = ctx.link(page.title)
+    return f'<span class="embed"><a class="embed-source" href="{escape(href)}">{escape(page.title)}</a>{body}</span>'
+
+
+def _math(display: bool) -> Any:
+    def rule(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+        mathml, error = to_mathml(tokens[idx].content, display)
+        if error:
+            _ctx(env).warn(error)
+        return mathml
+
+    return rule
+
+
+def fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    token = tokens[idx]
+    language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
+    css = f' class="language-{escape(language)}"' if language else ""
+    return f'<pre class="highlight"><code{css}>{highlight_code(token.content, language)}</code></pre>\n'
+
+
+RULES = {
+    "wikilink": wikilink,
+    "tag": tag,
+    "attribute": attribute,
+    "todo": todo,
+    "macro": macro,
+    "query_open": query_open,
+    "query_close": query_close,
+    "blockref": blockref,
+    "embed": embed,
+    "math_inline": _math(display=False),
+    "math_display": _math(display=True),
+    "fence": fence,
+}
+
+
+def install_rules(md: MarkdownIt) -> MarkdownIt:
+    """Teach a parser's renderer how to write garden's tokens."""
+    for name, rule in RULES.items():
+        md.add_render_rule(name, rule)
+    return md

@@ -1,0 +1,88 @@
+"""Build orchestration: load, parse, link, render and emit a garden's site."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from garden.config import Config
+from garden.diagnostics import Problem
+from garden.emit import SiteWriter, check_output
+from garden.graph import Garden, link_notes
+from garden.notes import Note, parse_note, read_sources
+from garden.render.highlight import pygments_css
+from garden.render.pages import ALL_PAGES, DAILY_NOTES, SiteRenderer
+from garden.syntax import make_parser
+
+STATIC_DIR = Path(__file__).parent / "render" / "static"
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, for the summary line."""
+
+    notes: int = 0
+    ghosts: int = 0
+    daily: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
+    """Read, parse and link every note of the garden."""
+    sources, problems = read_sources(config.notes_dir, config.root)
+    md = make_parser()
+    notes: list[Note] = []
+    for source in sources:
+        note, note_problems = parse_note(source, md)
+        notes.append(note)
+        problems.extend(note_problems)
+    garden = link_notes(notes)
+    return garden, problems + garden.problems
+
+
+def graph_json(garden: Garden) -> str:
+    """`graph.json`: nodes (title, url, tags, ghost) and links (source, target, kind)."""
+    nodes = [{"title": page.title, "url": page.url, "tags": garden.tags_of(page.title), "ghost": page.ghost}
+             for page in sorted(garden.pages.values(), key=lambda page: page.title)]
+    links = sorted({(source, target, data["kind"]) for source, target, data in garden.graph.edges(data=True)})
+    payload = {"nodes": nodes, "links": [{"source": s, "target": t, "kind": k} for s, t, k in links]}
+    return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def build_site(config: Config) -> BuildResult:
+    """Build the garden into `config.out_dir`; the old site stays until the new one is complete."""
+    started = time.perf_counter()
+    check_output(config.out_dir, config.notes_dir, config.root)
+    garden, problems = load_garden(config)
+    renderer = SiteRenderer(garden, config)
+    writer = SiteWriter(config.out_dir)
+    try:
+        for page in garden.pages.values():
+            writer.write(page.url, renderer.page_html(page))
+        entry = garden.page(config.entry) if config.entry else None
+        if config.entry and entry is None:
+            problems.append(Problem("garden.toml", None, f"entry page {config.entry!r} does not exist"))
+        writer.write("index.html", renderer.page_html(entry, "index.html") if entry else renderer.all_pages_html())
+        writer.write(ALL_PAGES, renderer.all_pages_html())
+        writer.write(DAILY_NOTES, renderer.daily_notes_html())
+        writer.write("graph.json", graph_json(garden))
+        writer.copy_tree(STATIC_DIR, "static")
+        writer.write("static/pygments.css", pygments_css())
+        writer.commit()
+    except BaseException:
+        writer.abandon()
+        raise
+    problems.extend(sorted(renderer.problems, key=lambda p: (p.path, p.line or 0, p.message)))
+    pages = list(garden.pages.values())
+    return BuildResult(
+        notes=sum(not page.ghost for page in pages),
+        ghosts=sum(page.ghost for page in pages),
+        daily=sum(page.date is not None for page in pages),
+        pages=len(pages),
+        seconds=time.perf_counter() - started,
+        problems=problems,
+    )

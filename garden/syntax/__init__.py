@@ -1,0 +1,31 @@
+"""The markdown-it parser with one plugin per Roam construct."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+from garden.syntax.attributes import attributes_plugin
+from garden.syntax.blockrefs import blockrefs_plugin
+from garden.syntax.formatting import formatting_plugin
+from garden.syntax.macros import macros_plugin
+from garden.syntax.math import math_plugin
+from garden.syntax.tags import tags_plugin
+from garden.syntax.wikilinks import wikilinks_plugin
+
+PLUGINS = (
+    attributes_plugin,
+    wikilinks_plugin,
+    tags_plugin,
+    macros_plugin,
+    blockrefs_plugin,
+    formatting_plugin,
+    math_plugin,
+)
+
+
+def make_parser() -> MarkdownIt:
+    """CommonMark (raw HTML off) with tables, strikethrough and the Roam constructs."""
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    for plugin in PLUGINS:
+        md.use(plugin)
+    return md
