@@ -41,10 +41,14 @@ class UrlRegistry:
 def relative_href(from_path: str, to_path: str, anchor: str | None = None) -> str:
     """A link from one site file to another that works under any base path and from disk."""
     depth = from_path.count("/")
-    href = "../" * depth + quote(to_path)
-    return href + ("#" + quote(anchor) if anchor else "")
+    return "../" * depth + quote(to_path) + (f"#{quote(anchor)}" if anchor else "")
 
 
 def root_prefix(from_path: str) -> str:
     """The relative path from a site file back to the site root (`""` or `../`…)."""
     return "../" * from_path.count("/")
+
+
+def heading_id(heading: str) -> str:
+    """The HTML id of a heading, as `[[Page#Heading]]` links to it."""
+    return "h-" + slugify(heading.replace("/", " "))

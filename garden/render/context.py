@@ -10,7 +10,7 @@ from garden.diagnostics import Problem
 from garden.graph import Garden, Page
 from garden.outline import Block
 from garden.render.text import plain_text, word_count
-from garden.urls import relative_href, root_prefix
+from garden.urls import heading_id, relative_href, root_prefix
 
 MAX_EMBED_DEPTH = 3
 
@@ -37,7 +37,7 @@ class RenderContext:
         page = self.garden.page(title)
         if page is None or not page.url:
             return "#", None
-        return relative_href(self.page_path, page.url, anchor), page
+        return relative_href(self.page_path, page.url, heading_id(anchor) if anchor else None), page
 
     def block_href(self, page: Page, block: Block) -> str:
         """Link to one block on its page."""

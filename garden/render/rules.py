@@ -14,6 +14,8 @@ from garden.render.context import MAX_EMBED_DEPTH, RenderContext
 from garden.render.highlight import highlight_code
 from garden.render.math import to_mathml
 from garden.render.outline import render_outline
+from garden.render.text import plain_text
+from garden.urls import heading_id
 
 Env = dict[str, Any]
 
@@ -57,7 +59,7 @@ def macro(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
 
 
 def query_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
-    return '<span class="macro query">{{'
+    return f'<span class="macro query">{escape(tokens[idx].meta["prefix"])}'
 
 
 def query_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
@@ -80,7 +82,7 @@ def blockref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
     finally:
         ctx.depth -= 1
     href = escape(ctx.block_href(page, block))
-    return (f'<span class="block-ref">{inner}<a class="block-ref-source" href="{href}" '
+    return (f'<span class="block-ref">{inner} <a class="block-ref-source" href="{href}" '
             f'title="{escape(page.title)}">↗</a></span>')
 
 
@@ -116,6 +118,12 @@ def _math(display: bool) -> Any:
     return rule
 
 
+def heading_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """Headings get an id from their text, the target of `[[Page#Heading]]`."""
+    inline = tokens[idx + 1]
+    return f'<{tokens[idx].tag} id="{escape(heading_id(plain_text(inline.children or [])))}">'
+
+
 def fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     token = tokens[idx]
     language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
@@ -136,6 +144,7 @@ RULES = {
     "math_inline": _math(display=False),
     "math_display": _math(display=True),
     "fence": fence,
+    "heading_open": heading_open,
 }
 
 

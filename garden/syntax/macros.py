@@ -44,7 +44,7 @@ def _push_embed(state: StateInline, argument: str, raw: str) -> None:
 
 
 def _push_query(state: StateInline, body_start: int, body_end: int, raw: str) -> None:
-    state.push("query_open", "span", 1).meta = {"raw": raw}
+    state.push("query_open", "span", 1).meta = {"prefix": raw[: body_start - state.pos]}
     first_new = len(state.tokens)
     old_max = state.posMax
     state.pos, state.posMax = body_start, body_end
