@@ -1,4 +1,4 @@
-"""Loss functions L(prediction, target) and their gradients dL/dprediction."""
+"""How good predictions are: losses with their gradients, and accuracy."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,3 +63,15 @@ def get_loss(name: str) -> Loss:
         return _LOSSES[name]
     except (KeyError, TypeError):
         raise ValueError(f"unknown loss {name!r}; valid names: {', '.join(LOSS_NAMES)}") from None
+
+
+def accuracy(p: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of correct class predictions.
+
+    One output: predict class 1 when p > 0.5.  Several outputs: the predicted
+    class is the largest output and ``y`` is one-hot.
+    """
+    p, y = np.atleast_2d(p), np.atleast_2d(y)
+    if p.shape[-1] == 1:
+        return float(np.mean((p > 0.5) == (y > 0.5)))
+    return float(np.mean(p.argmax(axis=-1) == y.argmax(axis=-1)))
