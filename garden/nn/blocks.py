@@ -134,7 +134,9 @@ def _training_data(network: Network, spec: SpecTable) -> tuple[str, np.ndarray, 
         name = spec.choice("data", DATASET_NAMES)
         x, y = load_dataset(name, seed=network.seed)
         if x.shape[1] != n_in:
-            raise spec.error("data", f"data set {name!r} has {x.shape[1]} inputs but layers starts with {n_in}")
+            raise spec.error(
+                "data", f"data set {name!r} has {x.shape[1]} inputs but layers starts with {n_in}"
+            )
     elif spec.has("x") or spec.has("y"):
         name = "inline"
         x = np.array(spec.rows("x", n_in))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from .svg import element, esc, svg_document, text
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-ACTIVATION_SYMBOLS = {"identity": "id", "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "softmax": "softmax"}
+ACTIVATION_SYMBOLS = {"identity": "id", "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU"}
 
 
 def value_label(value: float) -> str:
@@ -126,8 +126,8 @@ def network_svg(widths: Sequence[int], weights: Sequence[Sequence[Sequence[float
                                  fill_opacity=0.06, stroke="currentColor", stroke_opacity=0.5,
                                  stroke_dasharray="4 3"))
         caption = f"layer {layer}" + (" · frozen" if is_frozen else "")
-        parts.append(text((x0 + x1) / 2, 34, caption, "nn-layer-label" + (" nn-frozen-label" if is_frozen else ""),
-                          text_anchor="middle", font_size=11))
+        label_class = "nn-layer-label" + (" nn-frozen-label" if is_frozen else "")
+        parts.append(text((x0 + x1) / 2, 34, caption, label_class, text_anchor="middle", font_size=11))
         for i, row in enumerate(matrix):
             for j, weight in enumerate(row):
                 start, end = _shorten(position(layer, i), position(layer + 1, j), r, r)

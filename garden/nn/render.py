@@ -127,7 +127,8 @@ def _loss_formula(train: dict[str, Any], outputs: int) -> str:
     if outputs == 1:
         return (rf"L = -\frac{{1}}{{{n}}} \sum_{{k=1}}^{{{n}}} \left[y_k \ln \hat{{y}}_k"
                 rf" + (1 - y_k) \ln(1 - \hat{{y}}_k)\right]")
-    return rf"L = -\frac{{1}}{{{n}}} \sum_{{k=1}}^{{{n}}} \sum_{{c=1}}^{{{outputs}}} y_{{kc}} \ln \hat{{y}}_{{kc}}"
+    return (rf"L = -\frac{{1}}{{{n}}} \sum_{{k=1}}^{{{n}}} \sum_{{c=1}}^{{{outputs}}}"
+            rf" y_{{kc}} \ln \hat{{y}}_{{kc}}")
 
 
 def loss_chart(train: dict[str, Any]) -> str:
@@ -155,7 +156,8 @@ def training_table(result: dict[str, Any]) -> str:
     rows.append(("parameters", result["parameter_count"]))
     if result["frozen"]:
         frozen = ", ".join(map(str, result["frozen"]))
-        rows.append(("trainable parameters", f"{result['trainable_parameter_count']} (layer {frozen} frozen)"))
+        trainable = f"{result['trainable_parameter_count']} (layer {frozen} frozen)"
+        rows.append(("trainable parameters", trainable))
     return _table(rows, "Training")
 
 

@@ -142,7 +142,10 @@ def line_chart_svg(
 
     ``series`` is a list of :class:`Series` or a mapping name → (xs, ys).
     """
-    lines = [Series(name, *xy) for name, xy in series.items()] if isinstance(series, Mapping) else list(series)
+    if isinstance(series, Mapping):
+        lines = [Series(name, *xy) for name, xy in series.items()]
+    else:
+        lines = list(series)
     if not lines or any(len(s.x) != len(s.y) or not s.x for s in lines):
         raise ValueError("each series needs the same, non-zero number of x and y values")
     xs = [float(v) for s in lines for v in s.x]
