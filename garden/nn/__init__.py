@@ -1,0 +1,1 @@
+"""Tiny numpy neural networks and the ``neuron`` / ``network`` note blocks."""
