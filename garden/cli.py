@@ -3,48 +3,64 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
-from garden.config import ConfigError, find_root, load_config
+from garden.config import Config, ConfigError, find_root, load_config
 from garden.emit import OutputError
-from garden.site import build_site
+from garden.site import BuildOptions, BuildResult, build_site
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="garden", description="Compile Roam-style notes into a static site.")
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="build the site from the notes")
+    build = commands.add_parser("build", help="build the site from the notes (runs their code)")
     build.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
     build.add_argument("--out", type=Path, help="output folder (default: site/)")
+    build.add_argument("--no-exec", action="store_true", help="show code without running it (untrusted gardens)")
+    build.add_argument("--allow-errors", action="store_true", help="exit 0 even when a code block fails")
+    build.add_argument("--refresh", action="store_true", help="ignore cached results and run every block")
     return parser
 
 
-def _build(args: argparse.Namespace) -> int:
-    root = find_root(Path.cwd())
-    config = load_config(root)
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(find_root(Path.cwd()))
     overrides = {}
     if args.notes:
         overrides["notes_dir"] = args.notes.resolve()
-    if args.out:
+    if getattr(args, "out", None):
         overrides["out_dir"] = args.out.resolve()
-    if overrides:
-        config = type(config)(**{**config.__dict__, **overrides})
-    if not config.notes_dir.is_dir():
-        print(f"garden: no notes folder at {config.notes_dir}", file=sys.stderr)
-        return 2
-    result = build_site(config)
-    for problem in result.problems:
-        print(f"{problem}", file=sys.stderr)
+    return dataclasses.replace(config, **overrides)
+
+
+def _shown(path: Path) -> str:
     try:
-        shown = config.out_dir.relative_to(Path.cwd())
+        return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        shown = config.out_dir
+        return path.as_posix()
+
+
+def _summary(result: BuildResult, out_dir: Path) -> str:
     warnings = len(result.problems)
-    print(f"Built {result.pages} pages ({result.notes} notes, {result.ghosts} ghost pages, "
-          f"{result.daily} daily notes) into {shown}/ in {result.seconds:.2f}s"
-          f"{f', {warnings} warning' + ('s' if warnings != 1 else '') if warnings else ''}")
-    return 0
+    parts = [f"Built {result.pages} pages ({result.notes} notes, {result.ghosts} ghost pages, "
+             f"{result.daily} daily notes) into {_shown(out_dir)}/ in {result.seconds:.2f}s",
+             f"code blocks: {result.ran} ran, {result.cached} from cache, {len(result.failures)} failed"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return "; ".join(parts)
+
+
+def _build(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if not config.notes_dir.is_dir():
+        print(f"garden: no notes folder at {_shown(config.notes_dir)}", file=sys.stderr)
+        return 2
+    result = build_site(config, BuildOptions(execute=not args.no_exec, refresh=args.refresh))
+    for problem in [*result.problems, *result.failures]:
+        print(problem, file=sys.stderr)
+    print(_summary(result, config.out_dir))
+    return 1 if result.failures and not args.allow_errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:

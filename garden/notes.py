@@ -43,6 +43,24 @@ class Ref:
     attribute: str | None = None
 
 
+EXECUTABLE_KINDS = {"python": "python", "pycon": "python", "neuron": "neuron", "network": "network"}
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced block that runs at build time: python, neuron or network."""
+
+    kind: str
+    source: str
+    line: int
+    block: Block = field(compare=False, repr=False)
+
+    @property
+    def code_line(self) -> int:
+        """The note line where the code itself starts (after the fence)."""
+        return self.line + 1
+
+
 @dataclass(eq=False)
 class Note:
     """A parsed note: title, front matter, outline of blocks and outgoing references."""
@@ -53,6 +71,7 @@ class Note:
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
+    code: list[CodeBlock] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -136,6 +155,18 @@ def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) ->
             yield Ref(inner, token.meta["kind"], block, None, attribute)
 
 
+def fence_line(block: Block, token: Token) -> int:
+    """The note line of a fence token's opening line."""
+    return block.line + (token.map[0] if token.map else 0)
+
+
+def _code_of(block: Block) -> Iterator[CodeBlock]:
+    for token in block.tokens:
+        language = token.info.split(maxsplit=1)[0].lower() if token.type == "fence" and token.info.strip() else ""
+        if language in EXECUTABLE_KINDS:
+            yield CodeBlock(EXECUTABLE_KINDS[language], token.content, fence_line(block, token), block)
+
+
 def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
     """Parse one source into a Note; problems point at lines of the file."""
     data, body, first_line, problems = _front_matter(source)
@@ -146,6 +177,7 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
     for block in note.walk():
         block.tokens = md.parse(block.text)
         note.refs.extend(_refs_of(block, block.tokens))
+        note.code.extend(_code_of(block))
         for offset, opener in unclosed_delimiters(block.text):
             problems.append(Problem(source.display, block.line + offset, f"`{opener}` is never closed"))
     if not blocks:

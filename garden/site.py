@@ -14,9 +14,19 @@ from garden.graph import Garden, link_notes
 from garden.notes import Note, parse_note, read_sources
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, SiteRenderer
+from garden.run.cells import Cell
+from garden.run.engine import RunReport, run_cells
 from garden.syntax import make_parser
 
 STATIC_DIR = Path(__file__).parent / "render" / "static"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to treat the notes' code: run it (or not), and whether to ignore the cache."""
+
+    execute: bool = True
+    refresh: bool = False
 
 
 @dataclass
@@ -29,6 +39,9 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    ran: int = 0
+    cached: int = 0
+    failures: list[Problem] = field(default_factory=list)
 
 
 def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
@@ -44,6 +57,21 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     return garden, problems + garden.problems
 
 
+def run_code(garden: Garden, config: Config, options: BuildOptions) -> tuple[RunReport, list[Problem]]:
+    """Run every executable block (in worker processes, through the cache); failures as problems."""
+    if not options.execute:
+        return RunReport({}, 0, 0, 0), []
+    cells = {note.display: [Cell(note.display, code.line, code.kind, code.source, code.code_line)
+                            for code in note.code]
+             for note in (page.note for page in garden.pages.values() if page.note is not None) if note.code}
+    report = run_cells(cells, cache_dir=config.cache_dir, timeout=config.timeout, memory_mb=config.memory_mb,
+                       refresh=options.refresh)
+    failures = [Problem(note, result.error.line or line, f"{result.error.type}: {result.error.message}")
+                for (note, line), result in sorted(report.results.items())
+                if result.failed and result.error is not None]
+    return report, failures
+
+
 def graph_json(garden: Garden) -> str:
     """`graph.json`: nodes (title, url, tags, ghost) and links (source, target, kind)."""
     nodes = [{"title": page.title, "url": page.url, "tags": garden.tags_of(page.title), "ghost": page.ghost}
@@ -53,12 +81,13 @@ def graph_json(garden: Garden) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1)
 
 
-def build_site(config: Config) -> BuildResult:
+def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the garden into `config.out_dir`; the old site stays until the new one is complete."""
     started = time.perf_counter()
     check_output(config.out_dir, config.notes_dir, config.root)
     garden, problems = load_garden(config)
-    renderer = SiteRenderer(garden, config)
+    report, failures = run_code(garden, config, options)
+    renderer = SiteRenderer(garden, config, report.results)
     writer = SiteWriter(config.out_dir)
     try:
         for page in garden.pages.values():
@@ -85,4 +114,7 @@ def build_site(config: Config) -> BuildResult:
         pages=len(pages),
         seconds=time.perf_counter() - started,
         problems=problems,
+        ran=report.ran,
+        cached=report.cached,
+        failures=failures,
     )

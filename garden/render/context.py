@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from garden.diagnostics import Problem
 from garden.graph import Garden, Page
+from garden.notes import fence_line
 from garden.outline import Block
 from garden.render.text import plain_text, word_count
+from garden.run.cells import CellResult
 from garden.urls import heading_id, relative_href, root_prefix
 
 MAX_EMBED_DEPTH = 3
@@ -26,6 +29,7 @@ class RenderContext:
     block: Block | None = None
     page: Page | None = None
     depth: int = 0
+    results: dict[tuple[str, int], CellResult] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
@@ -42,6 +46,12 @@ class RenderContext:
     def block_href(self, page: Page, block: Block) -> str:
         """Link to one block on its page."""
         return relative_href(self.page_path, page.url, block.anchor)
+
+    def result_for(self, token: Token) -> CellResult | None:
+        """What the build produced for a fence token of the block being rendered."""
+        if self.block is None or self.page is None or self.page.note is None:
+            return None
+        return self.results.get((self.page.note.display, fence_line(self.block, token)))
 
     def warn(self, message: str) -> None:
         """Record a problem at the block being rendered."""

@@ -13,8 +13,9 @@ from garden.graph import Garden, Page
 from garden.render.context import RenderContext
 from garden.render.outline import render_outline
 from garden.render.text import plain_text, shorten
-from garden.syntax import make_parser
 from garden.render.rules import install_rules
+from garden.run.cells import CellResult
+from garden.syntax import make_parser
 from garden.urls import relative_href, root_prefix
 
 ALL_PAGES = "all-pages.html"
@@ -61,15 +62,16 @@ def template_environment(garden_templates: Path | None) -> jinja2.Environment:
 class SiteRenderer:
     """Renders every page of a garden to HTML strings."""
 
-    def __init__(self, garden: Garden, config: Config) -> None:
+    def __init__(self, garden: Garden, config: Config, results: dict[tuple[str, int], CellResult]) -> None:
         self.garden = garden
         self.config = config
+        self.results = results
         self.md = install_rules(make_parser())
         self.templates = template_environment(config.root / "templates")
         self.problems: set = set()
 
     def _context(self, path: str) -> RenderContext:
-        return RenderContext(self.garden, self.md, path, self.problems)
+        return RenderContext(self.garden, self.md, path, self.problems, results=self.results)
 
     def _common(self, path: str, title: str) -> dict:
         entry = self.garden.page(self.config.entry) if self.config.entry else None
