@@ -38,7 +38,9 @@ def run_cells(
     address-space limit of each worker, ``refresh`` ignores (but rewrites)
     the cache, and ``seeds`` maps a note to a string that starts its key
     chain (e.g. a digest of the notes it depends on). No worker is started
-    when nothing needs to run.
+    when nothing needs to run. When a note's cell k is not cached, the whole
+    note is executed from its first cell (to rebuild the namespace) but only
+    cells k..n get fresh results; see garden.run.plan.
     """
     cache = ResultCache(cache_dir) if cache_dir is not None else None
     fingerprint = environment_fingerprint()

@@ -32,6 +32,7 @@ class PreparedCell:
 
     @property
     def cell(self) -> Cell:
+        """The cell itself."""
         return self.job.cell
 
 
