@@ -1,0 +1,73 @@
+"""Data model shared by the execution engine: cells and their results."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("ok", "error", "timeout", "crash", "not-run")
+FAILED_STATUSES = frozenset({"error", "timeout", "crash"})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One executable code block of a note."""
+
+    note: str  # display path of the note, e.g. "notes/Neuron.md"
+    line: int  # 1-based line of the fence's opening line
+    kind: str  # "python" | "neuron" | "network"
+    source: str  # block body exactly as written
+    code_line: int  # 1-based line where the body starts
+
+
+@dataclass
+class CellError:
+    """An exception (or engine failure) attributed to a cell."""
+
+    type: str
+    message: str
+    traceback: str = ""
+    line: int | None = None  # line in the note
+
+
+@dataclass
+class CellResult:
+    """What running one cell produced."""
+
+    status: str  # one of STATUSES
+    stdout: str = ""
+    stderr: str = ""
+    value: str | None = None
+    figures: list[str] = field(default_factory=list)
+    data: dict | None = None
+    error: CellError | None = None
+    expected_error: bool = False
+    from_cache: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """True for an error/timeout/crash that the cell did not declare."""
+        return self.status in FAILED_STATUSES and not self.expected_error
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CellResult:
+        """Inverse of to_dict."""
+        fields = dict(data)
+        if fields.get("error") is not None:
+            fields["error"] = CellError(**fields["error"])
+        return cls(**fields)
+
+
+def abort_reason(cell: Cell, status: str) -> str:
+    """Why the cells after ``cell`` (which timed out or crashed) were not run."""
+    what = "timed out" if status == "timeout" else "crashed the worker"
+    return f"the cell at line {cell.line} {what}"
+
+
+def not_run(cell: Cell, reason: str) -> CellResult:
+    """A cell skipped because an earlier cell of its note lost the worker."""
+    return CellResult(status="not-run", error=CellError(type="NotRun", message=f"not run: {reason}", line=cell.line))

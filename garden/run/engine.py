@@ -1,0 +1,76 @@
+"""Entry point: run the code cells of a garden, using the cache where possible."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from garden.run.cache import ResultCache, environment_fingerprint
+from garden.run.cells import Cell, CellResult
+from garden.run.plan import plan_note
+from garden.run.pool import run_jobs
+
+
+@dataclass
+class RunReport:
+    """Results keyed by (note, fence line), with counts."""
+
+    results: dict[tuple[str, int], CellResult]
+    ran: int  # cells executed by a worker in this run (replays not counted)
+    cached: int  # results taken from the cache
+    failed: int  # error/timeout/crash results, cached or fresh, not declared by `raises`
+
+
+def run_cells(
+    notes: dict[str, list[Cell]],
+    *,
+    cache_dir: Path | None,
+    timeout: float = 30,
+    memory_mb: int = 2048,
+    workers: int | None = None,
+    refresh: bool = False,
+    seeds: dict[str, str] | None = None,
+) -> RunReport:
+    """Run every note's cells (one namespace per note, notes in parallel).
+
+    ``timeout`` is the default per-cell limit in seconds, ``memory_mb`` the
+    address-space limit of each worker, ``refresh`` ignores (but rewrites)
+    the cache, and ``seeds`` maps a note to a string that starts its key
+    chain (e.g. a digest of the notes it depends on). No worker is started
+    when nothing needs to run. When a note's cell k is not cached, the whole
+    note is executed from its first cell (to rebuild the namespace) but only
+    cells k..n get fresh results; see garden.run.plan.
+    """
+    cache = ResultCache(cache_dir) if cache_dir is not None else None
+    fingerprint = environment_fingerprint()
+    seeds = seeds or {}
+    plans = [
+        plan_note(
+            note,
+            cells,
+            cache=cache,
+            seed=seeds.get(note, ""),
+            fingerprint=fingerprint,
+            timeout=timeout,
+            refresh=refresh,
+        )
+        for note, cells in notes.items()
+    ]
+    scheduled = [plan for plan in plans if plan.job is not None]
+    ran = 0
+    if scheduled:
+        jobs = [plan.job for plan in scheduled]
+        outcomes = run_jobs(jobs, workers=workers or os.cpu_count() or 1, memory_mb=memory_mb)
+        ran = sum(plan.record(outcome, cache) for plan, outcome in zip(scheduled, outcomes))
+    results = {
+        (item.cell.note, item.cell.line): result
+        for plan in plans
+        for item, result in zip(plan.cells, plan.results)
+    }
+    return RunReport(
+        results=results,
+        ran=ran,
+        cached=sum(result.from_cache for result in results.values()),
+        failed=sum(result.failed for result in results.values()),
+    )

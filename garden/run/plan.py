@@ -1,0 +1,116 @@
+"""Decide, per note, which cells come from the cache and which must run.
+
+Keys form a chain (see garden.run.cache), so once a cell misses, every later
+cell misses too. A namespace cannot be restored from cached results, so when
+cell k misses, the worker re-runs the note from its first cell: python cells
+before k are *replayed* (executed again to rebuild the namespace, their
+fresh results discarded in favour of the cached ones) and cells k..n are run
+and recorded. A cached timeout or crash before k ends the note there: later
+cells are reported as not run without starting a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from garden.run.cache import ResultCache, cell_key
+from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
+from garden.run.options import CellOptions, OptionError, parse_options, split_options
+from garden.run.pool import Job, JobCell
+
+ABORTING = ("timeout", "crash")
+
+
+@dataclass(frozen=True)
+class PreparedCell:
+    """A cell with its cache key and what the worker needs to run it."""
+
+    key: str
+    body_line: int  # note line where the code after the option lines starts
+    job: JobCell
+    static: CellResult | None  # known without running: bad options or exec: false
+
+    @property
+    def cell(self) -> Cell:
+        """The cell itself."""
+        return self.job.cell
+
+
+def prepare(cells: list[Cell], *, seed: str, fingerprint: str, timeout: float) -> list[PreparedCell]:
+    """Parse options and chain the keys of the cells of one note."""
+    prepared = []
+    previous = seed
+    for cell in cells:
+        code, body_line, options, static = cell.source, cell.code_line, CellOptions(), None
+        if cell.kind == "python":
+            option_lines, code = split_options(cell.source)
+            body_line += len(option_lines)
+            try:
+                options = parse_options(cell.source, cell.code_line)
+            except OptionError as exc:
+                code = cell.source
+                error = CellError(type="OptionError", message=exc.message, line=exc.line)
+                static = CellResult(status="error", error=error)
+            else:
+                static = None if options.exec else CellResult(status="not-run")
+        settings = {"exec": options.exec, "timeout": options.timeout, "raises": options.raises}
+        previous = cell_key(previous, cell.kind, code, settings, fingerprint)
+        job = JobCell(cell=cell, timeout=options.timeout or timeout, raises=options.raises)
+        prepared.append(PreparedCell(previous, body_line, job, static))
+    return prepared
+
+
+@dataclass
+class NotePlan:
+    """Known results of a note's cells, and the job computing the others."""
+
+    cells: list[PreparedCell]
+    results: list[CellResult | None]
+    job: Job | None = None
+    replayed: int = 0  # leading job cells run only to rebuild the namespace
+    fresh: list[int] = field(default_factory=list)  # cell indices the job's other results belong to
+
+    def record(self, outcome: list[CellResult], cache: ResultCache | None) -> int:
+        """Take the job's results (caching them); returns how many cells ran."""
+        ran = 0
+        for index, result in zip(self.fresh, outcome[self.replayed :]):
+            self.results[index] = result
+            if result.status == "not-run":  # skipped after a timeout/crash: nothing to cache
+                continue
+            ran += 1
+            if cache is not None:
+                prepared = self.cells[index]
+                cache.put(prepared.key, result, prepared.cell, prepared.body_line)
+        return ran
+
+
+def plan_note(
+    note: str,
+    cells: list[Cell],
+    *,
+    cache: ResultCache | None,
+    seed: str,
+    fingerprint: str,
+    timeout: float,
+    refresh: bool,
+) -> NotePlan:
+    """Look a note's cells up in the cache and build the job for the rest."""
+    prepared = prepare(cells, seed=seed, fingerprint=fingerprint, timeout=timeout)
+    plan = NotePlan(prepared, [item.static for item in prepared])
+    runnable = [index for index, item in enumerate(prepared) if item.static is None]
+    for position, index in enumerate(runnable):
+        item = prepared[index]
+        hit = None if refresh or cache is None else cache.get(item.key, item.cell, item.body_line)
+        if hit is None:
+            replay = [i for i in runnable[:position] if prepared[i].cell.kind == "python"]
+            plan.fresh = runnable[position:]
+            plan.replayed = len(replay)
+            plan.job = Job(note, tuple(prepared[i].job for i in replay + plan.fresh))
+            return plan
+        plan.results[index] = hit
+        if hit.status in ABORTING:
+            reason = abort_reason(item.cell, hit.status)
+            for later in runnable[position + 1 :]:
+                plan.results[later] = not_run(prepared[later].cell, reason)
+            return plan
+    return plan

@@ -1,0 +1,135 @@
+"""The worker process: runs the cells of one note at a time, one namespace per note.
+
+Started by garden.run.pool as
+``python -c "from garden.run.worker import main; main()" MEMORY_MB``;
+speaks the protocol of garden.run.protocol on private copies of stdin/stdout.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import linecache
+import os
+import random
+import resource
+import sys
+import types
+import warnings
+from collections.abc import Callable
+from typing import Any, BinaryIO, TextIO
+
+from garden.run.cells import Cell, CellResult
+from garden.run.execute import run_python
+from garden.run.protocol import encode
+from garden.run.spec import run_spec
+
+NUMPY_PRINT_OPTIONS: dict[str, Any] = {
+    "precision": 8,
+    "threshold": 1000,
+    "edgeitems": 3,
+    "linewidth": 75,
+    "suppress": False,
+    "nanstr": "nan",
+    "infstr": "inf",
+    "sign": "-",
+    "floatmode": "maxprec",
+    "legacy": False,
+}
+NUMPY_ERROR_STATE = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (0 or less: no cap)."""
+    if megabytes <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def private_channels() -> tuple[TextIO, BinaryIO]:
+    """Move the protocol pipes off fds 0/1 so user code cannot read or write them.
+
+    Afterwards fd 0 is /dev/null and fd 1 is a copy of fd 2 (the engine's
+    crash log), so stray low-level output cannot corrupt the protocol.
+    """
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    replies = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    return requests, replies
+
+
+def preload() -> None:
+    """Import numpy up front: nearly every note uses it."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        pass
+
+
+def fresh_namespace(home: str) -> dict[str, Any]:
+    """Reset process-wide state for a new note and return its namespace."""
+    os.chdir(home)
+    random.seed(0)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(0)
+        numpy.set_printoptions(**NUMPY_PRINT_OPTIONS)
+        numpy.seterr(**NUMPY_ERROR_STATE)
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+        sys.modules["matplotlib"].rc_file_defaults()
+    module = types.ModuleType("__main__")
+    sys.modules["__main__"] = module  # so pickle and dataclasses find user classes
+    return module.__dict__
+
+
+def register_source(note: str, cells: list[Cell]) -> None:
+    """Let tracebacks and inspect show python cell lines under the note's name."""
+    lines: list[str] = []
+    for cell in cells:
+        if cell.kind != "python":
+            continue
+        for offset, text in enumerate(cell.source.split("\n")):
+            index = cell.code_line - 1 + offset
+            lines.extend("\n" for _ in range(index + 1 - len(lines)))
+            lines[index] = text + "\n"
+    linecache.cache[note] = (sum(map(len, lines)), None, lines, note)
+
+
+def run_note(job: dict[str, Any], send: Callable[[dict[str, Any]], None], home: str) -> None:
+    """Run one note's cells in order, sending each result as soon as it exists."""
+    cells = [Cell(**item["cell"]) for item in job["cells"]]
+    register_source(job["note"], cells)
+    namespace = fresh_namespace(home)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+        for index, (cell, item) in enumerate(zip(cells, job["cells"])):
+            if cell.kind == "python":
+                result: CellResult = run_python(cell, namespace, item["raises"])
+            else:
+                result = run_spec(cell)
+            send({"index": index, "result": result.to_dict()})
+
+
+def main() -> None:
+    """Entry point of the worker process."""
+    limit_memory(int(sys.argv[1]))
+    requests, replies = private_channels()
+    faulthandler.enable()
+    preload()
+    home = os.getcwd()
+
+    def send(message: dict[str, Any]) -> None:
+        replies.write(encode(message))
+        replies.flush()
+
+    send({"ready": True})
+    for line in requests:
+        run_note(json.loads(line), send, home)
