@@ -1,6 +1,51 @@
-"""Lets tests import their helper modules (fixture_format, syntax_harness)."""
+"""Fixtures: the shipped garden, built once per test session into a temporary folder."""
 
-import sys
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+import pytest
+
+from helpers import REPO, run_garden, tree_digest
+
+
+@dataclass(frozen=True)
+class ShippedBuild:
+    """The result of `garden build` run on a copy of the repository's notes/ and garden.toml."""
+
+    root: Path
+    proc: subprocess.CompletedProcess
+    notes_before: str
+    notes_after: str
+    root_entries_before: frozenset[str]
+    root_entries_after: frozenset[str]
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def notes(self) -> Path:
+        return self.root / "notes"
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> ShippedBuild:
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(REPO / "notes", root / "notes")
+    shutil.copy2(REPO / "garden.toml", root / "garden.toml")
+    notes_before = tree_digest(root / "notes")
+    entries_before = frozenset(p.name for p in root.iterdir())
+    proc = run_garden(root, "build")
+    build = ShippedBuild(root, proc, notes_before, tree_digest(root / "notes"), entries_before,
+                         frozenset(p.name for p in root.iterdir()))
+    assert proc.returncode == 0, f"garden build failed:\n{proc.stdout}\n{proc.stderr}"
+    return build
+
+
+@pytest.fixture(scope="session")
+def shipped_site(shipped_build: ShippedBuild) -> Path:
+    return shipped_build.site

@@ -1,0 +1,284 @@
+"""Shared test helpers: running the CLI, a tiny HTML tree, a link checker and a note-source reader.
+
+Everything here is independent of garden's own code: the tests only use the `garden` command
+and read what it wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- running garden
+
+def run_garden(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`python -m garden ARGS` in `cwd`, importing garden from this checkout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return subprocess.run([sys.executable, "-m", "garden", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def make_garden(root: Path, notes: dict[str, str | bytes], toml: str | bytes | None = None) -> Path:
+    """Write a garden: `notes` maps a path under notes/ to its content (text or raw bytes)."""
+    (root / "notes").mkdir(parents=True, exist_ok=True)
+    for name, content in notes.items():
+        path = root / "notes" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    if toml is not None:
+        if isinstance(toml, bytes):
+            (root / "garden.toml").write_bytes(toml)
+        else:
+            (root / "garden.toml").write_text(toml, encoding="utf-8")
+    return root
+
+
+def tree_digest(folder: Path) -> str:
+    """A hash of every path (files and folders) below `folder` and every file's bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(os.fsencode(path.relative_to(folder)) + b"\0")
+        if path.is_file():
+            digest.update(b"F" + path.read_bytes())
+        else:
+            digest.update(b"D")
+    return digest.hexdigest()
+
+
+def load_graph(site: Path) -> dict:
+    return json.loads((site / "graph.json").read_text(encoding="utf-8"))
+
+
+SUMMARY = re.compile(r"^Built (\d+) pages \((\d+) notes, (\d+) ghost pages, (\d+) daily notes\) "
+                     r"into (.+)/ in \d+\.\d\ds(?:, (\d+) warnings?)?$")
+
+
+# --------------------------------------------------------------------------- a tiny HTML tree
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@dataclass(eq=False)
+class Element:
+    tag: str
+    attrs: dict[str, str | None]
+    parent: Element | None = None
+    children: list = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def get(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+    def iter(self):
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Element]:
+        return [el for el in self.iter() if el is not self and (tag is None or el.tag == tag)
+                and (cls is None or cls in el.classes)]
+
+    def find(self, tag: str | None = None, cls: str | None = None) -> Element | None:
+        found = self.find_all(tag, cls)
+        return found[0] if found else None
+
+    def elements(self, tag: str | None = None, cls: str | None = None) -> list[Element]:
+        """Direct element children, optionally filtered."""
+        return [c for c in self.children if isinstance(c, Element) and (tag is None or c.tag == tag)
+                and (cls is None or cls in c.classes)]
+
+    def raw_text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.raw_text() for c in self.children)
+
+    def text(self) -> str:
+        """Text content with whitespace collapsed."""
+        return " ".join(self.raw_text().split())
+
+    def ancestors(self) -> list[Element]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, dict(attrs), self.stack[-1])
+        self.stack[-1].children.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag, attrs):
+        element = Element(tag, dict(attrs), self.stack[-1])
+        self.stack[-1].children.append(element)
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.stack) - 1, 0, -1):
+            if self.stack[index].tag == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse_html(text: str) -> Element:
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
+
+
+def read_html(path: Path) -> Element:
+    return parse_html(path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- link checking
+
+URL_ATTRIBUTES = ("href", "src")
+
+
+def check_links(site: Path) -> list[str]:
+    """Problems with the site's links: absolute URLs, targets that do not exist, missing fragments."""
+    problems: list[str] = []
+    trees: dict[Path, Element] = {}
+
+    def tree(path: Path) -> Element:
+        if path not in trees:
+            trees[path] = read_html(path)
+        return trees[path]
+
+    def ids(path: Path) -> set[str]:
+        return {el.get("id") for el in tree(path).iter() if el.get("id") is not None}
+
+    html_files = sorted(site.rglob("*.html"))
+    assert html_files, f"no HTML files in {site}"
+    for page in html_files:
+        where = page.relative_to(site).as_posix()
+        for element in tree(page).iter():
+            for name in URL_ATTRIBUTES:
+                url = element.get(name)
+                if url is None:
+                    continue
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc or url.startswith("/"):
+                    problems.append(f"{where}: <{element.tag} {name}={url!r}> is not a relative URL")
+                    continue
+                if parts.query:
+                    problems.append(f"{where}: <{element.tag} {name}={url!r}> has a query string")
+                target = page if not parts.path else (page.parent / unquote(parts.path))
+                if not target.is_file():
+                    problems.append(f"{where}: <{element.tag} {name}={url!r}> points at missing {target}")
+                    continue
+                if not target.resolve().is_relative_to(site.resolve()):
+                    problems.append(f"{where}: <{element.tag} {name}={url!r}> leaves the site")
+                    continue
+                if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(target):
+                    problems.append(f"{where}: <{element.tag} {name}={url!r}>: no id "
+                                    f"{unquote(parts.fragment)!r} in {target.relative_to(site)}")
+    return problems
+
+
+def absolute_urls(site: Path) -> list[str]:
+    """Every href/src in the site's HTML that names a scheme or host (http:, https:, //host)."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        for element in read_html(page).iter():
+            for name in URL_ATTRIBUTES:
+                url = element.get(name)
+                if url is not None and (re.match(r"\s*[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.strip().startswith("//")):
+                    found.append(f"{page.relative_to(site)}: {name}={url!r}")
+    return found
+
+
+# --------------------------------------------------------------------------- reading note sources
+
+@dataclass(eq=False)
+class SourceBlock:
+    """One `- ` bullet of a note file as written (all shipped notes use one line per bullet)."""
+
+    line: int
+    depth: int
+    raw: str
+    parent: SourceBlock | None = None
+    children: list[SourceBlock] = field(default_factory=list)
+
+    def descendants(self):
+        for child in self.children:
+            yield child
+            yield from child.descendants()
+
+    def ancestors(self) -> list[SourceBlock]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+
+def source_outline(path: Path, indent: int = 4) -> list[SourceBlock]:
+    """All bullets of a note in document order; fails on lines this simple reader does not know."""
+    blocks: list[SourceBlock] = []
+    stack: list[SourceBlock] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if not line.strip():
+            continue
+        match = re.match(r"^( *)- ?(.*)$", line)
+        assert match, f"{path.name}:{number}: not a single-line bullet: {line!r}"
+        spaces = len(match.group(1))
+        assert spaces % indent == 0, f"{path.name}:{number}: odd indentation"
+        depth = spaces // indent
+        while stack and stack[-1].depth >= depth:
+            stack.pop()
+        assert len(stack) == depth, f"{path.name}:{number}: indentation skips a level"
+        block = SourceBlock(number, depth, match.group(2), stack[-1] if stack else None)
+        if block.parent:
+            block.parent.children.append(block)
+        blocks.append(block)
+        stack.append(block)
+    return blocks
+
+
+def visible_text(raw: str) -> str:
+    """Roughly what a reader sees of a block's source: Roam markup stripped, whitespace collapsed.
+
+    `[[X]]` -> X, `#[[X]]` -> #X, `Key::` -> `Key:`, `{{word-count}}` and TODO/DONE checkboxes
+    dropped, `$$`, `**`, `__`, `^^` and a trailing ` ^block-id` removed.
+    """
+    text = re.sub(r"(?:^|\s)\^[\w-]+\s*$", "", raw)
+    text = re.sub(r"\{\{\s*word-count\s*\}\}", "", text)
+    text = re.sub(r"\{\{\s*\[\[(?:TODO|DONE)\]\]\s*\}\}", "", text)
+    text = text.replace("[[", "").replace("]]", "").replace("::", ":")
+    text = re.sub(r"\$\$|\*\*|__|\^\^", "", text)
+    return " ".join(text.split())
+
+
+def word_count_of(blocks) -> int:
+    """Words (runs of non-space characters) in the visible text of `blocks`."""
+    return sum(len(visible_text(block.raw).split()) for block in blocks)

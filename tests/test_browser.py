@@ -1,0 +1,178 @@
+"""The built shipped site in real headless Chromium (Playwright), from disk and from a sub-path of a server."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    pytest.skip("browser tests need the playwright Python package", allow_module_level=True)
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+MATHML = "http://www.w3.org/1998/Math/MathML"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(color_scheme) -> (page, requested URLs, failed URLs); contexts are closed afterwards."""
+    contexts = []
+
+    def opener(color_scheme: str = "light"):
+        context = browser.new_context(color_scheme=color_scheme)
+        contexts.append(context)
+        page = context.new_page()
+        requests: list[str] = []
+        failed: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        return page, requests, failed
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def index_url(shipped_site: Path) -> str:
+    return (shipped_site / "index.html").as_uri()
+
+
+def luminance(css_color: str) -> float:
+    """Relative luminance (WCAG) of an opaque `rgb(r, g, b)` colour."""
+    match = re.fullmatch(r"rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)", css_color)
+    assert match, css_color
+    assert match.group(4) is None or float(match.group(4)) == 1, f"background is not opaque: {css_color}"
+
+    def channel(value: str) -> float:
+        c = int(value) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(match.group(i)) for i in (1, 2, 3))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_entry_page_title(open_page, index_url):
+    page, _, _ = open_page()
+    page.goto(index_url)
+    assert "Neural Network" in page.title()
+    assert page.locator("h1.page-title").inner_text() == "Neural Network"
+    definition = "A Neural Network is a multi-layer parametric functions with learned parameters."
+    assert page.locator("section.content li.block").get_by_text(definition, exact=True).is_visible()
+
+
+def test_click_concept_opens_concept_page(open_page, index_url, shipped_site):
+    page, _, _ = open_page()
+    page.goto(index_url)
+    with page.expect_navigation():
+        page.locator("section.content a.wikilink", has_text=re.compile(r"^concept$")).first.click()
+    assert page.url == (shipped_site / "concept.html").as_uri()
+    assert page.locator("h1.page-title").inner_text() == "concept"
+    tagged = page.locator("section.tagged a", has_text=re.compile(r"^Neural Network$"))
+    assert tagged.count() == 1 and tagged.is_visible()
+    assert page.locator("section.references h3", has_text=re.compile(r"^Neural Network$")).count() == 1
+
+
+def test_mathml_is_laid_out(open_page, index_url):
+    page, _, _ = open_page()
+    page.goto(index_url)
+    maths = page.locator("section.content math")
+    assert maths.count() == 2
+    for i in range(2):
+        math = maths.nth(i)
+        math.scroll_into_view_if_needed()
+        assert math.evaluate("el => el.namespaceURI") == MATHML
+        box = math.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0
+    for symbol in ("∑", "σ"):
+        token = page.locator("section.content math mo, section.content math mi", has_text=symbol).first
+        box = token.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, symbol
+
+
+@pytest.mark.parametrize("scheme, dark", [("dark", True), ("light", False)])
+def test_color_scheme(open_page, index_url, scheme, dark):
+    page, _, _ = open_page(scheme)
+    page.goto(index_url)
+    background = luminance(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+    text = luminance(page.evaluate("getComputedStyle(document.body).color"))
+    if dark:
+        assert background < 0.1 and text > 0.5
+    else:
+        assert background > 0.8 and text < 0.2
+
+
+def test_no_network_requests(open_page, index_url, shipped_site):
+    page, requests, failed = open_page()
+    page.goto(index_url)
+    for selector in ("header nav a >> text=All pages", "a >> text=Sigmoid", "header nav a >> text=Daily notes",
+                     "section.day h2 a >> nth=0"):
+        with page.expect_navigation():
+            page.locator(selector).first.click()
+        page.wait_for_load_state("load")
+    assert len(requests) >= 5 * 3  # every page also loads its two stylesheets
+    site_root = shipped_site.as_uri() + "/"
+    assert [url for url in requests if not url.startswith(site_root)] == []
+    assert failed == []
+
+
+# --------------------------------------------------------------------------- served under a sub-path
+
+@pytest.fixture(scope="module")
+def served_base(shipped_site: Path, tmp_path_factory):
+    """The site copied to DOCROOT/some/base/ and served by http.server on 127.0.0.1:(free port)."""
+    docroot = tmp_path_factory.mktemp("docroot")
+    shutil.copytree(shipped_site, docroot / "some" / "base")
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(docroot)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/some/base/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_links_work_under_a_base_path(open_page, served_base):
+    page, requests, failed = open_page()
+    response = page.goto(served_base)
+    assert response is not None and response.status == 200
+    assert page.locator("h1.page-title").inner_text() == "Neural Network"
+    with page.expect_navigation() as navigation:
+        page.locator("section.content a.wikilink", has_text=re.compile(r"^concept$")).first.click()
+    assert navigation.value.status == 200
+    assert page.url == served_base + "concept.html"
+    assert page.locator("section.tagged a", has_text=re.compile(r"^Neural Network$")).count() == 1
+    with page.expect_navigation() as navigation:
+        page.locator("section.tagged a", has_text=re.compile(r"^Neural Network$")).click()
+    assert navigation.value.status == 200
+    assert page.url == served_base + "neural-network.html"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgba(0, 0, 0, 0)", "the stylesheet loaded under the base path"
+    assert [url for url in requests if not url.startswith(served_base)] == []
+    assert failed == []
