@@ -43,12 +43,10 @@ def _shown(path: Path) -> str:
 
 def _summary(result: BuildResult, out_dir: Path) -> str:
     warnings = len(result.problems)
-    parts = [f"Built {result.pages} pages ({result.notes} notes, {result.ghosts} ghost pages, "
-             f"{result.daily} daily notes) into {_shown(out_dir)}/ in {result.seconds:.2f}s",
-             f"code blocks: {result.ran} ran, {result.cached} from cache, {len(result.failures)} failed"]
-    if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return "; ".join(parts)
+    counted = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    return (f"Built {result.pages} pages ({result.notes} notes, {result.ghosts} ghost pages, "
+            f"{result.daily} daily notes) into {_shown(out_dir)}/ in {result.seconds:.2f}s{counted}; "
+            f"code blocks: {result.ran} ran, {result.cached} from cache, {len(result.failures)} failed")
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -42,7 +42,7 @@ def find_root(start: Path) -> Path:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
@@ -52,7 +52,10 @@ def load_config(root: Path) -> Config:
     data: dict = {}
     text = ""
     if path.is_file():
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ConfigError(f"{CONFIG_FILE}: not valid UTF-8 at byte offset {error.start}") from None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

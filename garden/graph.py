@@ -86,9 +86,8 @@ def link_notes(notes: list[Note]) -> Garden:
         if note.title in pages:
             other = pages[note.title].note
             problems.append(Problem(note.display, None, f"title {note.title!r} is also used by {other.display}; "
-                                                         "this note is kept under a numbered URL"))
-            title = f"{note.title} ({note.source.relative})"
-            note.title = title
+                                                         f"this note is kept as {note.source.relative!r}"))
+            note.title = note.source.relative
         pages[note.title] = Page(note.title, registry.claim(note.title), note, daily_note_date(note.title))
         for alias in note.aliases:
             aliases.setdefault(alias, note.title)

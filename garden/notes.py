@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,12 @@ def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], lis
         if not path.is_file():
             continue
         try:
+            path.as_posix().encode("utf-8")
+        except UnicodeEncodeError:
+            shown = path.as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            problems.append(Problem(shown, None, "file name is not valid UTF-8; note skipped"))
+            continue
+        try:
             display = path.relative_to(display_root).as_posix()
         except ValueError:
             display = path.as_posix()
@@ -117,7 +124,7 @@ def _front_matter(source: Source) -> tuple[dict, str, int, list[Problem]]:
     header = text[4:end]
     body_start = text.find("\n", end + 4)
     body = "" if body_start == -1 else text[body_start + 1:]
-    first_line = header.count("\n") + 3
+    first_line = header.count("\n") + 4
     try:
         data = yaml.safe_load(header) or {}
     except yaml.YAMLError as error:
@@ -170,7 +177,7 @@ def _code_of(block: Block) -> Iterator[CodeBlock]:
 def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
     """Parse one source into a Note; problems point at lines of the file."""
     data, body, first_line, problems = _front_matter(source)
-    title = str(data.get("title") or source.relative.removesuffix(".md"))
+    title = unicodedata.normalize("NFC", str(data.get("title") or source.relative.removesuffix(".md")))
     blocks, outline_problems = parse_outline(body, first_line)
     problems += [Problem(source.display, line, message) for line, message in outline_problems]
     note = Note(title, source, blocks, _as_list(data.get("aliases")), _as_list(data.get("tags")))

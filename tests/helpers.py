@@ -66,7 +66,8 @@ def load_graph(site: Path) -> dict:
 
 
 SUMMARY = re.compile(r"^Built (\d+) pages \((\d+) notes, (\d+) ghost pages, (\d+) daily notes\) "
-                     r"into (.+)/ in \d+\.\d\ds(?:, (\d+) warnings?)?$")
+                     r"into (.+)/ in \d+\.\d\ds(?:, (\d+) warnings?)?; "
+                     r"code blocks: (?P<ran>\d+) ran, (?P<cached>\d+) from cache, (?P<failed>\d+) failed$")
 
 
 # --------------------------------------------------------------------------- a tiny HTML tree

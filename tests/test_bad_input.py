@@ -98,7 +98,7 @@ def test_balanced_delimiters_in_code_and_math_are_not_reported(tmp_path):
 
 
 @pytest.mark.parametrize("content, line", [
-    ("- code:\n    ```python\n    x = [1, 2\n- next block\n", 2),
+    ("- code:\n    ```js\n    x = [1, 2\n- next block\n", 2),
     ("- one\n- two\n    - code\n        ~~~\n        still code\n", 4),
 ])
 def test_unclosed_code_fence_named_at_its_line(tmp_path, content, line):
@@ -203,10 +203,8 @@ def test_out_replacing_a_foreign_folder_is_refused(tmp_path):
     assert tree_digest(root) == before
 
 
-# --------------------------------------------------------------------------- known bugs
+# --------------------------------------------------------------------------- former bugs
 
-@pytest.mark.xfail(reason="BUG: after YAML front matter every reported line is one too small "
-                          "(first body line is computed as header lines + 3 instead of + 4)", strict=True)
 def test_line_numbers_after_front_matter(tmp_path):
     content = "---\ntitle: Fronted\n---\n- fine\n- opens [[never closed\n"
     root, proc = build(tmp_path, {"Fronted.md": content})
@@ -216,8 +214,6 @@ def test_line_numbers_after_front_matter(tmp_path):
     assert warnings[0].startswith("notes/Fronted.md:5: "), warnings[0]
 
 
-@pytest.mark.xfail(reason="BUG: a garden.toml that is not valid UTF-8 crashes with a UnicodeDecodeError "
-                          "traceback instead of a `garden.toml:` error and exit code 2", strict=True)
 def test_garden_toml_not_utf8(tmp_path):
     root, proc = build(tmp_path, {}, 'title = "café"\n'.encode("latin-1"))
     assert proc.returncode == 2
@@ -226,8 +222,6 @@ def test_garden_toml_not_utf8(tmp_path):
 
 
 @pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="needs a file system that takes any bytes")
-@pytest.mark.xfail(reason="BUG: a note whose file name is not valid UTF-8 crashes the build "
-                          "(UnicodeEncodeError: surrogates not allowed, when writing its page)", strict=True)
 def test_note_file_name_not_utf8(tmp_path):
     root = make_garden(tmp_path, dict(GOOD))
     (root / "notes" / os.fsdecode(b"caf\xe9.md")).write_text("- latin-1 name\n", encoding="utf-8")
@@ -237,8 +231,6 @@ def test_note_file_name_not_utf8(tmp_path):
     assert_good_pages(root)
 
 
-@pytest.mark.xfail(reason="BUG: a bad setting after a blank line is reported one line early: config._line_of "
-                          "searches `^\\s*key\\s*=` and `\\s*` also matches the blank line's newline", strict=True)
 def test_garden_toml_bad_setting_after_blank_line(tmp_path):
     root, proc = build(tmp_path, {}, 'title = "x"\n\nentri = "Good One"\n')
     assert proc.returncode == 2

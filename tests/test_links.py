@@ -38,10 +38,7 @@ def weird_note(index: int) -> str:
     following = WEIRD_TITLES[(index + 1) % len(WEIRD_TITLES)]
     lines = [f"- Start of this note ^{block_id(title)}", "- Links"]
     for other in others:
-        # `[[C# Notes]]` is read as a link to page "C", heading "Notes" (see the xfail test below),
-        # so titles holding `#` are only linked with the tag form, which has no heading syntax.
-        if "#" not in other:
-            lines.append(f"    - [[{other}]]")
+        lines.append(f"    - [[{other}]]")
         lines.append(f"    - #[[{other}]]")
     alias_target = next(other for other in others if "#" not in other)
     lines += [
@@ -172,11 +169,8 @@ def test_weird_names_site_is_self_contained(weird_site):
     assert absolute_urls(weird_site) == []
 
 
-# --------------------------------------------------------------------------- known bugs
+# --------------------------------------------------------------------------- former bugs
 
-@pytest.mark.xfail(reason="BUG: [[C# Notes]] is split at '#' into page 'C', heading 'Notes', even though a "
-                          "note titled 'C# Notes' exists: the link goes to a ghost page C and c.html#Notes",
-                   strict=True)
 def test_wikilink_to_title_containing_hash(tmp_path):
     root = make_garden(tmp_path, {"C# Notes.md": "- sharp\n", "Start.md": "- see [[C# Notes]]\n"})
     proc = run_garden(root, "build")
@@ -189,8 +183,6 @@ def test_wikilink_to_title_containing_hash(tmp_path):
     assert not [node for node in graph["nodes"] if node["ghost"]]
 
 
-@pytest.mark.xfail(reason="BUG: [[Page#Heading]] links to page.html#Heading but headings get no id, "
-                          "so the fragment points at nothing", strict=True)
 def test_heading_link_fragment_exists(tmp_path):
     root = make_garden(tmp_path, {"Other.md": "- # Section\n    - body\n", "Start.md": "- see [[Other#Section]]\n"})
     proc = run_garden(root, "build")
@@ -200,9 +192,6 @@ def test_heading_link_fragment_exists(tmp_path):
     assert check_links(root / "site") == []
 
 
-@pytest.mark.xfail(reason="BUG: titles are not Unicode-normalised: a note saved as 'Café.md' in NFD (as macOS "
-                          "writes names) is not the target of [[Café]] typed in NFC; the link makes a ghost "
-                          "page and a URL clash warning", strict=True)
 def test_link_matches_decomposed_file_name(tmp_path):
     nfd = unicodedata.normalize("NFD", "Café")
     nfc = unicodedata.normalize("NFC", "Café")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from garden.syntax.scan import find_closing, split_top_level, strip_brackets
+
+
+def _touches(before: str, after: str) -> bool:
+    """A heading `#` touches words on both sides (`Page#Heading`); `C# Notes` is a title."""
+    return bool(before) and bool(after) and not before[-1].isspace() and not after[0].isspace()
 
 
 def split_link(inner: str) -> tuple[str, str | None, str]:
@@ -16,9 +23,9 @@ def split_link(inner: str) -> tuple[str, str | None, str]:
         target, label = aliased
     anchor = None
     headed = split_top_level(target, "#")
-    if headed is not None and headed[0].strip() and headed[1].strip():
+    if headed is not None and _touches(*headed):
         target, anchor = headed[0], headed[1].strip()
-    target = target.strip()
+    target = unicodedata.normalize("NFC", target.strip())
     if label is None:
         label = strip_brackets(target) + (f" » {anchor}" if anchor else "")
     return target, anchor, label
