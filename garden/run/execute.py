@@ -65,26 +65,33 @@ def matches(exc: BaseException, name: str) -> bool:
     return False
 
 
-def _evaluate(cell: Cell, namespace: dict[str, Any]) -> str | None:
+def _evaluate(cell: Cell, namespace: dict[str, Any], figures: list[str]) -> str | None:
+    """Run the cell; the trailing value's repr, or its SVG (Jupyter's `_repr_svg_`) into `figures`."""
     body, expression = compile_cell(cell)
     exec(body, namespace)
     if expression is None:
         return None
     value = eval(expression, namespace)
-    return None if value is None else _shorten(repr(value))
+    if value is None:
+        return None
+    if callable(getattr(value, "_repr_svg_", None)):
+        figures.append(value._repr_svg_())
+        return None
+    return _shorten(repr(value))
 
 
 def run_python(cell: Cell, namespace: dict[str, Any], raises: str | None = None) -> CellResult:
     """Execute ``cell`` in ``namespace``; never raises."""
     value = error = None
     expected = False
+    rich: list[str] = []
     with captured() as (out, err):
         try:
-            value = _evaluate(cell, namespace)
+            value = _evaluate(cell, namespace, rich)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are cell errors too
             error = describe(exc, cell)
             expected = raises is not None and matches(exc, raises)
-        figures = collect_figures()
+        figures = rich + collect_figures()
     if raises is not None and error is None:
         error = CellError(type="DidNotRaise", message=f"expected {raises}, but the cell raised nothing", line=cell.line)
     status = "ok" if error is None or expected else "error"
