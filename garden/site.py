@@ -66,7 +66,7 @@ def run_code(garden: Garden, config: Config, options: BuildOptions) -> tuple[Run
              for note in (page.note for page in garden.pages.values() if page.note is not None) if note.code}
     report = run_cells(cells, cache_dir=config.cache_dir, timeout=config.timeout, memory_mb=config.memory_mb,
                        refresh=options.refresh)
-    failures = [Problem(note, result.error.line or line, f"{result.error.type}: {result.error.message}")
+    failures = [Problem(note, result.error.line or line, result.error.summary)
                 for (note, line), result in sorted(report.results.items())
                 if result.failed and result.error is not None]
     return report, failures

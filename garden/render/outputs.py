@@ -16,7 +16,9 @@ def _error(result: CellResult, css: str) -> str:
     error = result.error
     if error is None:
         return ""
-    text = error.traceback.strip() or f"{error.type}: {error.message}"
+    text = error.traceback.strip()
+    if error.message not in text:
+        text = f"{text}\n{error.summary}".strip()
     return f'<div class="{css}"><pre class="traceback">{escape(text)}</pre></div>'
 
 

@@ -29,6 +29,11 @@ class CellError:
     traceback: str = ""
     line: int | None = None  # line in the note
 
+    @property
+    def summary(self) -> str:
+        """`Type: message`, or just the type when there is no message."""
+        return f"{self.type}: {self.message}" if self.message else self.type
+
 
 @dataclass
 class CellResult:
