@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import textwrap
 from pathlib import Path
 
+from garden.check.runner import check_notes, summary_line
 from garden.config import Config, ConfigError, find_root, load_config
 from garden.emit import OutputError
 from garden.site import BuildOptions, BuildResult, build_site
@@ -21,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-exec", action="store_true", help="show code without running it (untrusted gardens)")
     build.add_argument("--allow-errors", action="store_true", help="exit 0 even when a code block fails")
     build.add_argument("--refresh", action="store_true", help="ignore cached results and run every block")
+    check = commands.add_parser("check", help="run every example and report those whose output changed")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="notes or folders to check (default: all)")
+    check.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
+    check.add_argument("--refresh", action="store_true", help="ignore cached results and run every block")
     return parser
 
 
@@ -61,12 +67,35 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if result.failures and not args.allow_errors else 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if not config.notes_dir.is_dir():
+        print(f"garden: no notes folder at {_shown(config.notes_dir)}", file=sys.stderr)
+        return 2
+    missing = [path for path in args.paths if not path.exists()]
+    if missing:
+        print(f"garden: no such note or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    report = check_notes(config, args.paths, args.refresh)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            print(f"{outcome.location}: {outcome.message}")
+            if outcome.diff:
+                print(textwrap.indent(outcome.diff.rstrip("\n"), "    "))
+    print(summary_line(report))
+    return 1 if report.count("failed") else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `garden` console script."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "check":
+            return _check(args)
     except (ConfigError, OutputError) as error:
         print(f"garden: {error}", file=sys.stderr)
         return 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -55,6 +55,8 @@ class CodeBlock:
     source: str
     line: int
     block: Block = field(compare=False, repr=False)
+    expected: str | None = None
+    expected_line: int | None = None
 
     @property
     def code_line(self) -> int:
@@ -73,6 +75,7 @@ class Note:
     tags: list[str] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
     code: list[CodeBlock] = field(default_factory=list)
+    orphan_outputs: list[int] = field(default_factory=list)
 
     @property
     def display(self) -> str:
@@ -167,11 +170,26 @@ def fence_line(block: Block, token: Token) -> int:
     return block.line + (token.map[0] if token.map else 0)
 
 
-def _code_of(block: Block) -> Iterator[CodeBlock]:
-    for token in block.tokens:
-        language = token.info.split(maxsplit=1)[0].lower() if token.type == "fence" and token.info.strip() else ""
-        if language in EXECUTABLE_KINDS:
-            yield CodeBlock(EXECUTABLE_KINDS[language], token.content, fence_line(block, token), block)
+def _collect_code(note: Note) -> None:
+    """The note's executable blocks, each paired with an `output` fence right after it."""
+    previous: CodeBlock | None = None
+    for block in note.walk():
+        for token in block.tokens:
+            if token.type != "fence":
+                continue
+            language = token.info.split(maxsplit=1)[0].lower() if token.info.strip() else ""
+            line = fence_line(block, token)
+            if language == "output":
+                if previous is not None and previous.kind == "python" and previous.expected is None:
+                    note.code[-1] = replace(previous, expected=token.content, expected_line=line)
+                else:
+                    note.orphan_outputs.append(line)
+                previous = None
+            elif language in EXECUTABLE_KINDS:
+                previous = CodeBlock(EXECUTABLE_KINDS[language], token.content, line, block)
+                note.code.append(previous)
+            else:
+                previous = None
 
 
 def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
@@ -184,9 +202,11 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
     for block in note.walk():
         block.tokens = md.parse(block.text)
         note.refs.extend(_refs_of(block, block.tokens))
-        note.code.extend(_code_of(block))
         for offset, opener in unclosed_delimiters(block.text):
             problems.append(Problem(source.display, block.line + offset, f"`{opener}` is never closed"))
+    _collect_code(note)
+    problems += [Problem(source.display, line, "expected-output block has no python block right before it")
+                 for line in note.orphan_outputs]
     if not blocks:
         problems.append(Problem(source.display, None, "note is empty"))
     return note, problems

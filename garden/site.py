@@ -14,8 +14,8 @@ from garden.graph import Garden, link_notes
 from garden.notes import Note, parse_note, read_sources
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, SiteRenderer
-from garden.run.cells import Cell
-from garden.run.engine import RunReport, run_cells
+from garden.execution import failures_of, run_notes
+from garden.run.engine import RunReport
 from garden.syntax import make_parser
 
 STATIC_DIR = Path(__file__).parent / "render" / "static"
@@ -57,21 +57,6 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     return garden, problems + garden.problems
 
 
-def run_code(garden: Garden, config: Config, options: BuildOptions) -> tuple[RunReport, list[Problem]]:
-    """Run every executable block (in worker processes, through the cache); failures as problems."""
-    if not options.execute:
-        return RunReport({}, 0, 0, 0), []
-    cells = {note.display: [Cell(note.display, code.line, code.kind, code.source, code.code_line)
-                            for code in note.code]
-             for note in (page.note for page in garden.pages.values() if page.note is not None) if note.code}
-    report = run_cells(cells, cache_dir=config.cache_dir, timeout=config.timeout, memory_mb=config.memory_mb,
-                       refresh=options.refresh)
-    failures = [Problem(note, result.error.line or line, result.error.summary)
-                for (note, line), result in sorted(report.results.items())
-                if result.failed and result.error is not None]
-    return report, failures
-
-
 def graph_json(garden: Garden) -> str:
     """`graph.json`: nodes (title, url, tags, ghost) and links (source, target, kind)."""
     nodes = [{"title": page.title, "url": page.url, "tags": garden.tags_of(page.title), "ghost": page.ghost}
@@ -86,7 +71,9 @@ def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildR
     started = time.perf_counter()
     check_output(config.out_dir, config.notes_dir, config.root)
     garden, problems = load_garden(config)
-    report, failures = run_code(garden, config, options)
+    notes = [page.note for page in garden.pages.values() if page.note is not None]
+    report = run_notes(notes, config, options.refresh) if options.execute else RunReport({}, 0, 0, 0)
+    failures = failures_of(report)
     renderer = SiteRenderer(garden, config, report.results)
     writer = SiteWriter(config.out_dir)
     try:

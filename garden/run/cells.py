@@ -48,6 +48,7 @@ class CellResult:
     error: CellError | None = None
     expected_error: bool = False
     from_cache: bool = False
+    examples: list[dict[str, Any]] | None = None  # per `>>>` example: line, want, got, exception
 
     @property
     def failed(self) -> bool:

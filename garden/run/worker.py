@@ -20,6 +20,8 @@ from collections.abc import Callable
 from typing import Any, BinaryIO, TextIO
 
 from garden.run.cells import Cell, CellResult
+from garden.check.examples import has_examples
+from garden.run.examples import run_examples
 from garden.run.execute import run_python
 from garden.run.protocol import encode
 from garden.run.spec import run_spec
@@ -111,8 +113,10 @@ def run_note(job: dict[str, Any], send: Callable[[dict[str, Any]], None], home: 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
         for index, (cell, item) in enumerate(zip(cells, job["cells"])):
-            if cell.kind == "python":
-                result: CellResult = run_python(cell, namespace, item["raises"])
+            if cell.kind == "python" and has_examples(cell.source):
+                result: CellResult = run_examples(cell, namespace)
+            elif cell.kind == "python":
+                result = run_python(cell, namespace, item["raises"])
             else:
                 result = run_spec(cell)
             send({"index": index, "result": result.to_dict()})
