@@ -59,16 +59,16 @@ CHECKS: dict[str, dict[str, Check]] = {
 }
 
 
-def check_expectations(kind: str, result: dict[str, Any], rtol: float, atol: float) -> list[str]:
-    """Every way `result` misses its `expect` table (empty when all hold)."""
+def check_expectations(kind: str, result: dict[str, Any], rtol: float, atol: float) -> list[tuple[str, str]]:
+    """(key, message) for every way `result` misses its `expect` table (empty when all hold)."""
     checks = CHECKS[kind]
     problems = []
     for key, expected in (result.get("expect") or {}).items():
         if key not in checks:
-            problems.append(f"expect.{key} is not something a {kind} block can check; "
-                            f"use one of {', '.join(checks)}")
+            problems.append((key, f"expect.{key} is not something a {kind} block can check; "
+                                  f"use one of {', '.join(checks)}"))
             continue
         problem = checks[key](result, expected, rtol, atol)
         if problem:
-            problems.append(f"expect.{key}: {problem}")
+            problems.append((key, f"expect.{key}: {problem}"))
     return problems

@@ -11,6 +11,7 @@ from typing import Any
 from garden.check.compare import compare
 from garden.check.examples import has_examples, parse_examples
 from garden.check.expect import check_expectations
+from garden.nn.spec import key_line
 from garden.notes import CodeBlock, Note
 from garden.run.cells import CellResult
 from garden.run.options import CellOptions, OptionError, parse_options, split_options
@@ -106,7 +107,11 @@ def _judge(note: str, code: CodeBlock, line: int, result: CellResult, rtol: floa
                                              "expected output", verdict.diff)
     if code.kind in ("neuron", "network") and result.data is not None:
         misses = check_expectations(code.kind, result.data, rtol, atol)
-        return Outcome(note, line, "failed" if misses else "passed", "; ".join(misses))
+        if not misses:
+            return Outcome(note, line, "passed")
+        key_at = key_line(code.source, f"expect.{misses[0][0]}")
+        return Outcome(note, line, "failed", "; ".join(message for _, message in misses),
+                       error_line=code.line + key_at if key_at else None)
     return Outcome(note, line, "passed")
 
 

@@ -1,0 +1,177 @@
+"""`garden check` and the pytest plugin, through the command line, on small gardens."""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from helpers import REPO, make_garden, run_garden
+from test_build_exec import fence
+
+
+def run_pytest(root, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "pytest", "--garden", str(root), "-p", "no:cacheprovider",
+                           "--rootdir", str(root), *args], cwd=root, capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+CHECKED = ("- doctests\n" + fence("python", ">>> 0.1 + 0.2\n0.3\n>>> print('hello')\nhello") +
+           "- printed output\n" + fence("python", "print(6 * 7)\n'done'") + "      ```output\n      42\n      'done'\n      ```\n" +
+           "- a neuron with expectations\n" +
+           fence("neuron", "inputs = [1.0, 2.0]\nweights = [0.5, -0.3]\nbias = 0.1\n[expect]\na = 0.5") +
+           "- a plain block\n" + fence("python", "x = 1"))
+
+
+def test_check_passes_a_garden_whose_claims_hold(tmp_path):
+    root = make_garden(tmp_path, {"Claims.md": CHECKED})
+    proc = run_garden(root, "check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "5 passed, 0 failed"
+    assert not (root / "site").exists(), "check writes no site"
+
+
+def test_a_broken_expectation_fails_with_its_line_and_a_diff(tmp_path):
+    root = make_garden(tmp_path, {"Claims.md": CHECKED.replace("hello\n", "goodbye\n", 1).replace("a = 0.5", "a = 0.6")})
+    proc = run_garden(root, "check")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert "notes/Claims.md:5: output differs from the example" in lines
+    assert "    -goodbye" in lines and "    +hello" in lines
+    assert any(line.startswith("notes/Claims.md:23: expect.a: a is 0.5") for line in lines), lines
+    assert lines[-1] == "3 passed, 2 failed"
+
+
+def test_build_and_check_share_the_cache(tmp_path):
+    root = make_garden(tmp_path, {"Claims.md": CHECKED})
+    assert run_garden(root, "build").returncode == 0
+    started = os.stat(root / ".garden-cache").st_mtime_ns
+    proc = run_garden(root, "check")
+    assert proc.returncode == 0 and os.stat(root / ".garden-cache").st_mtime_ns == started
+
+
+def test_an_error_fails_its_block_and_skips_the_rest_of_the_note(tmp_path):
+    note = "- boom\n" + fence("python", "raise ValueError('nope')") + "- after\n" + fence("python", ">>> 1 + 1\n2")
+    root = make_garden(tmp_path, {"Errors.md": note})
+    proc = run_garden(root, "check")
+    assert proc.returncode == 1
+    assert "notes/Errors.md:3: ValueError: nope" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "0 passed, 1 failed, 1 skipped"
+
+
+def test_bad_input_is_a_failure_at_its_line_not_a_crash(tmp_path):
+    note = ("- orphan\n    - ```output\n      42\n      ```\n" +
+            "- bad tolerance\n" + fence("python", "#| rtol: lots\nprint(1)"))
+    broken = "- broken example\n" + fence("python", ">>> print(1\n1")
+    root = make_garden(tmp_path, {"Bad.md": note, "Broken.md": broken})
+    proc = run_garden(root, "check")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    out = proc.stdout
+    assert "notes/Bad.md:2: expected-output block has no python block right before it" in out
+    assert re.search(r"notes/Bad\.md:7: OptionError: bad value 'lots' for option 'rtol'", out), out
+    assert re.search(r"notes/Broken\.md:3: SyntaxError", out), out
+    assert out.strip().splitlines()[-1] == "0 passed, 3 failed"
+
+
+def test_check_limits_itself_to_the_paths_given(tmp_path):
+    root = make_garden(tmp_path, {"Claims.md": CHECKED, "Other/Broken.md": "- x\n" + fence("python", "1/0")})
+    assert run_garden(root, "check", "notes/Claims.md").returncode == 0
+    assert run_garden(root, "check", "notes/Other").returncode == 1
+
+
+def test_tolerance_options_widen_the_comparison(tmp_path):
+    note = ("- loose\n" + fence("python", "#| rtol: 0.01\nprint(3.14159)") + "      ```output\n      3.14\n      ```\n" +
+            "- strict\n" + fence("python", "print(3.14159)") + "      ```output\n      3.14\n      ```\n")
+    root = make_garden(tmp_path, {"Pi.md": note})
+    proc = run_garden(root, "check")
+    assert proc.stdout.strip().splitlines()[-1] == "1 passed, 1 failed"
+
+
+# Plain doctests (no tolerance in play): garden agrees with the standard library's doctest.
+SAMPLES = [
+    (">>> 'a' + 'b'\n'ab'\n", True),
+    (">>> 'a' + 'b'\n'ba'\n", False),
+    (">>> print('x\\ny')\nx\ny\n", True),
+    (">>> print('x\\n\\ny')\nx\n<BLANKLINE>\ny\n", True),
+    (">>> {'k': [1, 2]}\n{'k': [1, 2]}\n", True),
+    (">>> {'k': [1, 2]}\n{'k': [2, 1]}\n", False),
+    (">>> [1, 2, 3]   # doctest: +ELLIPSIS\n[1, ...]\n", True),
+    (">>> list(range(3))  # doctest: +NORMALIZE_WHITESPACE\n[0,   1,  2]\n", True),
+    (">>> None\n", True),
+    (">>> x = 5\n>>> x\n5\n", True),
+    (">>> raise KeyError('k')\nTraceback (most recent call last):\nKeyError: 'k'\n", True),
+    (">>> raise KeyError('k')\nTraceback (most recent call last):\nKeyError: 'other'\n", False),
+    (">>> 1 + 1\nTraceback (most recent call last):\nValueError: x\n", False),
+    (">>> int('x')\n2\n", False),
+    (">>> True\nTrue\n", True),
+    (">>> 'spam'\n'eggs'\n", False),
+    (">>> for i in range(2):\n...     print(i)\n0\n1\n", True),
+    (">>> sorted({3, 1, 2})\n[1, 2, 3]\n", True),
+    (">>> 'skip me'  # doctest: +SKIP\n'different'\n", None),
+]
+
+
+def stdlib_outcome(text: str) -> bool | None:
+    """Whether the standard library's doctest passes the example (None when it is skipped)."""
+    test = doctest.DocTestParser().get_doctest(text, {}, "sample", "sample.txt", 0)
+    if all(example.options.get(doctest.SKIP) for example in test.examples):
+        return None
+    runner = doctest.DocTestRunner(verbose=False)
+    return runner.run(test, out=lambda _: None).failed == 0
+
+
+@pytest.mark.parametrize("text, expected", SAMPLES)
+def test_plain_doctests_agree_with_the_standard_library(tmp_path, text, expected):
+    assert stdlib_outcome(text) == expected
+    root = make_garden(tmp_path, {"Sample.md": "- sample\n" + fence("python", text)})
+    proc = run_garden(root, "check")
+    summary = proc.stdout.strip().splitlines()[-1]
+    passed, failed, skipped = (int(n) for n in re.match(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?",
+                                                         summary.replace(", 0 skipped", "")).groups(default="0"))
+    ours = None if skipped and not passed and not failed else (failed == 0)
+    assert ours == expected, proc.stdout
+
+
+def test_numbers_pass_within_tolerance_where_doctest_fails(tmp_path):
+    text = ">>> 0.1 + 0.2\n0.3\n>>> import numpy as np\n>>> np.float64(0.5)\n0.5\n"
+    assert stdlib_outcome(text) is False
+    root = make_garden(tmp_path, {"Sample.md": "- sample\n" + fence("python", text)})
+    assert run_garden(root, "check").returncode == 0
+
+
+def test_pytest_lists_one_item_per_example_with_note_and_line(tmp_path):
+    root = make_garden(tmp_path, {"Claims.md": CHECKED})
+    proc = run_pytest(root, "--collect-only", "-q")
+    ids = [line for line in proc.stdout.splitlines() if "::" in line]
+    assert ids == ["notes/Claims.md::line-3", "notes/Claims.md::line-5", "notes/Claims.md::line-13",
+                   "notes/Claims.md::line-18", "notes/Claims.md::line-26"]
+
+
+def test_pytest_reports_failures_with_location_and_diff_and_skips_after_errors(tmp_path):
+    note = (CHECKED.replace("hello\n", "goodbye\n", 1) + "- boom\n" + fence("python", "1 / 0") +
+            "- after\n" + fence("python", "print('later')"))
+    root = make_garden(tmp_path, {"Claims.md": note})
+    proc = run_pytest(root, "-rs")
+    assert proc.returncode == 1
+    assert "notes/Claims.md:5: output differs from the example" in proc.stdout
+    assert "-goodbye" in proc.stdout and "+hello" in proc.stdout
+    assert "notes/Claims.md:31: ZeroDivisionError: division by zero" in proc.stdout
+    assert "skipped: notes/Claims.md:31 failed" in proc.stdout
+    assert re.search(r"2 failed, 4 passed, 1 skipped", proc.stdout), proc.stdout
+    selected = run_pytest(root, "-k", "line-13")
+    assert "1 passed" in selected.stdout and "deselected" in selected.stdout
+
+
+def test_pytest_xdist_keeps_a_notes_items_in_one_worker(tmp_path):
+    root = make_garden(tmp_path, {"A.md": CHECKED, "B.md": CHECKED})
+    proc = run_pytest(root, "-n", "2", "-v")
+    workers: dict[str, set[str]] = {}
+    for worker, note in re.findall(r"\[(gw\d)\] .*? (notes/\w+\.md)::", proc.stdout):
+        workers.setdefault(note, set()).add(worker)
+    assert set(workers) == {"notes/A.md", "notes/B.md"}
+    assert all(len(names) == 1 for names in workers.values()), workers
