@@ -9,7 +9,7 @@ from markdown_it.token import Token
 
 from garden.diagnostics import Problem
 from garden.graph import Garden, Page
-from garden.notes import fence_line
+from garden.notes import CodeBlock, fence_line
 from garden.outline import Block
 from garden.render.text import plain_text, word_count
 from garden.run.cells import CellResult
@@ -47,11 +47,14 @@ class RenderContext:
         """Link to one block on its page."""
         return relative_href(self.page_path, page.url, block.anchor)
 
-    def result_for(self, token: Token) -> CellResult | None:
-        """What the build produced for a fence token of the block being rendered."""
+    def code_for(self, token: Token) -> tuple[CodeBlock, CellResult | None] | None:
+        """The executable block behind a fence token of the block being rendered, and its result."""
         if self.block is None or self.page is None or self.page.note is None:
             return None
-        return self.results.get((self.page.note.display, fence_line(self.block, token)))
+        line = fence_line(self.block, token)
+        note = self.page.note
+        code = next((code for code in note.code if code.line == line), None)
+        return None if code is None else (code, self.results.get((note.display, line)))
 
     def warn(self, message: str) -> None:
         """Record a problem at the block being rendered."""

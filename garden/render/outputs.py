@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
+from garden.check.outcomes import Outcome, block_outcomes
 from garden.nn.blocks import render_spec_result
+from garden.notes import CodeBlock
 from garden.run.cells import CellResult
 
 
@@ -22,14 +24,29 @@ def _error(result: CellResult, css: str) -> str:
     return f'<div class="{css}"><pre class="traceback">{escape(text)}</pre></div>'
 
 
-def render_output(kind: str, result: CellResult | None) -> str:
+def _checks(outcomes: list[Outcome]) -> str:
+    """How the block's examples or expectations fared, with a diff for each miss."""
+    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
+    passed = sum(outcome.status == "passed" for outcome in outcomes)
+    if not failed:
+        return f'<div class="output checks passed">✓ {passed} of {len(outcomes)} checks hold</div>' if passed else ""
+    misses = "".join(f'<pre class="check-diff">{escape(outcome.location)}: {escape(outcome.message)}'
+                     f'{escape(chr(10) + outcome.diff) if outcome.diff else ""}</pre>' for outcome in failed)
+    return f'<div class="output error checks">✗ {len(failed)} of {len(outcomes)} checks fail{misses}</div>'
+
+
+def render_output(note: str, code: CodeBlock, result: CellResult | None) -> str:
     """The `<div class="output">` under a code block ("output error" when it failed)."""
     if result is None or (result.status == "not-run" and result.error is None):
         return ""
     if result.failed or result.status == "not-run":
         return _error(result, "output error")
-    if kind in ("neuron", "network") and result.data is not None:
-        return f'<div class="output spec-output">{render_spec_result(kind, result.data)}</div>'
+    checked = result.examples is not None or code.expected is not None or (result.data or {}).get("expect")
+    checks = _checks(block_outcomes(note, code, result)) if checked else ""
+    if code.kind in ("neuron", "network") and result.data is not None:
+        return f'<div class="output spec-output">{render_spec_result(code.kind, result.data)}</div>{checks}'
+    if result.examples is not None:
+        return checks
     parts = [
         _pre("stdout", result.stdout),
         _pre("stderr", result.stderr),
@@ -39,4 +56,4 @@ def render_output(kind: str, result: CellResult | None) -> str:
     if result.expected_error:
         parts.append(_error(result, "expected-error"))
     body = "".join(parts)
-    return f'<div class="output">{body}</div>' if body else ""
+    return (f'<div class="output">{body}</div>' if body else "") + checks

@@ -146,9 +146,13 @@ def fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
         echo = _echo(token.content)
     css = f' class="language-{escape(language)}"' if language else ""
     html = f'<pre class="highlight"><code{css}>{highlight_code(code, language)}</code></pre>\n' if echo else ""
-    if kind is None:
+    found = ctx.code_for(token) if kind else None
+    if found is None:
+        if language == "output":
+            return f'<div class="expected-output"><span class="caption">expected output</span>{html}</div>\n'
         return html
-    return f'<div class="cell cell-{kind}">{html}{render_output(kind, ctx.result_for(token))}</div>\n'
+    code, result = found
+    return f'<div class="cell cell-{kind}">{html}{render_output(ctx.page.note.display, code, result)}</div>\n'
 
 
 RULES = {
