@@ -2,20 +2,61 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from garden.config import Config
+from garden.dependencies import Dependencies, resolve_dependencies
 from garden.diagnostics import Problem
+from garden.graph import Garden
 from garden.notes import Note
-from garden.run.cells import Cell
+from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.run.engine import RunReport, run_cells
 
 
-def run_notes(notes: list[Note], config: Config, refresh: bool = False) -> RunReport:
-    """Run the code of `notes`, one namespace per note, reusing cached results."""
-    cells = {note.display: [Cell(note.display, code.line, code.kind, code.source, code.code_line)
-                            for code in note.code]
-             for note in notes if note.code}
-    return run_cells(cells, cache_dir=config.cache_dir, timeout=config.timeout, memory_mb=config.memory_mb,
-                     refresh=refresh)
+def cells_of(note: Note) -> list[Cell]:
+    """The engine's view of a note's executable blocks."""
+    return [Cell(note.display, code.line, code.kind, code.source, code.code_line) for code in note.code]
+
+
+def _seed(upstream: list[Note]) -> str:
+    """Starts a note's cache key chain: the code of every note it builds on, so editing one re-runs it."""
+    digest = hashlib.sha256()
+    for note in upstream:
+        digest.update(note.display.encode() + b"\0")
+        for code in note.code:
+            digest.update(f"{code.kind}\0{code.source}\0".encode())
+    return digest.hexdigest()
+
+
+def _refused(note: Note, errors: list[tuple[int, str]]) -> dict[tuple[str, int], CellResult]:
+    """Results of a note whose `uses` cannot be honoured: the error at each using block."""
+    results = {}
+    messages = dict(errors)
+    for cell in cells_of(note):
+        if cell.line in messages:
+            error = CellError(type="UsesError", message=messages[cell.line], line=cell.line)
+            results[(note.display, cell.line)] = CellResult(status="error", error=error)
+        else:
+            results[(note.display, cell.line)] = not_run(cell, "the note's uses are broken")
+    return results
+
+
+def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool = False) -> RunReport:
+    """Run the code of `notes` (after the notes each uses), one namespace per note, through the cache."""
+    dependencies: Dependencies = resolve_dependencies(garden, notes)
+    runnable = [note for note in notes if note.code and note.display not in dependencies.errors]
+    refused = {key: result for note in notes if note.display in dependencies.errors
+               for key, result in _refused(note, dependencies.errors[note.display]).items()}
+    report = run_cells(
+        {note.display: cells_of(note) for note in runnable},
+        cache_dir=config.cache_dir, timeout=config.timeout, memory_mb=config.memory_mb, refresh=refresh,
+        seeds={display: _seed(upstream) for display, upstream in dependencies.upstream.items()},
+        upstream={display: {used.display: cells_of(used) for used in upstream}
+                  for display, upstream in dependencies.upstream.items()},
+    )
+    report.results.update(refused)
+    report.failed += sum(result.failed for result in refused.values())
+    return report
 
 
 def failures_of(report: RunReport) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,8 @@ class Ref:
     attribute: str | None = None
 
 
+USES_LINE = re.compile(r"^\s*#\|\s*uses\s*:(.*)$")
+USED_TITLE = re.compile(r"\[\[([^\[\]]+)\]\]")
 EXECUTABLE_KINDS = {"python": "python", "pycon": "python", "neuron": "neuron", "network": "network"}
 
 
@@ -57,6 +60,7 @@ class CodeBlock:
     block: Block = field(compare=False, repr=False)
     expected: str | None = None
     expected_line: int | None = None
+    uses: tuple[str, ...] = ()
 
     @property
     def code_line(self) -> int:
@@ -165,6 +169,17 @@ def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) ->
             yield Ref(inner, token.meta["kind"], block, None, attribute)
 
 
+def uses_of(source: str) -> tuple[str, ...]:
+    """Titles a python block builds on, from its option line `#| uses: [[A]], [[B]]`."""
+    for line in source.split("\n"):
+        if not line.lstrip().startswith("#|"):
+            break
+        match = USES_LINE.match(line)
+        if match:
+            return tuple(unicodedata.normalize("NFC", title.strip()) for title in USED_TITLE.findall(match.group(1)))
+    return ()
+
+
 def fence_line(block: Block, token: Token) -> int:
     """The note line of a fence token's opening line."""
     return block.line + (token.map[0] if token.map else 0)
@@ -186,8 +201,11 @@ def _collect_code(note: Note) -> None:
                     note.orphan_outputs.append(line)
                 previous = None
             elif language in EXECUTABLE_KINDS:
-                previous = CodeBlock(EXECUTABLE_KINDS[language], token.content, line, block)
+                kind = EXECUTABLE_KINDS[language]
+                uses = uses_of(token.content) if kind == "python" else ()
+                previous = CodeBlock(kind, token.content, line, block, uses=uses)
                 note.code.append(previous)
+                note.refs.extend(Ref(title, "uses", block) for title in uses)
             else:
                 previous = None
 

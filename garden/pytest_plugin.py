@@ -35,7 +35,7 @@ class GardenState:
             pending = {item.note.display: item.note for item in items
                        if isinstance(item, ExampleItem) and item.note.display not in self.outcomes}
             pending[note.display] = note
-            report = run_notes(list(pending.values()), self.config)
+            report = run_notes(self.garden, list(pending.values()), self.config)
             for each in pending.values():
                 self.outcomes[each.display] = {outcome.line: outcome
                                                for outcome in note_outcomes(each, report.results)}

@@ -113,6 +113,8 @@ class SiteRenderer:
             page=page,
             outline=Markup(outline),
             tags=self._titled_links(ctx, self.garden.tags_of(page.title)),
+            builds_on=self._titled_links(ctx, [title for code in page.note.code for title in code.uses]
+                                         if page.note else []),
             tagged=self._titled_links(ctx, self.garden.tags.get(page.title, [])),
             groups=self._references(ctx, page),
             source=page.note.display if page.note else None,

@@ -31,14 +31,16 @@ def run_cells(
     workers: int | None = None,
     refresh: bool = False,
     seeds: dict[str, str] | None = None,
+    upstream: dict[str, dict[str, list[Cell]]] | None = None,
 ) -> RunReport:
     """Run every note's cells (one namespace per note, notes in parallel).
 
     ``timeout`` is the default per-cell limit in seconds, ``memory_mb`` the
     address-space limit of each worker, ``refresh`` ignores (but rewrites)
     the cache, and ``seeds`` maps a note to a string that starts its key
-    chain (e.g. a digest of the notes it depends on). No worker is started
-    when nothing needs to run. When a note's cell k is not cached, the whole
+    chain (e.g. a digest of the notes it depends on), and ``upstream`` maps
+    a note to the cells of the notes it uses (run first, in that order, their
+    top-level names handed on). No worker is started when nothing needs to run. When a note's cell k is not cached, the whole
     note is executed from its first cell (to rebuild the namespace) but only
     cells k..n get fresh results; see garden.run.plan.
     """
@@ -54,6 +56,7 @@ def run_cells(
             fingerprint=fingerprint,
             timeout=timeout,
             refresh=refresh,
+            upstream=(upstream or {}).get(note),
         )
         for note, cells in notes.items()
     ]

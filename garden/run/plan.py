@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from garden.run.cache import ResultCache, cell_key
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
 from garden.run.options import CellOptions, OptionError, parse_options, split_options
-from garden.run.pool import Job, JobCell
+from garden.run.pool import Job, JobCell, Prelude
 
 ABORTING = ("timeout", "crash")
 
@@ -93,9 +93,17 @@ def plan_note(
     fingerprint: str,
     timeout: float,
     refresh: bool,
+    upstream: dict[str, list[Cell]] | None = None,
 ) -> NotePlan:
-    """Look a note's cells up in the cache and build the job for the rest."""
+    """Look a note's cells up in the cache and build the job for the rest.
+
+    `upstream` holds the cells of the notes this note uses, dependencies first; the job runs
+    them before the note (their results are not kept: each note reports its own).
+    """
     prepared = prepare(cells, seed=seed, fingerprint=fingerprint, timeout=timeout)
+    preludes = tuple(Prelude(name, tuple(item.job for item in prepare(used, seed="", fingerprint=fingerprint,
+                                                                       timeout=timeout) if item.static is None))
+                     for name, used in (upstream or {}).items())
     plan = NotePlan(prepared, [item.static for item in prepared])
     runnable = [index for index, item in enumerate(prepared) if item.static is None]
     for position, index in enumerate(runnable):
@@ -105,7 +113,7 @@ def plan_note(
             replay = [i for i in runnable[:position] if prepared[i].cell.kind == "python"]
             plan.fresh = runnable[position:]
             plan.replayed = len(replay)
-            plan.job = Job(note, tuple(prepared[i].job for i in replay + plan.fresh))
+            plan.job = Job(note, tuple(prepared[i].job for i in replay + plan.fresh), preludes)
             return plan
         plan.results[index] = hit
         if hit.status in ABORTING:

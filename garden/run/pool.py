@@ -34,15 +34,35 @@ class JobCell:
 
 
 @dataclass(frozen=True)
-class Job:
-    """The cells of one note to run in order in one namespace."""
+class Prelude:
+    """The cells of a note that the job's note uses: run first, their names handed on."""
 
     note: str
     cells: tuple[JobCell, ...]
 
+
+def _cells_message(cells: tuple[JobCell, ...]) -> list[dict[str, Any]]:
+    return [{"cell": asdict(item.cell), "raises": item.raises} for item in cells]
+
+
+@dataclass(frozen=True)
+class Job:
+    """The cells of one note to run in order in one namespace, after the notes it uses."""
+
+    note: str
+    cells: tuple[JobCell, ...]
+    preludes: tuple[Prelude, ...] = ()
+
+    @property
+    def prelude_timeout(self) -> float:
+        """Time the used notes' cells may take before the first cell of the note starts."""
+        return sum(item.timeout for prelude in self.preludes for item in prelude.cells)
+
     def message(self) -> dict[str, Any]:
         """The protocol request for this job."""
-        return {"note": self.note, "cells": [{"cell": asdict(item.cell), "raises": item.raises} for item in self.cells]}
+        return {"note": self.note, "cells": _cells_message(self.cells),
+                "preludes": [{"note": prelude.note, "cells": _cells_message(prelude.cells)}
+                             for prelude in self.preludes]}
 
 
 def worker_env() -> dict[str, str]:
@@ -105,13 +125,14 @@ class WorkerProcess:
         results: list[CellResult] = []
         for index, item in enumerate(job.cells):
             mark = self._log_size()
+            allowed = item.timeout + (job.prelude_timeout if index == 0 else 0)
             try:
-                message = self._reader.receive(item.timeout)
+                message = self._reader.receive(allowed)
             except TimeoutError:
                 self.kill()
                 timeout = CellError(
                     type="Timeout",
-                    message=f"the cell did not finish within {item.timeout:g} s and was stopped",
+                    message=f"the cell did not finish within {allowed:g} s and was stopped",
                     line=item.cell.line,
                 )
                 return results + _abort(job, index, CellResult(status="timeout", error=timeout))

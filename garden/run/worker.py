@@ -19,10 +19,11 @@ import warnings
 from collections.abc import Callable
 from typing import Any, BinaryIO, TextIO
 
-from garden.run.cells import Cell, CellResult
+from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.check.examples import has_examples
 from garden.run.examples import run_examples
 from garden.run.execute import run_python
+from garden.run.options import OptionError, parse_options
 from garden.run.protocol import encode
 from garden.run.spec import run_spec
 
@@ -105,20 +106,58 @@ def register_source(note: str, cells: list[Cell]) -> None:
     linecache.cache[note] = (sum(map(len, lines)), None, lines, note)
 
 
+def parse_uses(cell: Cell) -> bool:
+    """Whether a cell declares `#| uses:`."""
+    try:
+        return cell.kind == "python" and parse_options(cell.source).uses is not None
+    except OptionError:
+        return False
+
+
+def run_cell(cell: Cell, namespace: dict[str, Any], raises: str | None) -> CellResult:
+    """Run one cell of any kind in `namespace`."""
+    if cell.kind == "python" and has_examples(cell.source):
+        return run_examples(cell, namespace)
+    if cell.kind == "python":
+        return run_python(cell, namespace, raises)
+    return run_spec(cell)
+
+
+def run_preludes(preludes: list[dict[str, Any]], home: str) -> tuple[dict[str, Any], str | None]:
+    """Run the notes a note uses, in order; (the names they define, why one failed or None)."""
+    exports: dict[str, Any] = {}
+    for prelude in preludes:
+        cells = [Cell(**item["cell"]) for item in prelude["cells"]]
+        register_source(prelude["note"], cells)
+        namespace = fresh_namespace(home)
+        namespace.update(exports)
+        for cell, item in zip(cells, prelude["cells"]):
+            result = run_cell(cell, namespace, item["raises"])
+            if result.failed and result.error is not None:
+                return exports, f"{cell.note}:{result.error.line or cell.line}: {result.error.summary}"
+        exports.update((name, value) for name, value in namespace.items() if not name.startswith("_"))
+    return exports, None
+
+
+def _uses_failed(cell: Cell, reason: str) -> CellResult:
+    """The result of a note's cell when a note it uses failed."""
+    if parse_uses(cell):
+        error = CellError(type="UsesError", message=f"a used note failed: {reason}", line=cell.line)
+        return CellResult(status="error", error=error)
+    return not_run(cell, f"a note it uses failed ({reason})")
+
+
 def run_note(job: dict[str, Any], send: Callable[[dict[str, Any]], None], home: str) -> None:
-    """Run one note's cells in order, sending each result as soon as it exists."""
+    """Run one note's cells in order, after the notes it uses; send each result as soon as it exists."""
     cells = [Cell(**item["cell"]) for item in job["cells"]]
-    register_source(job["note"], cells)
-    namespace = fresh_namespace(home)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+        exports, failure = run_preludes(job.get("preludes", []), home)
+        register_source(job["note"], cells)
+        namespace = fresh_namespace(home)
+        namespace.update(exports)
         for index, (cell, item) in enumerate(zip(cells, job["cells"])):
-            if cell.kind == "python" and has_examples(cell.source):
-                result: CellResult = run_examples(cell, namespace)
-            elif cell.kind == "python":
-                result = run_python(cell, namespace, item["raises"])
-            else:
-                result = run_spec(cell)
+            result = _uses_failed(cell, failure) if failure else run_cell(cell, namespace, item["raises"])
             send({"index": index, "result": result.to_dict()})
 
 
