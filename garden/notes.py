@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -27,11 +26,6 @@ class Source:
     display: str
     relative: str
     text: str
-
-    @property
-    def digest(self) -> str:
-        """Content hash, for caching."""
-        return hashlib.sha256(self.text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
