@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from garden.check.tolerance import parse_tolerance
+
 OPTION_PREFIX = "#|"
 _OPTION_RE = re.compile(r"#\|\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _DOTTED_NAME_RE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
@@ -57,13 +59,6 @@ def _positive(text: str) -> float:
     return number
 
 
-def _tolerance(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number) or number < 0:
-        raise ValueError("expected a number >= 0")
-    return number
-
-
 def _class_name(text: str) -> str:
     if not _DOTTED_NAME_RE.fullmatch(text):
         raise ValueError("expected an exception class name")
@@ -81,8 +76,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "timeout": _positive,
     "raises": _class_name,
     "echo": _boolean,
-    "rtol": _tolerance,
-    "atol": _tolerance,
+    "rtol": parse_tolerance,
+    "atol": parse_tolerance,
     "uses": _nonempty,
 }
 
