@@ -244,14 +244,22 @@ class SourceBlock:
 
 
 def source_outline(path: Path, indent: int = 4) -> list[SourceBlock]:
-    """All bullets of a note in document order; fails on lines this simple reader does not know."""
+    """All bullets of a note in document order, with their continuation lines (code fences);
+    fails on lines this simple reader does not know."""
     blocks: list[SourceBlock] = []
     stack: list[SourceBlock] = []
+    in_fence = False
     for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
         if not line.strip():
             continue
         match = re.match(r"^( *)- ?(.*)$", line)
-        assert match, f"{path.name}:{number}: not a single-line bullet: {line!r}"
+        if in_fence or match is None:
+            assert blocks and line.startswith(" " * (blocks[-1].depth * indent + 2)), \
+                f"{path.name}:{number}: not a bullet or a continuation line: {line!r}"
+            blocks[-1].raw += "\n" + line[blocks[-1].depth * indent + 2:]
+            in_fence ^= line.strip().startswith("```")
+            continue
+        in_fence = match.group(2).startswith("```")
         spaces = len(match.group(1))
         assert spaces % indent == 0, f"{path.name}:{number}: odd indentation"
         depth = spaces // indent
@@ -272,12 +280,24 @@ def visible_text(raw: str) -> str:
     `[[X]]` -> X, `#[[X]]` -> #X, `Key::` -> `Key:`, `{{word-count}}` and TODO/DONE checkboxes
     dropped, `$$`, `**`, `__`, `^^` and a trailing ` ^block-id` removed.
     """
-    text = re.sub(r"(?:^|\s)\^[\w-]+\s*$", "", raw)
+    prose, code = _split_code(raw)
+    text = re.sub(r"(?:^|\s)\^[\w-]+\s*$", "", prose)
     text = re.sub(r"\{\{\s*word-count\s*\}\}", "", text)
     text = re.sub(r"\{\{\s*\[\[(?:TODO|DONE)\]\]\s*\}\}", "", text)
     text = text.replace("[[", "").replace("]]", "").replace("::", ":")
     text = re.sub(r"\$\$|\*\*|__|\^\^", "", text)
-    return " ".join(text.split())
+    return " ".join((text + " " + code).split())
+
+
+def _split_code(raw: str) -> tuple[str, str]:
+    """(the prose of a block, the contents of its code fences), fence lines themselves dropped."""
+    prose, code, inside = [], [], False
+    for line in raw.split("\n"):
+        if line.strip().startswith("```"):
+            inside = not inside
+        else:
+            (code if inside else prose).append(line)
+    return "\n".join(prose), "\n".join(code)
 
 
 def word_count_of(blocks) -> int:

@@ -95,7 +95,7 @@ def test_click_concept_opens_concept_page(open_page, index_url, shipped_site):
 def test_mathml_is_laid_out(open_page, index_url):
     page, _, _ = open_page()
     page.goto(index_url)
-    maths = page.locator("section.content math")
+    maths = page.locator("section.content li.block > .block-body > p > math[display=block]")
     assert maths.count() == 2
     for i in range(2):
         math = maths.nth(i)
