@@ -310,3 +310,13 @@ def test_line_chart_log_scale_ticks_are_powers_of_ten():
     assert y_labels == ["0.001", "0.01", "0.1", "1"]
     with pytest.raises(ValueError):
         line_chart_svg({"loss": ([0, 1], [1.0, 0.0])}, "epoch", "loss", log_y=True)
+
+
+def test_plot_accepts_numpy_arrays_and_shows_as_svg():
+    import numpy as np
+
+    from garden.nn import plot
+
+    chart = plot({"square": (np.arange(4), np.arange(4) ** 2)}, "x", "x squared")
+    svg = chart._repr_svg_()
+    assert svg.startswith("<svg") and "x squared" in svg

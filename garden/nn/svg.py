@@ -146,7 +146,7 @@ def line_chart_svg(
         lines = [Series(name, *xy) for name, xy in series.items()]
     else:
         lines = list(series)
-    if not lines or any(len(s.x) != len(s.y) or not s.x for s in lines):
+    if not lines or any(len(s.x) != len(s.y) or len(s.x) == 0 for s in lines):
         raise ValueError("each series needs the same, non-zero number of x and y values")
     xs = [float(v) for s in lines for v in s.x]
     ys = [float(v) for s in lines for v in s.y]

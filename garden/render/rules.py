@@ -149,7 +149,7 @@ def fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
     found = ctx.code_for(token) if kind else None
     if found is None:
         if language == "output":
-            return f'<div class="expected-output"><span class="caption">expected output</span>{html}</div>\n'
+            return f'<details class="expected-output"><summary>expected output</summary>{html}</details>\n'
         return html
     code, result = found
     return f'<div class="cell cell-{kind}">{html}{render_output(ctx.page.note.display, code, result)}</div>\n'
