@@ -2,7 +2,7 @@
 
 Active where a garden is: a `garden.toml` in pytest's rootdir, or `--garden DIR`. Node ids name
 the note and line (`notes/Neuron.md::line-12`); items of one note run in order on one engine
-run, and with pytest-xdist they stay in one worker (`--dist loadgroup`).
+run, and with pytest-xdist they stay in one worker (`--dist load` becomes `loadfile`).
 """
 
 from __future__ import annotations
@@ -58,9 +58,7 @@ class NoteFile(pytest.File):
         if note is None:
             return
         for line in check_sites(note):
-            item = ExampleItem.from_parent(self, name=f"line-{line}", note=note, line=line)
-            item.add_marker(pytest.mark.xdist_group(note.display))
-            yield item
+            yield ExampleItem.from_parent(self, name=f"line-{line}", note=note, line=line)
 
 
 class ExampleItem(pytest.Item):
@@ -103,11 +101,9 @@ def _garden_root(config: pytest.Config) -> Path | None:
 
 
 def _keep_notes_together(config: pytest.Config) -> None:
-    """Under pytest-xdist, schedule by `xdist_group` (one group per note) instead of item by item."""
-    if hasattr(config, "workerinput"):
-        config.option.loadgroup = True  # the worker tags each item with its group
-    elif getattr(config.option, "dist", "no") == "load":
-        config.option.dist = "loadgroup"
+    """Under pytest-xdist, hand out whole files (a note's items together) rather than single items."""
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadfile"
 
 
 @pytest.hookimpl(tryfirst=True)
