@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -175,3 +176,25 @@ def test_pytest_xdist_keeps_a_notes_items_in_one_worker(tmp_path):
         workers.setdefault(note, set()).add(worker)
     assert set(workers) == {"notes/A.md", "notes/B.md"}
     assert all(len(names) == 1 for names in workers.values()), workers
+
+
+def test_the_shipped_garden_checks_clean_and_a_broken_value_is_named(tmp_path):
+    shutil.copytree(REPO / "notes", tmp_path / "notes")
+    shutil.copy(REPO / "garden.toml", tmp_path)
+    sources = {path: path.read_text(encoding="utf-8") for path in (tmp_path / "notes").glob("*.md")}
+    examples = sum(text.count(">>> ") + text.count("```output") + text.count("[expect]") for text in sources.values())
+    proc = run_garden(tmp_path, "check")
+    assert proc.returncode == 0, proc.stdout
+    passed, failed = map(int, re.match(r"(\d+) passed, (\d+) failed$", proc.stdout.splitlines()[-1]).groups())
+    assert failed == 0 and passed >= examples > 20
+
+    note = tmp_path / "notes" / "Loss Function.md"
+    lines = note.read_text(encoding="utf-8").split("\n")
+    fence = next(number for number, line in enumerate(lines, start=1) if line.strip() == "```output")
+    lines[fence] = lines[fence].replace("0.25", "0.35", 1)
+    assert "0.35" in lines[fence]
+    note.write_text("\n".join(lines), encoding="utf-8")
+    broken = run_garden(tmp_path, "check")
+    assert broken.returncode == 1
+    assert f"notes/Loss Function.md:{fence}: output of the block" in broken.stdout
+    assert broken.stdout.splitlines()[-1] == f"{passed - 1} passed, 1 failed"
