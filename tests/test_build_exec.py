@@ -148,3 +148,27 @@ def test_hostile_blocks_each_fail_alone_within_seconds(tmp_path):
     chatty = (root / "site" / "chatty.html").read_text()
     assert "truncated" in chatty and len(chatty) < 3_000_000
     assert counts(proc)[2] == 5
+
+
+def test_cached_errors_keep_pointing_at_the_right_lines_after_prose_edits(tmp_path):
+    note = ("- define\n" + fence("python", "def f():\n    return 1 / 0") +
+            "- call\n" + fence("python", "f()"))
+    root = make_garden(tmp_path, {"Lines.md": note})
+    first = run_garden(root, "build")
+    assert "notes/Lines.md:4: ZeroDivisionError" in first.stderr
+    moved = "- a new first block\n" + note.replace("- call\n", "- some prose\n    - more prose\n- call\n")
+    (root / "notes" / "Lines.md").write_text(moved)
+    second = run_garden(root, "build")
+    assert counts(second) == (0, 2, 1)
+    assert "notes/Lines.md:5: ZeroDivisionError" in second.stderr, second.stderr
+    html = (root / "site" / "lines.html").read_text()
+    assert "line 5, in f" in html and "line 11, in &lt;module&gt;" in html
+
+
+def test_changing_the_garden_timeout_reruns_what_timed_out(tmp_path):
+    note = "- slow\n" + fence("python", "import time\ntime.sleep(1.5)\nprint('woke')")
+    root = make_garden(tmp_path, {"Slow.md": note}, 'timeout = 1\n')
+    assert counts(run_garden(root, "build")) == (1, 0, 1)
+    (root / "garden.toml").write_text("timeout = 5\n")
+    proc = run_garden(root, "build")
+    assert counts(proc) == (1, 0, 0) and "woke" in (root / "site" / "slow.html").read_text()

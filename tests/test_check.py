@@ -198,3 +198,14 @@ def test_the_shipped_garden_checks_clean_and_a_broken_value_is_named(tmp_path):
     assert broken.returncode == 1
     assert f"notes/Loss Function.md:{fence}: output of the block" in broken.stdout
     assert broken.stdout.splitlines()[-1] == f"{passed - 1} passed, 1 failed"
+
+
+def test_cached_example_results_follow_their_lines(tmp_path):
+    root = make_garden(tmp_path, {"A.md": "- ex\n" + fence("python", ">>> 1 + 1\n3")})
+    assert "notes/A.md:3: output differs" in run_garden(root, "check").stdout
+    note = root / "notes" / "A.md"
+    note.write_text("- new prose\n- more prose\n" + note.read_text())
+    proc = run_garden(root, "check")
+    assert "notes/A.md:5: output differs" in proc.stdout, proc.stdout
+    plugin = run_pytest(root, "-q")
+    assert "notes/A.md:5: output differs" in plugin.stdout and "KeyError" not in plugin.stdout

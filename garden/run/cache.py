@@ -4,11 +4,12 @@ The key of a cell is ``sha256(json([KEY_VERSION, previous, kind, code,
 options, fingerprint]))`` where ``previous`` is the key of the cell before
 it in the note (for the first cell: the note's seed string), ``code`` is the
 cell body without its ``#|`` option lines, ``options`` are those that change
-execution (exec, timeout, raises) and ``fingerprint`` names the Python,
-numpy and garden versions. Prose and the ``echo`` option are not part of it.
+execution (exec, the timeout in force, raises) and ``fingerprint`` names the
+Python, numpy and garden versions and the workers' memory limit. Prose and the ``echo`` option are not part of it.
 
-Entries remember where the cell body was when it ran; a hit is moved to the
-cell's current position, so line numbers survive prose edits above it.
+Entries remember where the note's cells (up to this one) were when it ran; a
+hit is moved cell by cell to their current positions, so line numbers in
+errors, tracebacks and examples survive prose edits anywhere in the note.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import os
 import re
 import sys
 import tempfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from typing import Any
 import garden
 from garden.run.cells import Cell, CellResult
 
-KEY_VERSION = "garden-run-1"
+KEY_VERSION = "garden-run-2"
 
 
 def environment_fingerprint() -> str:
@@ -46,15 +48,46 @@ def cell_key(previous: str, kind: str, code: str, options: dict[str, Any], finge
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def relocate(result: CellResult, old_note: str, new_note: str, delta: int) -> CellResult:
-    """Shift the note line numbers of a result by ``delta`` (and rename the note)."""
-    error = result.error
-    if error is None or (delta == 0 and old_note == new_note):
-        return result
+@dataclass(frozen=True)
+class Span:
+    """Where a cell sits in its note: its fence line, the line its code starts on, and its length."""
+
+    fence: int
+    body: int
+    length: int
+
+
+def line_mover(old: list[list[int]], new: list[Span]) -> Callable[[int], int]:
+    """Maps a note line from when the result was made (cells at `old` [fence, body]) to now."""
+
+    def move(line: int) -> int:
+        for (fence, body), span in zip(old, new):
+            if line == fence:
+                return span.fence
+            if body <= line < body + span.length:
+                return line + span.body - body
+        return line
+
+    return move
+
+
+def relocate(result: CellResult, old_note: str, new_note: str, move: Callable[[int], int]) -> CellResult:
+    """Move the note line numbers of a result with `move` (and rename the note)."""
     frame = re.compile(rf'File "{re.escape(old_note)}", line (\d+)')
-    text = frame.sub(lambda m: f'File "{new_note}", line {int(m.group(1)) + delta}', error.traceback)
-    line = None if error.line is None else error.line + delta
-    return replace(result, error=replace(error, traceback=text, line=line))
+
+    def frames(text: str) -> str:
+        return frame.sub(lambda m: f'File "{new_note}", line {move(int(m.group(1)))}', text)
+
+    error = result.error
+    if error is not None:
+        error = replace(error, traceback=frames(error.traceback),
+                        line=None if error.line is None else move(error.line))
+    examples = None if result.examples is None else [
+        {**run, "line": move(run["line"]),
+         **({"error_line": move(run["error_line"])} if run.get("error_line") else {}),
+         **({"exception": frames(run["exception"])} if run.get("exception") else {})}
+        for run in result.examples]
+    return replace(result, error=error, examples=examples)
 
 
 class ResultCache:
@@ -66,20 +99,22 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
 
-    def get(self, key: str, cell: Cell, body_line: int) -> CellResult | None:
-        """The cached result for ``key``, placed at ``cell``; None on a miss."""
+    def get(self, key: str, cell: Cell, spans: list[Span]) -> CellResult | None:
+        """The cached result for ``key``, placed at ``cell``; ``spans`` are where the note's
+        cells up to this one are now. None on a miss."""
         try:
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
             result = CellResult.from_dict(entry["result"])
-            result = relocate(result, entry["note"], cell.note, body_line - entry["body_line"])
+            result = relocate(result, entry["note"], cell.note, line_mover(entry["spans"], spans))
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return replace(result, from_cache=True)
 
-    def put(self, key: str, result: CellResult, cell: Cell, body_line: int) -> None:
-        """Store ``result``, produced by ``cell`` whose body started at ``body_line``."""
+    def put(self, key: str, result: CellResult, cell: Cell, spans: list[Span]) -> None:
+        """Store ``result``, produced by ``cell`` when the note's cells up to it sat at ``spans``."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        entry = {"note": cell.note, "body_line": body_line, "result": replace(result, from_cache=False).to_dict()}
+        entry = {"note": cell.note, "spans": [[span.fence, span.body] for span in spans],
+                 "result": replace(result, from_cache=False).to_dict()}
         handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -45,7 +45,7 @@ def run_cells(
     cells k..n get fresh results; see garden.run.plan.
     """
     cache = ResultCache(cache_dir) if cache_dir is not None else None
-    fingerprint = environment_fingerprint()
+    fingerprint = f"{environment_fingerprint()}; memory {memory_mb} MB"
     seeds = seeds or {}
     plans = [
         plan_note(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from garden.run.cache import ResultCache, cell_key
+from garden.run.cache import ResultCache, Span, cell_key
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
 from garden.run.options import CellOptions, OptionError, parse_options, split_options
 from garden.run.pool import Job, JobCell, Prelude
@@ -26,7 +26,7 @@ class PreparedCell:
     """A cell with its cache key and what the worker needs to run it."""
 
     key: str
-    body_line: int  # note line where the code after the option lines starts
+    span: Span  # where the cell and its code (after the option lines) are in the note
     job: JobCell
     static: CellResult | None  # known without running: bad options or exec: false
 
@@ -53,10 +53,11 @@ def prepare(cells: list[Cell], *, seed: str, fingerprint: str, timeout: float) -
                 static = CellResult(status="error", error=error)
             else:
                 static = None if options.exec else CellResult(status="not-run")
-        settings = {"exec": options.exec, "timeout": options.timeout, "raises": options.raises}
+        settings = {"exec": options.exec, "timeout": options.timeout or timeout, "raises": options.raises}
         previous = cell_key(previous, cell.kind, code, settings, fingerprint)
         job = JobCell(cell=cell, timeout=options.timeout or timeout, raises=options.raises)
-        prepared.append(PreparedCell(previous, body_line, job, static))
+        span = Span(cell.line, body_line, len(code.split("\n")))
+        prepared.append(PreparedCell(previous, span, job, static))
     return prepared
 
 
@@ -70,6 +71,10 @@ class NotePlan:
     replayed: int = 0  # leading job cells run only to rebuild the namespace
     fresh: list[int] = field(default_factory=list)  # cell indices the job's other results belong to
 
+    def spans(self, index: int) -> list[Span]:
+        """Where the note's cells up to `index` are now."""
+        return [item.span for item in self.cells[: index + 1]]
+
     def record(self, outcome: list[CellResult], cache: ResultCache | None) -> int:
         """Take the job's results (caching them); returns how many cells ran."""
         ran = 0
@@ -80,7 +85,7 @@ class NotePlan:
             ran += 1
             if cache is not None:
                 prepared = self.cells[index]
-                cache.put(prepared.key, result, prepared.cell, prepared.body_line)
+                cache.put(prepared.key, result, prepared.cell, self.spans(index))
         return ran
 
 
@@ -108,7 +113,7 @@ def plan_note(
     runnable = [index for index, item in enumerate(prepared) if item.static is None]
     for position, index in enumerate(runnable):
         item = prepared[index]
-        hit = None if refresh or cache is None else cache.get(item.key, item.cell, item.body_line)
+        hit = None if refresh or cache is None else cache.get(item.key, item.cell, plan.spans(index))
         if hit is None:
             replay = [i for i in runnable[:position] if prepared[i].cell.kind == "python"]
             plan.fresh = runnable[position:]
