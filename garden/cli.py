@@ -6,6 +6,8 @@ import argparse
 import dataclasses
 import sys
 import textwrap
+
+import jinja2
 from pathlib import Path
 
 from garden.check.runner import check_notes, summary_line
@@ -98,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
     except (ConfigError, OutputError) as error:
         print(f"garden: {error}", file=sys.stderr)
+        return 2
+    except jinja2.TemplateError as error:
+        where = f"templates/{error.name}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        print(f"garden: {where}template error: {error.message}", file=sys.stderr)
         return 2
     return 0
 

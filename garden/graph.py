@@ -85,9 +85,12 @@ def link_notes(notes: list[Note]) -> Garden:
     for note in notes:
         if note.title in pages:
             other = pages[note.title].note
+            fallback = note.source.relative.removesuffix(".md")
+            while fallback in pages:
+                fallback += " (another)"
             problems.append(Problem(note.display, None, f"title {note.title!r} is also used by {other.display}; "
-                                                         f"this note is kept as {note.source.relative!r}"))
-            note.title = note.source.relative
+                                                         f"this note is kept as {fallback!r}"))
+            note.title = fallback
         pages[note.title] = Page(note.title, registry.claim(note.title), note, daily_note_date(note.title))
         for alias in note.aliases:
             aliases.setdefault(alias, note.title)
@@ -102,8 +105,11 @@ def link_notes(notes: list[Note]) -> Garden:
     blocks_by_uid: dict[str, tuple[Page, Block]] = {}
     for note in notes:
         page = pages[note.title]
-        for tag in note.tags:
-            tags[resolve(tag)].append(note.title)
+        for tag in map(resolve, note.tags):
+            tags[tag].append(note.title)
+            if tag not in pages:
+                pages[tag] = Page(tag, "", None, daily_note_date(tag))
+            graph.add_edge(note.title, tag, kind="tag")
         for block in note.walk():
             if block.uid is None:
                 continue

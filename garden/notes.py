@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -12,8 +11,10 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from garden.check.examples import has_examples
 from garden.diagnostics import Problem
 from garden.outline import Block, parse_outline
+from garden.run.options import OptionError, parse_options
 from garden.syntax.balance import unclosed_delimiters
 from garden.syntax.scan import nested_targets
 
@@ -39,8 +40,6 @@ class Ref:
     attribute: str | None = None
 
 
-USES_LINE = re.compile(r"^\s*#\|\s*uses\s*:(.*)$")
-USED_TITLE = re.compile(r"\[\[([^\[\]]+)\]\]")
 EXECUTABLE_KINDS = {"python": "python", "pycon": "python", "neuron": "neuron", "network": "network"}
 
 
@@ -125,7 +124,7 @@ def _front_matter(source: Source) -> tuple[dict, str, int, list[Problem]]:
     header = text[4:end]
     body_start = text.find("\n", end + 4)
     body = "" if body_start == -1 else text[body_start + 1:]
-    first_line = header.count("\n") + 4
+    first_line = text.count("\n", 0, body_start) + 2 if body_start != -1 else 1
     try:
         data = yaml.safe_load(header) or {}
     except yaml.YAMLError as error:
@@ -138,11 +137,11 @@ def _front_matter(source: Source) -> tuple[dict, str, int, list[Problem]]:
 
 
 def _as_list(value: object) -> list[str]:
+    """Front matter `aliases`/`tags`: a YAML list or a comma-separated string, as titles."""
     if value is None:
         return []
-    if isinstance(value, (list, tuple)):
-        return [str(item) for item in value]
-    return [part.strip() for part in str(value).split(",") if part.strip()]
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return [unicodedata.normalize("NFC", str(item).strip()) for item in items if str(item).strip()]
 
 
 def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) -> Iterator[Ref]:
@@ -165,13 +164,10 @@ def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) ->
 
 def uses_of(source: str) -> tuple[str, ...]:
     """Titles a python block builds on, from its option line `#| uses: [[A]], [[B]]`."""
-    for line in source.split("\n"):
-        if not line.lstrip().startswith("#|"):
-            break
-        match = USES_LINE.match(line)
-        if match:
-            return tuple(unicodedata.normalize("NFC", title.strip()) for title in USED_TITLE.findall(match.group(1)))
-    return ()
+    try:
+        return parse_options(source).uses
+    except OptionError:
+        return ()  # the engine reports the malformed option at its line
 
 
 def fence_line(block: Block, token: Token) -> int:
@@ -189,7 +185,7 @@ def _collect_code(note: Note) -> None:
             language = token.info.split(maxsplit=1)[0].lower() if token.info.strip() else ""
             line = fence_line(block, token)
             if language == "output":
-                if previous is not None and previous.kind == "python" and previous.expected is None:
+                if previous is not None and previous.kind == "python" and not has_examples(previous.source):
                     note.code[-1] = replace(previous, expected=token.content, expected_line=line)
                 else:
                     note.orphan_outputs.append(line)

@@ -10,7 +10,7 @@ from markdown_it.token import Token
 
 BULLET = re.compile(r"^(?P<indent>[ \t]*)[-*+](?: (?P<text>.*)|$)")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-BLOCK_ID = re.compile(r"(?:^|\s)\^([\w-]+)\s*$")
+BLOCK_ID = re.compile(r"(?:^|\s)\^([\w-]*[^\W\d_][\w-]*)\s*$")
 
 
 @dataclass(eq=False)

@@ -28,12 +28,15 @@ class GardenState:
         self.notes = {page.note.source.path.resolve(): page.note
                       for page in self.garden.pages.values() if page.note is not None}
         self.outcomes: dict[str, dict[int, Outcome]] = {}
+        self.distributed = False
 
     def outcomes_for(self, note: Note, items: list[pytest.Item]) -> dict[int, Outcome]:
-        """Outcomes of `note`, running it together with every other note this session still needs."""
+        """Outcomes of `note`, running it together with every other note this process still needs
+        (under pytest-xdist a worker sees every item but runs only its share: just `note` then)."""
         if note.display not in self.outcomes:
             pending = {item.note.display: item.note for item in items
-                       if isinstance(item, ExampleItem) and item.note.display not in self.outcomes}
+                       if isinstance(item, ExampleItem) and item.note.display not in self.outcomes
+                       and not self.distributed}
             pending[note.display] = note
             report = run_notes(self.garden, list(pending.values()), self.config)
             for each in pending.values():
@@ -115,6 +118,7 @@ def pytest_configure(config: pytest.Config) -> None:
             state = GardenState(load_config(root))
         except ConfigError as error:
             raise pytest.UsageError(f"garden: {error}") from None
+        state.distributed = hasattr(config, "workerinput")
         if config.getoption("--garden") is not None:
             config.args.append(str(state.config.notes_dir))
         _keep_notes_together(config)

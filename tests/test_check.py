@@ -209,3 +209,11 @@ def test_cached_example_results_follow_their_lines(tmp_path):
     assert "notes/A.md:5: output differs" in proc.stdout, proc.stdout
     plugin = run_pytest(root, "-q")
     assert "notes/A.md:5: output differs" in plugin.stdout and "KeyError" not in plugin.stdout
+
+
+def test_a_malformed_expect_bound_is_a_failure_naming_the_key(tmp_path):
+    spec = 'layers = [2, 2, 1]\n[train]\ndata = "xor"\nepochs = 10\n[expect]\nfinal_loss_below = "small"'
+    root = make_garden(tmp_path, {"Net.md": "- net\n" + fence("network", spec)})
+    proc = run_garden(root, "check")
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert "notes/Net.md:8: expect.final_loss_below: must be a number, got 'small'" in proc.stdout, proc.stdout

@@ -101,3 +101,17 @@ def test_graph_edges_carry_their_kind():
     garden = garden_of(A="- Tags:: [[concept]]\n- {{embed: [[B]]}}\n", B="- b\n")
     kinds = {(s, t, d["kind"]) for s, t, d in garden.graph.edges(data=True)}
     assert kinds == {("A", "Tags", "attribute"), ("A", "concept", "link"), ("A", "B", "embed")}
+
+
+def test_front_matter_tags_get_pages_and_edges():
+    garden = garden_of(A="---\ntags: [fresh]\n---\n- body\n")
+    assert garden.pages["fresh"].ghost and garden.pages["fresh"].url == "fresh.html"
+    assert ("A", "fresh", "tag") in {(s, t, d["kind"]) for s, t, d in garden.graph.edges(data=True)}
+
+
+def test_empty_front_matter_keeps_line_numbers():
+    md = make_parser()
+    source = Source(Path("/g/notes/E.md"), "notes/E.md", "E.md", "---\n---\n- one\n- two [[x\n")
+    note, problems = parse_note(source, md)
+    assert [block.line for block in note.blocks] == [3, 4]
+    assert [problem.line for problem in problems] == [4]

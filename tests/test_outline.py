@@ -58,3 +58,8 @@ def test_prose_before_bullets_becomes_top_level_blocks():
 def test_empty_bullet_is_an_empty_block():
     blocks, _ = parse_outline("-\n- x\n")
     assert shape(blocks) == [(0, 1, "", None), (0, 2, "x", None)]
+
+
+def test_a_caret_before_a_number_is_not_a_block_id():
+    blocks, _ = parse_outline("- area = r ^2\n- cited ^c2\n")
+    assert shape(blocks) == [(0, 1, "area = r ^2", None), (0, 2, "cited", "c2")]

@@ -10,11 +10,11 @@ def test_defaults_without_options():
 def test_all_keys_parsed():
     source = (
         "#| exec: false\n#| timeout: 2.5\n#| raises: numpy.linalg.LinAlgError\n"
-        "#|echo: no\n#| rtol: 1e-6\n#| atol: 0\n#| uses: \"Other note\"\nx = 1\n"
+        "#|echo: no\n#| rtol: 1e-6\n#| atol: 0\n#| uses: [[Other note]], [[Ünïcode]]\nx = 1\n"
     )
     options = parse_options(source, 10)
     assert options == CellOptions(
-        exec=False, timeout=2.5, raises="numpy.linalg.LinAlgError", echo=False, rtol=1e-6, atol=0.0, uses="Other note"
+        exec=False, timeout=2.5, raises="numpy.linalg.LinAlgError", echo=False, rtol=1e-6, atol=0.0, uses=("Other note", "Ünïcode")
     )
 
 

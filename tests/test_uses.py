@@ -98,3 +98,19 @@ def test_check_and_pytest_follow_the_same_order(tmp_path):
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "1 passed, 0 failed"
     assert "4 passed" in run_pytest(root, "-q").stdout
+
+
+def test_check_blames_the_using_block_when_a_used_note_fails(tmp_path):
+    root = make_garden(tmp_path, {
+        "B.md": "- b\n" + fence("python", "raise ValueError('upstream')"),
+        "A.md": "- a\n" + fence("python", "x = 1") + fence("python", "#| uses: [[B]]\nprint(x)"),
+    })
+    proc = run_garden(root, "check", "notes/A.md")
+    assert re.search(r"^notes/A\.md:5: UsesError: a used note failed: notes/B\.md:3: ValueError", proc.stdout, re.M), proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "0 passed, 1 failed, 1 skipped"
+
+
+def test_uses_without_links_is_an_option_error(tmp_path):
+    root = make_garden(tmp_path, {"A.md": "- a\n" + fence("python", "#| uses: Base\nx = 1")})
+    proc = run_garden(root, "build")
+    assert "notes/A.md:3: OptionError: bad value 'Base' for option 'uses'" in proc.stderr, proc.stderr

@@ -32,11 +32,19 @@ def _exact(path: str) -> Check:
 def _bound(path: str, below: bool) -> Check:
     def check(result: dict[str, Any], limit: Any, rtol: float, atol: float) -> str | None:
         actual = _lookup(result, path)
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)):
+            return f"must be a number, got {limit!r}"
         if actual is None:
-            return f"{path} was not computed (does the block have a [train] table?)"
+            return f"{path} was not computed" + UNCOMPUTED.get(path, "")
         holds = actual < limit if below else actual >= limit
         return None if holds else f"{path} is {actual!r}, expected {'below' if below else 'at least'} {limit!r}"
     return check
+
+
+UNCOMPUTED = {
+    "train.final_loss": " (does the block have a [train] table?)",
+    "train.accuracy": " (accuracy needs a [train] table with 0/1 targets)",
+}
 
 
 def _lookup(result: dict[str, Any], path: str) -> Any:

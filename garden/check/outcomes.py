@@ -1,6 +1,7 @@
 """Outcomes of a note's checks: one per example, expected output, expectation or plain block.
 
-`garden check`, the pytest plugin and the page all judge results here, so they never disagree.
+`garden check`, the pytest plugin and the page all judge results here, so a verdict is the same
+everywhere (the page still shows what blocks after a failure printed; the checks skip them).
 """
 
 from __future__ import annotations
@@ -118,9 +119,10 @@ def _judge(note: str, code: CodeBlock, line: int, result: CellResult, rtol: floa
 def block_outcomes(note: str, code: CodeBlock, result: CellResult | None) -> list[Outcome]:
     """One outcome per check site of the block."""
     sites = block_sites(code)
-    if result is None or (result.status == "not-run" and result.error is None):
-        return [Outcome(note, line, "skipped", "not run (exec: false)") for line in sites]
-    if result.failed or result.status == "not-run":
+    if result is None or result.status == "not-run":
+        reason = result.error.message if result is not None and result.error else "not run (exec: false)"
+        return [Outcome(note, line, "skipped", reason) for line in sites]
+    if result.failed:
         error = result.error
         first = Outcome(note, sites[0] if sites else code.line, "failed", error.summary if error else result.status,
                         error.traceback if error else "", error.line if error else None)
@@ -146,6 +148,6 @@ def note_outcomes(note: Note, results: dict[tuple[str, int], CellResult]) -> lis
         result = results.get((note.display, code.line))
         block = block_outcomes(note.display, code, result)
         outcomes.extend(block)
-        if result is not None and result.error is not None and (result.failed or result.status == "not-run"):
+        if result is not None and result.failed:
             broken = block[0]
     return sorted(outcomes, key=lambda outcome: outcome.line)

@@ -37,7 +37,7 @@ def check_notes(config: Config, paths: list[Path] | None = None, refresh: bool =
     garden, problems = load_garden(config)
     wanted = [path.resolve() for path in paths or []]
     notes = [page.note for page in garden.pages.values()
-             if page.note is not None and page.note.source.path and _selected(page.note, wanted)]
+             if page.note is not None and _selected(page.note, wanted)]
     notes.sort(key=lambda note: note.display)
     report = run_notes(garden, notes, config, refresh)
     outcomes = [outcome for note in notes for outcome in note_outcomes(note, report.results)]

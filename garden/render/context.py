@@ -13,7 +13,7 @@ from garden.notes import CodeBlock, fence_line
 from garden.outline import Block
 from garden.render.text import plain_text, word_count
 from garden.run.cells import CellResult
-from garden.urls import heading_id, relative_href, root_prefix
+from garden.urls import heading_id, relative_href
 
 MAX_EMBED_DEPTH = 3
 
@@ -30,11 +30,6 @@ class RenderContext:
     page: Page | None = None
     depth: int = 0
     results: dict[tuple[str, int], CellResult] = field(default_factory=dict)
-
-    @property
-    def root(self) -> str:
-        """Relative path from this page to the site root."""
-        return root_prefix(self.page_path)
 
     def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:
         """(href, page) for a link to `title`; page is None when nothing has that title."""

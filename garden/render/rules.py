@@ -148,7 +148,7 @@ def fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
     html = f'<pre class="highlight"><code{css}>{highlight_code(code, language)}</code></pre>\n' if echo else ""
     found = ctx.code_for(token) if kind else None
     if found is None:
-        if language == "output":
+        if language.lower() == "output":
             return f'<details class="expected-output"><summary>expected output</summary>{html}</details>\n'
         return html
     code, result = found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,6 +13,7 @@ from garden.check.tolerance import parse_tolerance
 
 OPTION_PREFIX = "#|"
 _OPTION_RE = re.compile(r"#\|\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_LINKED_TITLE = re.compile(r"\[\[([^\[\]]+)\]\]")
 _DOTTED_NAME_RE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
@@ -34,7 +36,7 @@ class CellOptions:
     echo: bool = True
     rtol: float | None = None
     atol: float | None = None
-    uses: str | None = None
+    uses: tuple[str, ...] = ()  # titles of the notes this cell's note builds on
 
 
 def _unquote(text: str) -> str:
@@ -65,10 +67,11 @@ def _class_name(text: str) -> str:
     return text
 
 
-def _nonempty(text: str) -> str:
-    if not text:
-        raise ValueError("expected a value")
-    return text
+def _titles(text: str) -> tuple[str, ...]:
+    titles = tuple(unicodedata.normalize("NFC", title.strip()) for title in _LINKED_TITLE.findall(text))
+    if not titles or _LINKED_TITLE.sub("", text).strip(" ,"):
+        raise ValueError("expected links to notes, like [[Activation Function]], [[Neuron]]")
+    return titles
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -78,7 +81,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "echo": _boolean,
     "rtol": parse_tolerance,
     "atol": parse_tolerance,
-    "uses": _nonempty,
+    "uses": _titles,
 }
 
 

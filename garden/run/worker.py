@@ -109,7 +109,7 @@ def register_source(note: str, cells: list[Cell]) -> None:
 def parse_uses(cell: Cell) -> bool:
     """Whether a cell declares `#| uses:`."""
     try:
-        return cell.kind == "python" and parse_options(cell.source).uses is not None
+        return cell.kind == "python" and bool(parse_options(cell.source).uses)
     except OptionError:
         return False
 

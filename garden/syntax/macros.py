@@ -75,7 +75,7 @@ def macro_rule(state: StateInline, silent: bool) -> bool:
             token.meta = {"target": name.upper(), "anchor": None, "kind": "link", "done": name == "done"}
         elif name == "embed":
             _push_embed(state, argument, raw)
-        elif name == "query":
+        elif name == "query" and argument:
             body_start = start + 2 + body.index(":") + 1
             _push_query(state, body_start, end - 2, raw)
         else:

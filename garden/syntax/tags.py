@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -30,7 +31,7 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("tag", "a", 0)
         token.content = "#" + target
-        token.meta = {"target": target, "anchor": None, "kind": "tag"}
+        token.meta = {"target": unicodedata.normalize("NFC", target), "anchor": None, "kind": "tag"}
     state.pos = stop
     return True
 

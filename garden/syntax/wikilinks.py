@@ -57,8 +57,9 @@ def alias_link_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if src[start] != "[" or src.startswith("[[", start):
         return False
-    label_end = src.find("](", start)
-    if label_end == -1 or "\n" in src[start:label_end] or not src.startswith("[[", label_end + 2):
+    label_end = src.find("]", start)
+    if label_end == -1 or "\n" in src[start:label_end] or "[" in src[start + 1:label_end] \
+            or not src.startswith("([[", label_end + 1):
         return False
     link_end = find_closing(src, label_end + 2, "[[", "]]", state.posMax)
     if link_end is None or not src.startswith(")", link_end + 2):
