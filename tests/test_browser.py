@@ -176,3 +176,22 @@ def test_links_work_under_a_base_path(open_page, served_base):
     assert background != "rgba(0, 0, 0, 0)", "the stylesheet loaded under the base path"
     assert [url for url in requests if not url.startswith(served_base)] == []
     assert failed == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_computed_results_are_drawn(open_page, shipped_site, scheme):
+    page, requests, _ = open_page(scheme)
+    page.goto((shipped_site / "neural-network.html").as_uri())
+    diagrams = page.locator(".spec-output svg")
+    assert diagrams.count() >= 3, "network diagram, loss curve and neuron diagram"
+    for index in range(diagrams.count()):
+        diagram = diagrams.nth(index)
+        diagram.scroll_into_view_if_needed()
+        box = diagram.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 50
+    stroke = page.evaluate("getComputedStyle(document.querySelector('.spec-output svg')).color")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert abs(luminance(stroke) - luminance(background)) > 0.4, "drawings contrast with the page"
+    checks = page.locator(".output.checks.passed")
+    assert checks.count() >= 1 and "checks hold" in checks.first.inner_text()
+    assert all(url.startswith("file://") for url in requests)
