@@ -50,7 +50,6 @@ class CodeBlock:
     kind: str
     source: str
     line: int
-    block: Block = field(compare=False, repr=False)
     expected: str | None = None
     expected_line: int | None = None
     uses: tuple[str, ...] = ()
@@ -193,7 +192,7 @@ def _collect_code(note: Note) -> None:
             elif language in EXECUTABLE_KINDS:
                 kind = EXECUTABLE_KINDS[language]
                 uses = uses_of(token.content) if kind == "python" else ()
-                previous = CodeBlock(kind, token.content, line, block, uses=uses)
+                previous = CodeBlock(kind, token.content, line, uses=uses)
                 note.code.append(previous)
                 note.refs.extend(Ref(title, "uses", block) for title in uses)
             else:
