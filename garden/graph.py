@@ -67,6 +67,10 @@ class Garden:
         dated = [page for page in self.pages.values() if page.date is not None]
         return sorted(dated, key=lambda page: page.date, reverse=True)
 
+    def reference_count(self, title: str) -> int:
+        """How many blocks refer to the page."""
+        return sum(len(backlinks) for backlinks in self.backlinks.get(title, {}).values())
+
     def tags_of(self, title: str) -> list[str]:
         """Tag titles that a page carries."""
         return [tag for tag, members in self.tags.items() if title in members]

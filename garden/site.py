@@ -10,11 +10,11 @@ from pathlib import Path
 from garden.config import Config
 from garden.diagnostics import Problem
 from garden.emit import SiteWriter, check_output
+from garden.execution import failures_of, run_notes
 from garden.graph import Garden, link_notes
 from garden.notes import Note, parse_note, read_sources
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, SiteRenderer
-from garden.execution import failures_of, run_notes
 from garden.run.engine import RunReport
 from garden.syntax import make_parser
 
@@ -82,8 +82,9 @@ def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildR
         entry = garden.page(config.entry) if config.entry else None
         if config.entry and entry is None:
             problems.append(Problem("garden.toml", None, f"entry page {config.entry!r} does not exist"))
-        writer.write("index.html", renderer.page_html(entry, "index.html") if entry else renderer.all_pages_html())
-        writer.write(ALL_PAGES, renderer.all_pages_html())
+        all_pages = renderer.all_pages_html()
+        writer.write("index.html", renderer.page_html(entry, "index.html") if entry else all_pages)
+        writer.write(ALL_PAGES, all_pages)
         writer.write(DAILY_NOTES, renderer.daily_notes_html())
         writer.write("graph.json", graph_json(garden))
         writer.copy_tree(STATIC_DIR, "static")

@@ -124,7 +124,7 @@ class SiteRenderer:
         """The index of every page, with its kind and how often it is referenced."""
         ctx = self._context(ALL_PAGES)
         rows = [{"title": page.title, "href": ctx.link(page.title)[0], "ghost": page.ghost, "daily": page.date,
-                 "references": sum(len(refs) for refs in self.garden.backlinks.get(page.title, {}).values())}
+                 "references": self.garden.reference_count(page.title)}
                 for page in sorted(self.garden.pages.values(), key=lambda page: page.title.casefold())]
         return self.templates.get_template("all_pages.html").render(**self._common(ALL_PAGES, "All pages"), rows=rows)
 
@@ -133,7 +133,7 @@ class SiteRenderer:
         ctx = self._context(DAILY_NOTES)
         days = [{"title": page.title, "href": ctx.link(page.title)[0], "date": page.date,
                  "outline": Markup(render_outline(ctx, page.note.blocks, page, anchors=False) if page.note else ""),
-                 "references": sum(len(refs) for refs in self.garden.backlinks.get(page.title, {}).values())}
+                 "references": self.garden.reference_count(page.title)}
                 for page in self.garden.daily_pages()]
         return self.templates.get_template("timeline.html").render(**self._common(DAILY_NOTES, "Daily notes"),
                                                                    days=days)
