@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from garden.graph import Garden
-from garden.notes import CodeBlock, Note
+from garden.model import CodeBlock, Note
 
 @dataclass
 class Dependencies:

@@ -8,14 +8,14 @@ from garden.config import Config
 from garden.dependencies import Dependencies, resolve_dependencies
 from garden.diagnostics import Problem
 from garden.graph import Garden
-from garden.notes import Note
+from garden.model import Note
 from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.run.engine import RunReport, run_cells
 
 
 def cells_of(note: Note) -> list[Cell]:
     """The engine's view of a note's executable blocks."""
-    return [Cell(note.display, code.line, code.kind, code.source, code.code_line) for code in note.code]
+    return [Cell(note.display, code) for code in note.code]
 
 
 def _seed(upstream: list[Note]) -> str:

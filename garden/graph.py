@@ -10,8 +10,8 @@ import networkx as nx
 
 from garden.dates import daily_note_date
 from garden.diagnostics import Problem
-from garden.notes import Note, Ref
-from garden.outline import Block
+from garden.model import Note, Ref
+from garden.model import Block
 from garden.urls import UrlRegistry
 
 TAG_ATTRIBUTES = {"tags", "tag"}

@@ -2,86 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from garden.check.examples import has_examples
+from garden.code.blocks import collect_code
 from garden.diagnostics import Problem
-from garden.outline import Block, parse_outline
-from garden.run.options import OptionError, parse_options
+from garden.model import Block, Note, Ref, Source
+from garden.outline import parse_outline
 from garden.syntax.balance import unclosed_delimiters
 from garden.syntax.scan import nested_targets
-
-
-@dataclass(frozen=True)
-class Source:
-    """A note file as read from disk."""
-
-    path: Path
-    display: str
-    relative: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A reference from a block to a page: a link, tag, attribute key, embed or query."""
-
-    target: str
-    kind: str
-    block: Block
-    anchor: str | None = None
-    attribute: str | None = None
-
-
-EXECUTABLE_KINDS = {"python": "python", "pycon": "python", "neuron": "neuron", "network": "network"}
-
-
-@dataclass(frozen=True)
-class CodeBlock:
-    """A fenced block that runs at build time: python, neuron or network."""
-
-    kind: str
-    source: str
-    line: int
-    expected: str | None = None
-    expected_line: int | None = None
-    uses: tuple[str, ...] = ()
-
-    @property
-    def code_line(self) -> int:
-        """The note line where the code itself starts (after the fence)."""
-        return self.line + 1
-
-
-@dataclass(eq=False)
-class Note:
-    """A parsed note: title, front matter, outline of blocks and outgoing references."""
-
-    title: str
-    source: Source
-    blocks: list[Block]
-    aliases: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    refs: list[Ref] = field(default_factory=list)
-    code: list[CodeBlock] = field(default_factory=list)
-    orphan_outputs: list[int] = field(default_factory=list)
-
-    @property
-    def display(self) -> str:
-        """The note's path as shown in messages, e.g. `notes/Neuron.md`."""
-        return self.source.display
-
-    def walk(self) -> Iterator[Block]:
-        """Every block of the note, in document order."""
-        for block in self.blocks:
-            yield from block.walk()
 
 
 def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], list[Problem]]:
@@ -112,20 +47,28 @@ def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], lis
     return sources, problems
 
 
+FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _front_matter(source: Source) -> tuple[dict, str, int, list[Problem]]:
-    """Split YAML front matter off; returns (data, body, first body line, problems)."""
+    """Split YAML front matter off; returns (data, body, first body line, problems).
+
+    The header opens with a first line `---` and closes on the next line that is exactly `---`
+    (trailing spaces allowed). A header that is not a YAML mapping is a warning; the note builds.
+    """
     text = source.text
-    if not text.startswith("---\n"):
+    opening = FRONT_MATTER_FENCE.match(text)
+    if opening is None:
         return {}, text, 1, []
-    end = text.find("\n---", 3)
-    if end == -1:
+    closing = FRONT_MATTER_FENCE.search(text, opening.end() + 1)
+    if closing is None:
         return {}, text, 1, [Problem(source.display, 1, "front matter starts with `---` but never ends")]
-    header = text[4:end]
-    body_start = text.find("\n", end + 4)
-    body = "" if body_start == -1 else text[body_start + 1:]
-    first_line = text.count("\n", 0, body_start) + 2 if body_start != -1 else 1
+    header = text[opening.end() + 1:closing.start()]
+    body = text[closing.end() + 1:]
+    first_line = text.count("\n", 0, closing.end()) + 2
     try:
-        data = yaml.safe_load(header) or {}
+        data = yaml.load(header, Loader=YAML_LOADER) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -161,44 +104,6 @@ def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) ->
             yield Ref(inner, token.meta["kind"], block, None, attribute)
 
 
-def uses_of(source: str) -> tuple[str, ...]:
-    """Titles a python block builds on, from its option line `#| uses: [[A]], [[B]]`."""
-    try:
-        return parse_options(source).uses
-    except OptionError:
-        return ()  # the engine reports the malformed option at its line
-
-
-def fence_line(block: Block, token: Token) -> int:
-    """The note line of a fence token's opening line."""
-    return block.line + (token.map[0] if token.map else 0)
-
-
-def _collect_code(note: Note) -> None:
-    """The note's executable blocks, each paired with an `output` fence right after it."""
-    previous: CodeBlock | None = None
-    for block in note.walk():
-        for token in block.tokens:
-            if token.type != "fence":
-                continue
-            language = token.info.split(maxsplit=1)[0].lower() if token.info.strip() else ""
-            line = fence_line(block, token)
-            if language == "output":
-                if previous is not None and previous.kind == "python" and not has_examples(previous.source):
-                    note.code[-1] = replace(previous, expected=token.content, expected_line=line)
-                else:
-                    note.orphan_outputs.append(line)
-                previous = None
-            elif language in EXECUTABLE_KINDS:
-                kind = EXECUTABLE_KINDS[language]
-                uses = uses_of(token.content) if kind == "python" else ()
-                previous = CodeBlock(kind, token.content, line, uses=uses)
-                note.code.append(previous)
-                note.refs.extend(Ref(title, "uses", block) for title in uses)
-            else:
-                previous = None
-
-
 def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
     """Parse one source into a Note; problems point at lines of the file."""
     data, body, first_line, problems = _front_matter(source)
@@ -211,7 +116,7 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
         note.refs.extend(_refs_of(block, block.tokens))
         for offset, opener in unclosed_delimiters(block.text):
             problems.append(Problem(source.display, block.line + offset, f"`{opener}` is never closed"))
-    _collect_code(note)
+    collect_code(note, md)
     problems += [Problem(source.display, line, "expected-output block has no python block right before it")
                  for line in note.orphan_outputs]
     if not blocks:

@@ -3,46 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from markdown_it.token import Token
+from garden.model import Block
 
 BULLET = re.compile(r"^(?P<indent>[ \t]*)[-*+](?: (?P<text>.*)|$)")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 BLOCK_ID = re.compile(r"(?:^|\s)\^([\w-]*[^\W\d_][\w-]*)\s*$")
-
-
-@dataclass(eq=False)
-class Block:
-    """One outline block: its text (without the bullet or `^id`), source line and children."""
-
-    line: int
-    text: str
-    uid: str | None = None
-    children: list[Block] = field(default_factory=list)
-    parent: Block | None = field(default=None, repr=False)
-    tokens: list[Token] = field(default_factory=list, repr=False)
-
-    @property
-    def anchor(self) -> str:
-        """The HTML id of this block on its page."""
-        return self.uid or f"L{self.line}"
-
-    def walk(self) -> Iterator[Block]:
-        """This block and all its descendants, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-    def ancestors(self) -> list[Block]:
-        """Parent blocks from the outermost down to the direct parent."""
-        chain: list[Block] = []
-        node = self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain[::-1]
 
 
 @dataclass

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from garden.check.outcomes import Outcome, check_sites, note_outcomes
+from garden.check.outcomes import Outcome, note_outcomes
 from garden.config import CONFIG_FILE, Config, ConfigError, load_config
 from garden.execution import run_notes
 from garden.graph import Garden
-from garden.notes import Note
+from garden.model import Note
 from garden.site import load_garden
 
 
@@ -60,7 +60,7 @@ class NoteFile(pytest.File):
         note = state.notes.get(self.path.resolve()) if state else None
         if note is None:
             return
-        for line in check_sites(note):
+        for line in note.check_lines():
             yield ExampleItem.from_parent(self, name=f"line-{line}", note=note, line=line)
 
 

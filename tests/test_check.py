@@ -33,7 +33,7 @@ def test_check_passes_a_garden_whose_claims_hold(tmp_path):
     root = make_garden(tmp_path, {"Claims.md": CHECKED})
     proc = run_garden(root, "check")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "5 passed, 0 failed"
+    assert proc.stdout.strip().splitlines()[-1] == "5 passed, of which 1 within tolerance, 0 failed"
     assert not (root / "site").exists(), "check writes no site"
 
 
@@ -45,7 +45,7 @@ def test_a_broken_expectation_fails_with_its_line_and_a_diff(tmp_path):
     assert "notes/Claims.md:5: output differs from the example" in lines
     assert "    -goodbye" in lines and "    +hello" in lines
     assert any(line.startswith("notes/Claims.md:23: expect.a: a is 0.5") for line in lines), lines
-    assert lines[-1] == "3 passed, 2 failed"
+    assert lines[-1] == "3 passed, of which 1 within tolerance, 2 failed"
 
 
 def test_build_and_check_share_the_cache(tmp_path):
@@ -90,7 +90,7 @@ def test_tolerance_options_widen_the_comparison(tmp_path):
             "- strict\n" + fence("python", "print(3.14159)") + "      ```output\n      3.14\n      ```\n")
     root = make_garden(tmp_path, {"Pi.md": note})
     proc = run_garden(root, "check")
-    assert proc.stdout.strip().splitlines()[-1] == "1 passed, 1 failed"
+    assert proc.stdout.strip().splitlines()[-1] == "1 passed, of which 1 within tolerance, 1 failed"
 
 
 # Plain doctests (no tolerance in play): garden agrees with the standard library's doctest.

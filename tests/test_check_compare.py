@@ -4,7 +4,8 @@ import doctest
 
 import pytest
 
-from garden.check import compare, parse_tolerance
+from garden.check.compare import DEFAULT_FLAGS, TOLERANCE_FLAG, compare, exception_matches
+from garden.code.options import parse_tolerance
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,6 @@ def test_numpy_scalars_count_as_their_value(expected, actual):
         ("inf", "1e308"),
         ("hello world 0.3", "helloworld 0.3"),
         ("np.float64(0.5)", "np.float64(0.6)"),
-        ("1", "True"),  # doctest would accept True for 1; garden does not
         ("abc", "abd"),
         ("a\nb\n", "a\nb\nc\n"),
         ("<object object at 0x...>", "<other object at 0x7f>"),
@@ -261,7 +261,30 @@ def test_passes_beyond_plain_doctest_are_explained():
     assert reasons == {"whitespace", "ellipsis", "numeric"}
 
 
-def test_true_for_one_is_a_deliberate_difference():
+def test_true_for_one_as_doctest_unless_told_not_to():
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     assert stdlib("1\n", "True\n", flags)
-    assert not compare("1\n", "True\n").matched
+    assert compare("1\n", "True\n").matched
+    assert not compare("1\n", "True\n", DEFAULT_FLAGS | doctest.DONT_ACCEPT_TRUE_FOR_1).matched
+
+
+def test_switched_off_rules_do_not_apply():
+    assert not compare("a  b\n", "a b\n", DEFAULT_FLAGS & ~doctest.NORMALIZE_WHITESPACE).matched
+    assert not compare("[0, ...]\n", "[0, 1]\n", DEFAULT_FLAGS & ~doctest.ELLIPSIS).matched
+    assert not compare("0.3\n", "0.30000000000000004\n", DEFAULT_FLAGS & ~TOLERANCE_FLAG).matched
+    assert compare("0.3 ...\n", "0.30000000000000004 ...\n", DEFAULT_FLAGS & ~doctest.ELLIPSIS).how == "numeric"
+
+
+def test_blank_lines_need_the_marker_under_dont_accept_blankline():
+    strict = DEFAULT_FLAGS | doctest.DONT_ACCEPT_BLANKLINE
+    assert compare("a\n<BLANKLINE>\nb\n", "a\n\nb\n").matched
+    assert not compare("a\n<BLANKLINE>\nb 1\n", "a\n\nb 1\n", strict & ~doctest.NORMALIZE_WHITESPACE).matched
+
+
+def test_ignore_exception_detail_compares_only_the_exception_name():
+    flags = DEFAULT_FLAGS | doctest.IGNORE_EXCEPTION_DETAIL
+    expected, actual = "TypeError: must be real number\n", "TypeError: float() argument must be a number\n"
+    assert not exception_matches(expected, actual, DEFAULT_FLAGS, 1e-6, 1e-9).matched
+    assert exception_matches(expected, actual, flags, 1e-6, 1e-9).matched
+    assert exception_matches("builtins.TypeError: x\n", "TypeError: y\n", flags, 1e-6, 1e-9).matched
+    assert not exception_matches("ValueError: x\n", "TypeError: x\n", flags, 1e-6, 1e-9).matched

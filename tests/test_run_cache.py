@@ -5,7 +5,7 @@ import json
 from run_helpers import line_of, parse_note
 
 import garden.run.engine
-from garden.run import run_cells
+from garden.run.engine import run_cells
 from garden.run.cache import environment_fingerprint
 from garden.run.plan import prepare
 

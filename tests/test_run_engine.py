@@ -3,7 +3,7 @@
 import pytest
 from run_helpers import line_of, parse_note
 
-from garden.run import run_cells
+from garden.run.engine import run_cells
 
 NOTE = """# A note
 

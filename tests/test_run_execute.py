@@ -3,10 +3,11 @@
 from garden.run.capture import OUTPUT_LIMIT, CappedText
 from garden.run.cells import Cell
 from garden.run.execute import matches, run_python
+from run_helpers import cell as make_cell
 
 
 def cell(source: str, code_line: int = 5) -> Cell:
-    return Cell("notes/T.md", code_line - 1, "python", source, code_line)
+    return make_cell("notes/T.md", code_line - 1, "python", source)
 
 
 def test_trailing_expression_value_and_silencing():

@@ -1,7 +1,7 @@
 import pytest
 from run_helpers import parse_note
 
-from garden.run import run_cells
+from garden.run.engine import run_cells
 
 pytest.importorskip("matplotlib")
 

@@ -5,7 +5,7 @@ import time
 import pytest
 from run_helpers import parse_note
 
-from garden.run import run_cells
+from garden.run.engine import run_cells
 
 NOTES = {
     "T.md": "```python\n#| timeout: 1\nwhile True: pass\n```\n\n```python\n1 + 1\n```\n",

@@ -11,7 +11,7 @@ Check = Callable[[dict[str, Any], Any, float, float], str | None]
 
 
 def _close(name: str, actual: Any, expected: Any, rtol: float, atol: float) -> str | None:
-    verdict = compare(repr(expected), repr(actual), rtol, atol)
+    verdict = compare(repr(expected), repr(actual), rtol=rtol, atol=atol)
     return None if verdict.matched else f"{name} is {actual!r}, expected {expected!r}"
 
 

@@ -71,10 +71,14 @@ def close(expected: str, actual: str, rtol: float, atol: float) -> bool:
     return abs(got - want) <= atol + rtol * abs(want)
 
 
-def numeric_match(want: str, got: str, rtol: float, atol: float) -> bool:
-    """Whether `got` matches `want` number by number, with `...` in `want` as a wildcard."""
-    want = unwrap_numpy(BLANKLINE.sub("", want))
-    pieces = [split(piece) for piece in want.split(doctest.ELLIPSIS_MARKER)]
+def numeric_match(want: str, got: str, rtol: float, atol: float, *, ellipsis: bool = True,
+                  blanklines: bool = True) -> bool:
+    """Whether `got` matches `want` number by number; with `ellipsis`, `...` in `want` is a
+    wildcard; with `blanklines`, `<BLANKLINE>` in `want` stands for an empty line."""
+    if blanklines:
+        want = BLANKLINE.sub("", want)
+    want = unwrap_numpy(want)
+    pieces = [split(piece) for piece in (want.split(doctest.ELLIPSIS_MARKER) if ellipsis else [want])]
     target = split(unwrap_numpy(got))
     first, last = pieces[0], pieces[-1]
     if len(pieces) == 1:

@@ -9,16 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from garden.check.compare import compare
-from garden.check.examples import has_examples, parse_examples
+from garden.check.compare import DEFAULT_ATOL, DEFAULT_RTOL, compare, exception_matches, flags_for
 from garden.check.expect import check_expectations
+from garden.model import CodeBlock, Example, Note
 from garden.nn.spec import key_line
-from garden.notes import CodeBlock, Note
 from garden.run.cells import CellResult
-from garden.run.options import CellOptions, OptionError, parse_options, split_options
-
-DEFAULT_RTOL = 1e-6
-DEFAULT_ATOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -26,7 +21,8 @@ class Outcome:
     """The verdict on one check: `passed`, `failed` or `skipped`, with why and a diff.
 
     `line` is where the check is written (a `>>>`, an `output` fence, a code fence); an error
-    inside the code may sit on another line, `error_line`.
+    inside the code may sit on another line, `error_line`. `how` says how a passed check matched
+    (`numeric` when only within the tolerance).
     """
 
     note: str
@@ -35,6 +31,7 @@ class Outcome:
     message: str = ""
     diff: str = ""
     error_line: int | None = None
+    how: str = ""
 
     @property
     def location(self) -> str:
@@ -42,54 +39,44 @@ class Outcome:
         return f"{self.note}:{self.error_line or self.line}"
 
 
-def _options(code: CodeBlock) -> CellOptions:
-    if code.kind != "python":
-        return CellOptions()
-    try:
-        return parse_options(code.source, code.code_line)
-    except OptionError:
-        return CellOptions()  # the engine already reported it as the block's error
+@dataclass(frozen=True)
+class Judging:
+    """How a block's outputs are compared: doctest flags and numeric tolerances."""
+
+    flags: int
+    rtol: float
+    atol: float
+
+    @classmethod
+    def of(cls, code: CodeBlock, example: Example | None = None) -> Judging:
+        """The block's options, refined by one example's `# doctest:` directives."""
+        options = code.options
+        flags = flags_for(options.doctest, example.directives if example else ())
+        return cls(flags, DEFAULT_RTOL if options.rtol is None else options.rtol,
+                   DEFAULT_ATOL if options.atol is None else options.atol)
 
 
-def _tolerances(options: CellOptions) -> tuple[float, float]:
-    rtol = DEFAULT_RTOL if options.rtol is None else options.rtol
-    atol = DEFAULT_ATOL if options.atol is None else options.atol
-    return rtol, atol
-
-
-def block_sites(code: CodeBlock) -> list[int]:
-    """The lines of a block's checks, known without running it: one per `>>>` example, the
-    `output` fence of a block that has one, else the block's own fence."""
-    if code.kind == "python" and has_examples(code.source):
-        option_lines, body = split_options(code.source)
-        offset = code.code_line - 1 + len(option_lines)
-        return [offset + example.line for example in parse_examples(body)]
-    return [code.expected_line or code.line]
-
-
-def check_sites(note: Note) -> list[int]:
-    """Every check of a note by line, in order (what the pytest plugin collects)."""
-    return sorted(note.orphan_outputs + [line for code in note.code for line in block_sites(code)])
-
-
-def _example_outcome(note: str, run: dict[str, Any], rtol: float, atol: float) -> Outcome:
-    line = run["line"]
-    if run.get("error"):
-        return Outcome(note, line, "failed", run["error"], error_line=run.get("error_line"))
-    if run.get("skipped"):
+def _example_outcome(note: str, code: CodeBlock, example: Example, run: dict[str, Any]) -> Outcome:
+    line = example.line
+    if example.syntax_error:
+        return Outcome(note, line, "failed", example.syntax_error, error_line=example.error_line)
+    if code.skips(example):
         return Outcome(note, line, "skipped", "doctest: +SKIP")
-    exception, expected_exception = run.get("exception"), run.get("exc_msg")
+    judging = Judging.of(code, example)
+    exception, expected_exception = run.get("exception"), example.exc_msg
     if exception and not expected_exception:
         return Outcome(note, line, "failed", f"unexpected exception: {exception.strip()}")
+    if example.may_vary:
+        return Outcome(note, line, "passed", "output may vary; not compared")
+    if exception:
+        verdict = exception_matches(expected_exception, exception, judging.flags, judging.rtol, judging.atol)
+    else:
+        verdict = compare(example.want, run["got"], judging.flags, judging.rtol, judging.atol)
+    if verdict.matched:
+        return Outcome(note, line, "passed", how=verdict.how)
     if expected_exception and not exception:
         return Outcome(note, line, "failed", f"expected the exception {expected_exception.strip()}, got none",
-                       compare(expected_exception, run["got"]).diff)
-    if run.get("may_vary"):
-        return Outcome(note, line, "passed", "output may vary; not compared")
-    want, got = (expected_exception, exception) if exception else (run["want"], run["got"])
-    verdict = compare(want, got, rtol, atol)
-    if verdict.matched:
-        return Outcome(note, line, "passed")
+                       verdict.diff)
     return Outcome(note, line, "failed", "output differs from the example", verdict.diff)
 
 
@@ -98,16 +85,17 @@ def _printed(result: CellResult) -> str:
     return result.stdout + (result.value + "\n" if result.value is not None else "")
 
 
-def _judge(note: str, code: CodeBlock, line: int, result: CellResult, rtol: float, atol: float) -> Outcome:
+def _judge(note: str, code: CodeBlock, line: int, result: CellResult) -> Outcome:
     """The outcome of a block that ran without an unexpected error and has no examples."""
+    judging = Judging.of(code)
     if code.expected is not None:
-        verdict = compare(code.expected, _printed(result), rtol, atol)
+        verdict = compare(code.expected, _printed(result), judging.flags, judging.rtol, judging.atol)
         if verdict.matched:
-            return Outcome(note, line, "passed")
+            return Outcome(note, line, "passed", how=verdict.how)
         return Outcome(note, line, "failed", f"output of the block at line {code.line} differs from the "
                                              "expected output", verdict.diff)
     if code.kind in ("neuron", "network") and result.data is not None:
-        misses = check_expectations(code.kind, result.data, rtol, atol)
+        misses = check_expectations(code.kind, result.data, judging.rtol, judging.atol)
         if not misses:
             return Outcome(note, line, "passed")
         key_at = key_line(code.source, f"expect.{misses[0][0]}")
@@ -117,8 +105,8 @@ def _judge(note: str, code: CodeBlock, line: int, result: CellResult, rtol: floa
 
 
 def block_outcomes(note: str, code: CodeBlock, result: CellResult | None) -> list[Outcome]:
-    """One outcome per check site of the block."""
-    sites = block_sites(code)
+    """One outcome per check of the block."""
+    sites = code.check_lines
     if result is None or result.status == "not-run":
         reason = result.error.message if result is not None and result.error else "not run (exec: false)"
         return [Outcome(note, line, "skipped", reason) for line in sites]
@@ -128,10 +116,9 @@ def block_outcomes(note: str, code: CodeBlock, result: CellResult | None) -> lis
                         error.traceback if error else "", error.line if error else None)
         rest = [Outcome(note, line, "skipped", f"skipped: {first.location} failed") for line in sites[1:]]
         return [first, *rest]
-    rtol, atol = _tolerances(_options(code))
-    if result.examples is not None:
-        return [_example_outcome(note, run, rtol, atol) for run in result.examples]
-    return [_judge(note, code, sites[0], result, rtol, atol)]
+    if code.examples is not None and result.examples is not None:
+        return [_example_outcome(note, code, example, run) for example, run in zip(code.examples, result.examples)]
+    return [_judge(note, code, sites[0], result)]
 
 
 def note_outcomes(note: Note, results: dict[tuple[str, int], CellResult]) -> list[Outcome]:
@@ -143,7 +130,7 @@ def note_outcomes(note: Note, results: dict[tuple[str, int], CellResult]) -> lis
         if broken is not None:
             outcomes.extend(Outcome(note.display, line, "skipped", f"skipped: {broken.location} failed with an "
                                                                    "error earlier in this note")
-                            for line in block_sites(code))
+                            for line in code.check_lines)
             continue
         result = results.get((note.display, code.line))
         block = block_outcomes(note.display, code, result)

@@ -9,7 +9,7 @@ from garden.check.outcomes import Outcome, note_outcomes
 from garden.config import Config
 from garden.diagnostics import Problem
 from garden.execution import run_notes
-from garden.notes import Note
+from garden.model import Note
 from garden.site import load_garden
 
 
@@ -45,7 +45,11 @@ def check_notes(config: Config, paths: list[Path] | None = None, refresh: bool =
 
 
 def summary_line(report: CheckReport) -> str:
-    """`N passed, N failed`, with `, N skipped` when any were skipped."""
-    line = f"{report.count('passed')} passed, {report.count('failed')} failed"
+    """`N passed, N failed`, saying how many passed only within the numeric tolerance, and
+    with `, N skipped` when any were skipped."""
+    passed = report.count("passed")
+    tolerated = sum(outcome.status == "passed" and outcome.how == "numeric" for outcome in report.outcomes)
+    line = f"{passed} passed" + (f", of which {tolerated} within tolerance" if tolerated else "")
+    line += f", {report.count('failed')} failed"
     skipped = report.count("skipped")
     return line + (f", {skipped} skipped" if skipped else "")

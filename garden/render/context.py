@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from garden.diagnostics import Problem
 from garden.graph import Garden, Page
-from garden.notes import CodeBlock, fence_line
-from garden.outline import Block
+from garden.model import Block, CodeBlock
 from garden.render.text import plain_text, word_count
 from garden.run.cells import CellResult
 from garden.urls import heading_id, relative_href
@@ -42,14 +40,11 @@ class RenderContext:
         """Link to one block on its page."""
         return relative_href(self.page_path, page.url, block.anchor)
 
-    def code_for(self, token: Token) -> tuple[CodeBlock, CellResult | None] | None:
-        """The executable block behind a fence token of the block being rendered, and its result."""
-        if self.block is None or self.page is None or self.page.note is None:
+    def result_of(self, code: CodeBlock) -> CellResult | None:
+        """What the build computed for a code block of the page being rendered."""
+        if self.page is None or self.page.note is None:
             return None
-        line = fence_line(self.block, token)
-        note = self.page.note
-        code = next((code for code in note.code if code.line == line), None)
-        return None if code is None else (code, self.results.get((note.display, line)))
+        return self.results.get((self.page.note.display, code.line))
 
     def warn(self, message: str) -> None:
         """Record a problem at the block being rendered."""

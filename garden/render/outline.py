@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from garden.graph import Page
-from garden.outline import Block
+from garden.model import Block
 from garden.render.context import RenderContext
 
 

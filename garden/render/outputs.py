@@ -6,7 +6,7 @@ from html import escape
 
 from garden.check.outcomes import Outcome, block_outcomes
 from garden.nn.blocks import render_spec_result
-from garden.notes import CodeBlock
+from garden.model import CodeBlock
 from garden.run.cells import CellResult
 
 

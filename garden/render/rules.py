@@ -11,12 +11,11 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from garden.render.context import MAX_EMBED_DEPTH, RenderContext
-from garden.notes import EXECUTABLE_KINDS
+from garden.model import code_of
 from garden.render.highlight import highlight_code
 from garden.render.math import to_mathml
 from garden.render.outline import render_outline
 from garden.render.outputs import render_output
-from garden.run.options import OptionError, parse_options, split_options
 from garden.render.text import plain_text
 from garden.urls import heading_id
 
@@ -127,32 +126,22 @@ def heading_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsD
     return f'<{tokens[idx].tag} id="{escape(heading_id(plain_text(inline.children or [])))}">'
 
 
-def _echo(source: str) -> bool:
-    """Whether a python block shows its code (`#| echo: false` hides it)."""
-    try:
-        return parse_options(source).echo
-    except OptionError:
-        return True
-
-
 def fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     """Highlighted code, and for executable blocks the result the build produced."""
     ctx, token = _ctx(env), tokens[idx]
     language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
-    kind = EXECUTABLE_KINDS.get(language.lower())
-    code, echo = token.content, True
-    if kind == "python":
-        _, code = split_options(token.content)
-        echo = _echo(token.content)
+    code = code_of(token)
+    shown = code.code if code is not None else token.content
     css = f' class="language-{escape(language)}"' if language else ""
-    html = f'<pre class="highlight"><code{css}>{highlight_code(code, language)}</code></pre>\n' if echo else ""
-    found = ctx.code_for(token) if kind else None
-    if found is None:
+    html = f'<pre class="highlight"><code{css}>{highlight_code(shown, language)}</code></pre>\n'
+    if code is None:
         if language.lower() == "output":
             return f'<details class="expected-output"><summary>expected output</summary>{html}</details>\n'
         return html
-    code, result = found
-    return f'<div class="cell cell-{kind}">{html}{render_output(ctx.page.note.display, code, result)}</div>\n'
+    if not code.options.echo:
+        html = ""
+    output = render_output(ctx.page.note.display, code, ctx.result_of(code)) if ctx.page and ctx.page.note else ""
+    return f'<div class="cell cell-{code.kind}">{html}{output}</div>\n'
 
 
 RULES = {

@@ -4,12 +4,12 @@ The key of a cell is ``sha256(json([KEY_VERSION, previous, kind, code,
 options, fingerprint]))`` where ``previous`` is the key of the cell before
 it in the note (for the first cell: the note's seed string), ``code`` is the
 cell body without its ``#|`` option lines, ``options`` are those that change
-execution (exec, the timeout in force, raises) and ``fingerprint`` names the
+execution (exec, the timeout in force, raises, doctest directives) and ``fingerprint`` names the
 Python, numpy and garden versions and the workers' memory limit. Prose and the ``echo`` option are not part of it.
 
 Entries remember where the note's cells (up to this one) were when it ran; a
 hit is moved cell by cell to their current positions, so line numbers in
-errors, tracebacks and examples survive prose edits anywhere in the note.
+errors and tracebacks survive prose edits anywhere in the note.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 import garden
 from garden.run.cells import Cell, CellResult
 
-KEY_VERSION = "garden-run-2"
+KEY_VERSION = "garden-run-3"
 
 
 def environment_fingerprint() -> str:
@@ -83,9 +83,7 @@ def relocate(result: CellResult, old_note: str, new_note: str, move: Callable[[i
         error = replace(error, traceback=frames(error.traceback),
                         line=None if error.line is None else move(error.line))
     examples = None if result.examples is None else [
-        {**run, "line": move(run["line"]),
-         **({"error_line": move(run["error_line"])} if run.get("error_line") else {}),
-         **({"exception": frames(run["exception"])} if run.get("exception") else {})}
+        {**run, "exception": frames(run["exception"])} if run.get("exception") else run
         for run in result.examples]
     return replace(result, error=error, examples=examples)
 

@@ -5,19 +5,28 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from garden.model import CodeBlock
+
 STATUSES = ("ok", "error", "timeout", "crash", "not-run")
 FAILED_STATUSES = frozenset({"error", "timeout", "crash"})
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One executable code block of a note."""
+    """One executable code block of a note, as the parse stage read it."""
 
     note: str  # display path of the note, e.g. "notes/Neuron.md"
-    line: int  # 1-based line of the fence's opening line
-    kind: str  # "python" | "neuron" | "network"
-    source: str  # block body exactly as written
-    code_line: int  # 1-based line where the body starts
+    code: CodeBlock
+
+    @property
+    def line(self) -> int:
+        """The note line of the block's opening fence."""
+        return self.code.line
+
+    @property
+    def kind(self) -> str:
+        """python, neuron or network."""
+        return self.code.kind
 
 
 @dataclass

@@ -2,40 +2,47 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 from typing import Any
 
-from garden.check.examples import Example, parse_examples
+from garden.model import Example
 from garden.run.capture import captured
 from garden.run.cells import Cell, CellResult
-from garden.run.options import split_options
 
 
-def _run_example(example: Example, cell: Cell, line: int, namespace: dict[str, Any]) -> dict[str, Any]:
+def exception_line(exc: BaseException) -> str:
+    """The `Type: message` text doctest compares with an expected traceback's last lines."""
+    formatted = traceback.format_exception_only(type(exc), exc)
+    if sys.version_info >= (3, 13) and isinstance(exc, SyntaxError):
+        names = (f"{type(exc).__qualname__}:", f"{type(exc).__module__}.{type(exc).__qualname__}:")
+        start = next((index for index, line in enumerate(formatted) if line.startswith(names)), 0)
+        return "".join(formatted[start:])
+    return formatted[-1]
+
+
+def _run_example(example: Example, cell: Cell, namespace: dict[str, Any]) -> dict[str, Any]:
     """What one example printed (with its display value), and the exception it raised, if any."""
     exception = None
     with captured() as (out, _):
         try:
-            code = compile("\n" * (line - 1) + example.source, cell.note, "single", dont_inherit=True)
+            code = compile("\n" * (example.line - 1) + example.source, cell.note, "single", dont_inherit=True)
             exec(code, namespace)
         except BaseException as exc:  # the example's exception is its output, as in doctest
-            exception = "".join(traceback.format_exception_only(type(exc), exc))
-    return {"line": line, "want": example.want, "got": out.getvalue(), "exception": exception}
+            exception = exception_line(exc)
+    got = out.getvalue()
+    if got and not got.endswith("\n"):
+        got += "\n"  # as doctest's output capture does
+    return {"got": got, "exception": exception}
 
 
 def run_examples(cell: Cell, namespace: dict[str, Any]) -> CellResult:
-    """Run every example of `cell` in `namespace`; each example's outcome goes in `examples`."""
-    option_lines, body = split_options(cell.source)
-    first_line = cell.code_line + len(option_lines)
+    """Run every example of `cell` in `namespace`, in order; one record per example in `examples`
+    (examples that cannot run, or are skipped, get `{"ran": False}`)."""
     runs = []
-    for example in parse_examples(body):
-        line = first_line - 1 + example.line
-        base = {"line": line, "want": example.want, "exc_msg": example.exc_msg, "may_vary": example.may_vary}
-        if example.syntax_error:
-            error_line = first_line - 1 + (example.error_line or example.line)
-            runs.append({**base, "error": example.syntax_error, "error_line": error_line})
-        elif example.skip:
-            runs.append({**base, "skipped": True})
+    for example in cell.code.examples or ():
+        if example.syntax_error or cell.code.skips(example):
+            runs.append({"ran": False})
         else:
-            runs.append({**base, **_run_example(example, cell, line, namespace)})
+            runs.append({"ran": True, **_run_example(example, cell, namespace)})
     return CellResult(status="ok", examples=runs)

@@ -19,7 +19,7 @@ def compile_cell(cell: Cell) -> tuple[CodeType, CodeType | None]:
     code for that expression (None if the cell does not end with one, or if
     the expression is silenced Jupyter-style with a trailing ';').
     """
-    padded = "\n" * (cell.code_line - 1) + cell.source
+    padded = "\n" * (cell.code.body_line - 1) + cell.code.code
     tree = ast.parse(padded, filename=cell.note, mode="exec")
     last = tree.body[-1] if tree.body else None
     if not isinstance(last, ast.Expr) or _silenced(padded, last):
@@ -80,8 +80,9 @@ def _evaluate(cell: Cell, namespace: dict[str, Any], figures: list[str]) -> str 
     return _shorten(repr(value))
 
 
-def run_python(cell: Cell, namespace: dict[str, Any], raises: str | None = None) -> CellResult:
+def run_python(cell: Cell, namespace: dict[str, Any]) -> CellResult:
     """Execute ``cell`` in ``namespace``; never raises."""
+    raises = cell.code.options.raises
     value = error = None
     expected = False
     rich: list[str] = []

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from garden.model import CodeBlock
 from garden.run.cache import ResultCache, Span, cell_key
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
-from garden.run.options import CellOptions, OptionError, parse_options, split_options
 from garden.run.pool import Job, JobCell, Prelude
 
 ABORTING = ("timeout", "crash")
@@ -36,28 +36,25 @@ class PreparedCell:
         return self.job.cell
 
 
+def _static_result(code: CodeBlock) -> CellResult | None:
+    """A result known without running: the error of a bad option line, or not run (`exec: false`)."""
+    if code.option_error is not None:
+        error = CellError(type="OptionError", message=code.option_error.message, line=code.option_error.line)
+        return CellResult(status="error", error=error)
+    return None if code.options.exec else CellResult(status="not-run")
+
+
 def prepare(cells: list[Cell], *, seed: str, fingerprint: str, timeout: float) -> list[PreparedCell]:
-    """Parse options and chain the keys of the cells of one note."""
+    """Chain the keys of the cells of one note."""
     prepared = []
     previous = seed
     for cell in cells:
-        code, body_line, options, static = cell.source, cell.code_line, CellOptions(), None
-        if cell.kind == "python":
-            option_lines, code = split_options(cell.source)
-            body_line += len(option_lines)
-            try:
-                options = parse_options(cell.source, cell.code_line)
-            except OptionError as exc:
-                code = cell.source
-                error = CellError(type="OptionError", message=exc.message, line=exc.line)
-                static = CellResult(status="error", error=error)
-            else:
-                static = None if options.exec else CellResult(status="not-run")
-        settings = {"exec": options.exec, "timeout": options.timeout or timeout, "raises": options.raises}
-        previous = cell_key(previous, cell.kind, code, settings, fingerprint)
-        job = JobCell(cell=cell, timeout=options.timeout or timeout, raises=options.raises)
-        span = Span(cell.line, body_line, len(code.split("\n")))
-        prepared.append(PreparedCell(previous, span, job, static))
+        code, options = cell.code, cell.code.options
+        limit = options.timeout or timeout
+        settings = {"exec": options.exec, "timeout": limit, "raises": options.raises, "doctest": options.doctest}
+        previous = cell_key(previous, code.kind, code.code, settings, fingerprint)
+        span = Span(code.line, code.body_line, len(code.code.split("\n")))
+        prepared.append(PreparedCell(previous, span, JobCell(cell=cell, timeout=limit), _static_result(code)))
     return prepared
 
 

@@ -10,13 +10,12 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import garden
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
-from garden.run.protocol import MessageReader, encode
+from garden.run.protocol import MessageReader, encode_job
 
 STARTUP_TIMEOUT = 60.0  # seconds for a worker to import its modules
 CLOSE_TIMEOUT = 5.0
@@ -30,7 +29,6 @@ class JobCell:
 
     cell: Cell
     timeout: float
-    raises: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,10 +37,6 @@ class Prelude:
 
     note: str
     cells: tuple[JobCell, ...]
-
-
-def _cells_message(cells: tuple[JobCell, ...]) -> list[dict[str, Any]]:
-    return [{"cell": asdict(item.cell), "raises": item.raises} for item in cells]
 
 
 @dataclass(frozen=True)
@@ -57,12 +51,6 @@ class Job:
     def prelude_timeout(self) -> float:
         """Time the used notes' cells may take before the first cell of the note starts."""
         return sum(item.timeout for prelude in self.preludes for item in prelude.cells)
-
-    def message(self) -> dict[str, Any]:
-        """The protocol request for this job."""
-        return {"note": self.note, "cells": _cells_message(self.cells),
-                "preludes": [{"note": prelude.note, "cells": _cells_message(prelude.cells)}
-                             for prelude in self.preludes]}
 
 
 def worker_env() -> dict[str, str]:
@@ -118,7 +106,7 @@ class WorkerProcess:
             if not self._ready:
                 self._reader.receive(STARTUP_TIMEOUT)
                 self._ready = True
-            self._process.stdin.write(encode(job.message()))
+            self._process.stdin.write(encode_job(job))
             self._process.stdin.flush()
         except (TimeoutError, EOFError, OSError):
             return _abort(job, 0, self._crashed(job.cells[0].cell, mark))

@@ -1,22 +1,36 @@
-"""Newline-delimited JSON messages between the engine and its workers.
+"""Newline-delimited messages between the engine and its workers.
 
-worker -> engine  ``{"ready": true}`` once, after start-up
-engine -> worker  ``{"note": str, "cells": [{"cell": {...Cell fields}, "raises": str | None}, ...]}``
-worker -> engine  ``{"index": i, "result": {...CellResult fields}}`` per cell, in order
+worker -> engine  ``{"ready": true}`` once, after start-up (JSON)
+engine -> worker  a Job (garden.run.pool), pickled and base64-encoded: the parsed cells as they are
+worker -> engine  ``{"index": i, "result": {...CellResult fields}}`` per cell, in order (JSON)
+
+The engine never unpickles what a worker sends: the worker runs the notes' code.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import pickle
 import select
 import time
 from typing import Any
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    """One message as a single line of JSON."""
+    """One worker message as a single line of JSON."""
     return (json.dumps(message, separators=(",", ":")) + "\n").encode()
+
+
+def encode_job(job: Any) -> bytes:
+    """One request from the engine as a single line."""
+    return base64.b64encode(pickle.dumps(job)) + b"\n"
+
+
+def decode_job(line: str | bytes) -> Any:
+    """The request of one line written by `encode_job`."""
+    return pickle.loads(base64.b64decode(line))
 
 
 class MessageReader:

@@ -17,7 +17,7 @@ def _spec_error(exc: BaseException, cell: Cell) -> CellError:
     return CellError(
         type="SpecError",
         message=f"{key}: {message}" if key else message,
-        line=cell.line if line is None else cell.code_line + line - 1,
+        line=cell.line if line is None else cell.code.code_line + line - 1,
     )
 
 
@@ -28,7 +28,7 @@ def run_spec(cell: Cell) -> CellResult:
         try:
             from garden.nn.blocks import execute_spec
 
-            data = execute_spec(cell.kind, cell.source)
+            data = execute_spec(cell.kind, cell.code.source)
             json.dumps(data)  # the result must survive the trip to the parent
         except BaseException as exc:
             error = _spec_error(exc, cell) if matches(exc, "SpecError") else describe(exc, cell)

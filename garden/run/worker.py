@@ -8,7 +8,6 @@ speaks the protocol of garden.run.protocol on private copies of stdin/stdout.
 from __future__ import annotations
 
 import faulthandler
-import json
 import linecache
 import os
 import random
@@ -20,11 +19,10 @@ from collections.abc import Callable
 from typing import Any, BinaryIO, TextIO
 
 from garden.run.cells import Cell, CellError, CellResult, not_run
-from garden.check.examples import has_examples
 from garden.run.examples import run_examples
 from garden.run.execute import run_python
-from garden.run.options import OptionError, parse_options
-from garden.run.protocol import encode
+from garden.run.pool import Job, Prelude
+from garden.run.protocol import decode_job, encode
 from garden.run.spec import run_spec
 
 NUMPY_PRINT_OPTIONS: dict[str, Any] = {
@@ -99,40 +97,32 @@ def register_source(note: str, cells: list[Cell]) -> None:
     for cell in cells:
         if cell.kind != "python":
             continue
-        for offset, text in enumerate(cell.source.split("\n")):
-            index = cell.code_line - 1 + offset
+        for offset, text in enumerate(cell.code.source.split("\n")):
+            index = cell.code.code_line - 1 + offset
             lines.extend("\n" for _ in range(index + 1 - len(lines)))
             lines[index] = text + "\n"
     linecache.cache[note] = (sum(map(len, lines)), None, lines, note)
 
 
-def parse_uses(cell: Cell) -> bool:
-    """Whether a cell declares `#| uses:`."""
-    try:
-        return cell.kind == "python" and bool(parse_options(cell.source).uses)
-    except OptionError:
-        return False
-
-
-def run_cell(cell: Cell, namespace: dict[str, Any], raises: str | None) -> CellResult:
+def run_cell(cell: Cell, namespace: dict[str, Any]) -> CellResult:
     """Run one cell of any kind in `namespace`."""
-    if cell.kind == "python" and has_examples(cell.source):
+    if cell.code.examples is not None:
         return run_examples(cell, namespace)
     if cell.kind == "python":
-        return run_python(cell, namespace, raises)
+        return run_python(cell, namespace)
     return run_spec(cell)
 
 
-def run_preludes(preludes: list[dict[str, Any]], home: str) -> tuple[dict[str, Any], str | None]:
+def run_preludes(preludes: tuple[Prelude, ...], home: str) -> tuple[dict[str, Any], str | None]:
     """Run the notes a note uses, in order; (the names they define, why one failed or None)."""
     exports: dict[str, Any] = {}
     for prelude in preludes:
-        cells = [Cell(**item["cell"]) for item in prelude["cells"]]
-        register_source(prelude["note"], cells)
+        cells = [item.cell for item in prelude.cells]
+        register_source(prelude.note, cells)
         namespace = fresh_namespace(home)
         namespace.update(exports)
-        for cell, item in zip(cells, prelude["cells"]):
-            result = run_cell(cell, namespace, item["raises"])
+        for cell in cells:
+            result = run_cell(cell, namespace)
             if result.failed and result.error is not None:
                 return exports, f"{cell.note}:{result.error.line or cell.line}: {result.error.summary}"
         exports.update((name, value) for name, value in namespace.items() if not name.startswith("_"))
@@ -141,23 +131,23 @@ def run_preludes(preludes: list[dict[str, Any]], home: str) -> tuple[dict[str, A
 
 def _uses_failed(cell: Cell, reason: str) -> CellResult:
     """The result of a note's cell when a note it uses failed."""
-    if parse_uses(cell):
+    if cell.code.uses:
         error = CellError(type="UsesError", message=f"a used note failed: {reason}", line=cell.line)
         return CellResult(status="error", error=error)
     return not_run(cell, f"a note it uses failed ({reason})")
 
 
-def run_note(job: dict[str, Any], send: Callable[[dict[str, Any]], None], home: str) -> None:
+def run_note(job: Job, send: Callable[[dict[str, Any]], None], home: str) -> None:
     """Run one note's cells in order, after the notes it uses; send each result as soon as it exists."""
-    cells = [Cell(**item["cell"]) for item in job["cells"]]
+    cells = [item.cell for item in job.cells]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
-        exports, failure = run_preludes(job.get("preludes", []), home)
-        register_source(job["note"], cells)
+        exports, failure = run_preludes(job.preludes, home)
+        register_source(job.note, cells)
         namespace = fresh_namespace(home)
         namespace.update(exports)
-        for index, (cell, item) in enumerate(zip(cells, job["cells"])):
-            result = _uses_failed(cell, failure) if failure else run_cell(cell, namespace, item["raises"])
+        for index, cell in enumerate(cells):
+            result = _uses_failed(cell, failure) if failure else run_cell(cell, namespace)
             send({"index": index, "result": result.to_dict()})
 
 
@@ -175,4 +165,4 @@ def main() -> None:
 
     send({"ready": True})
     for line in requests:
-        run_note(json.loads(line), send, home)
+        run_note(decode_job(line), send, home)

@@ -1,24 +1,26 @@
-"""Parse Quarto-style ``#| key: value`` option lines at the top of a python cell."""
+"""Quarto-style `#| key: value` option lines at the top of a python block."""
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from garden.check.tolerance import parse_tolerance
+from garden.code.directives import parse_directives
+from garden.model import CodeOptions
 
 OPTION_PREFIX = "#|"
 _OPTION_RE = re.compile(r"#\|\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
-_LINKED_TITLE = re.compile(r"\[\[([^\[\]]+)\]\]")
 _DOTTED_NAME_RE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
+LinkReader = Callable[[str], tuple[str, ...]]
+
+
 class OptionError(Exception):
-    """A malformed option line; ``line`` is the line in the note."""
+    """A malformed option line; `line` is its line in the note."""
 
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
@@ -27,16 +29,12 @@ class OptionError(Exception):
 
 
 @dataclass(frozen=True)
-class CellOptions:
-    """Options of a python cell (defaults apply when a key is absent)."""
+class ParsedOptions:
+    """A python block's options, the code after them, and the note line where that code starts."""
 
-    exec: bool = True
-    timeout: float | None = None  # seconds; None means the engine default
-    raises: str | None = None  # exception class name the cell must raise
-    echo: bool = True
-    rtol: float | None = None
-    atol: float | None = None
-    uses: tuple[str, ...] = ()  # titles of the notes this cell's note builds on
+    options: CodeOptions
+    code: str
+    body_line: int
 
 
 def _unquote(text: str) -> str:
@@ -67,11 +65,17 @@ def _class_name(text: str) -> str:
     return text
 
 
-def _titles(text: str) -> tuple[str, ...]:
-    titles = tuple(unicodedata.normalize("NFC", title.strip()) for title in _LINKED_TITLE.findall(text))
-    if not titles or _LINKED_TITLE.sub("", text).strip(" ,"):
-        raise ValueError("expected links to notes, like [[Activation Function]], [[Neuron]]")
-    return titles
+def parse_tolerance(value: str) -> float:
+    """The tolerance written as `value`: a finite, non-negative number such as `1e-6`."""
+    try:
+        tolerance = float(value.strip())
+    except ValueError:
+        raise ValueError(f"tolerance must be a number like 1e-6, got {value!r}") from None
+    if not math.isfinite(tolerance):
+        raise ValueError(f"tolerance must be finite, got {value!r}")
+    if tolerance < 0:
+        raise ValueError(f"tolerance must not be negative, got {value!r}")
+    return tolerance
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -81,12 +85,13 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "echo": _boolean,
     "rtol": parse_tolerance,
     "atol": parse_tolerance,
-    "uses": _titles,
+    "doctest": parse_directives,
 }
+KNOWN_OPTIONS = (*_PARSERS, "uses")
 
 
-def split_options(source: str) -> tuple[list[str], str]:
-    """Split a cell into its leading option lines and the remaining body."""
+def _split(source: str) -> tuple[list[str], str]:
+    """A block's leading option lines, and the rest of its body."""
     lines = source.splitlines(keepends=True)
     count = 0
     while count < len(lines) and lines[count].lstrip().startswith(OPTION_PREFIX):
@@ -94,10 +99,14 @@ def split_options(source: str) -> tuple[list[str], str]:
     return [line.rstrip("\r\n") for line in lines[:count]], "".join(lines[count:])
 
 
-def parse_options(source: str, code_line: int = 1) -> CellOptions:
-    """Parse the option lines of ``source`` whose first line is note line ``code_line``."""
-    option_lines, _ = split_options(source)
-    options = CellOptions()
+def parse_options(source: str, code_line: int, links: LinkReader) -> ParsedOptions:
+    """Read the option lines of a python block whose body starts on note line `code_line`.
+
+    `links` reads the targets of `[[links]]` (for `uses`), raising ValueError on other text.
+    Raises OptionError, naming the line, for a malformed, unknown, repeated or invalid option.
+    """
+    option_lines, code = _split(source)
+    options = CodeOptions()
     seen: set[str] = set()
     for offset, text in enumerate(option_lines):
         line = code_line + offset
@@ -105,14 +114,14 @@ def parse_options(source: str, code_line: int = 1) -> CellOptions:
         if match is None:
             raise OptionError(f"malformed option line {text.strip()!r}; expected '#| key: value'", line)
         key, raw = match.group(1), _unquote(match.group(2))
-        if key not in _PARSERS:
-            raise OptionError(f"unknown option {key!r}; known: {', '.join(_PARSERS)}", line)
+        if key not in KNOWN_OPTIONS:
+            raise OptionError(f"unknown option {key!r}; known: {', '.join(KNOWN_OPTIONS)}", line)
         if key in seen:
             raise OptionError(f"option {key!r} given twice", line)
         seen.add(key)
         try:
-            value = _PARSERS[key](raw)
+            value = links(raw) if key == "uses" else _PARSERS[key](raw)
         except ValueError as exc:
             raise OptionError(f"bad value {raw!r} for option {key!r}: {exc}", line) from None
         options = replace(options, **{key: value})
-    return options
+    return ParsedOptions(options, code, code_line + len(option_lines))
