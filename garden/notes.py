@@ -70,9 +70,11 @@ def _front_matter(source: Source) -> tuple[dict, str, int, list[Problem]]:
     try:
         data = yaml.load(header, Loader=YAML_LOADER) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        return {}, body, first_line, [Problem(source.display, line, f"front matter is not valid YAML: {error}")]
+        reason = ", ".join(filter(None, [getattr(error, "context", None), getattr(error, "problem", None)]))
+        message = f"front matter is not valid YAML: {reason or error}"
+        return {}, body, first_line, [Problem(source.display, line, message)]
     if not isinstance(data, dict):
         return {}, body, first_line, [Problem(source.display, 2, "front matter must be a mapping of keys to values")]
     return data, body, first_line, []

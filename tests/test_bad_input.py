@@ -235,3 +235,24 @@ def test_garden_toml_bad_setting_after_blank_line(tmp_path):
     root, proc = build(tmp_path, {}, 'title = "x"\n\nentri = "Good One"\n')
     assert proc.returncode == 2
     assert re.search(r"garden\.toml:3: ", proc.stderr), proc.stderr
+
+
+def test_front_matter_closes_only_on_a_line_that_is_exactly_three_dashes(tmp_path):
+    content = "---\ntitle: Fenced\n---extra: 1\ntags: [kept]\n---  \n- the body\n- opens [[never closed\n"
+    root, proc = build(tmp_path, {"Fenced.md": content})
+    assert warnings_of(proc) == ["notes/Fenced.md:7: `[[` is never closed"]
+    page = read_html(root / "site" / "fenced.html")
+    assert "---" not in page.find("main").text()
+    assert {"source": "Fenced", "target": "kept", "kind": "tag"} in load_graph(root / "site")["links"]
+
+
+@pytest.mark.parametrize("header, line", [
+    ("title: [unclosed\n", 2),
+    ("title: fine\nkey: value: more\n", 3),
+    ("- a list\n- not a mapping\n", 2),
+])
+def test_a_bad_front_matter_is_a_warning_with_its_line_and_the_note_builds(tmp_path, header, line):
+    root, proc = build(tmp_path, {"Headed.md": f"---\n{header}---\n- body text\n"})
+    (warning,) = warnings_of(proc)
+    assert warning.startswith(f"notes/Headed.md:{line}: front matter"), warning
+    assert "body text" in read_html(root / "site" / "headed.html").find("main").text()

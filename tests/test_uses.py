@@ -114,3 +114,16 @@ def test_uses_without_links_is_an_option_error(tmp_path):
     root = make_garden(tmp_path, {"A.md": "- a\n" + fence("python", "#| uses: Base\nx = 1")})
     proc = run_garden(root, "build")
     assert "notes/A.md:3: OptionError: bad value 'Base' for option 'uses'" in proc.stderr, proc.stderr
+
+
+def test_uses_links_are_read_like_any_link(tmp_path):
+    garden = {**GARDEN,
+              "Neuron.md": NEURON.replace("[[Activation Function]]", "[[Activation Function#Definitions|the functions]]"),
+              "Neural Network.md": NETWORK.replace("[[Neuron]]", "[[Neuron|the neuron]]")}
+    root = make_garden(tmp_path, garden)
+    proc = run_garden(root, "build")
+    assert proc.returncode == 0, proc.stderr
+    assert "0.5" in stdout_of(root, "neural-network.html")
+    titles = {node["title"] for node in load_graph(root / "site")["nodes"]}
+    assert not any("|" in title or "#" in title for title in titles), titles
+    assert {"source": "Neural Network", "target": "Neuron", "kind": "uses"} in load_graph(root / "site")["links"]
