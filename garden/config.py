@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_FILE = "garden.toml"
-KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb"}
+KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "raw_outputs"}
 
 
 class ConfigError(Exception):
@@ -26,6 +26,7 @@ class Config:
     entry: str | None = None
     timeout: float = 30.0
     memory_mb: int = 2048
+    raw_outputs: bool = False
 
     @property
     def cache_dir(self) -> Path:
@@ -77,6 +78,9 @@ def load_config(root: Path) -> Config:
     memory = data.get("memory_mb", 2048)
     if isinstance(memory, bool) or not isinstance(memory, int) or memory < 64:
         raise fail("memory_mb", "must be a whole number of megabytes, at least 64")
+    raw_outputs = data.get("raw_outputs", False)
+    if not isinstance(raw_outputs, bool):
+        raise fail("raw_outputs", "must be true or false")
     return Config(
         root=root,
         notes_dir=(root / data.get("notes", "notes")).resolve(),
@@ -85,4 +89,5 @@ def load_config(root: Path) -> Config:
         entry=data.get("entry"),
         timeout=float(timeout),
         memory_mb=memory,
+        raw_outputs=raw_outputs,
     )

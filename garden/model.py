@@ -38,6 +38,7 @@ class Block:
     children: list[Block] = field(default_factory=list)
     parent: Block | None = field(default=None, repr=False)
     tokens: list[Token] = field(default_factory=list, repr=False)
+    raw_html: bool = False  # the block's text holds raw HTML, which must be sanitised when shown
 
     @property
     def anchor(self) -> str:

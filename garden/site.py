@@ -13,7 +13,8 @@ from garden.emit import SiteWriter, check_output
 from garden.execution import failures_of, run_notes
 from garden.graph import Garden, link_notes
 from garden.model import Note
-from garden.notes import parse_note, read_sources
+from garden.notes import parse_note
+from garden.sources import read_sources
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, SiteRenderer
 from garden.run.engine import RunReport

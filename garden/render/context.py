@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from garden.diagnostics import Problem
 from garden.graph import Garden, Page
 from garden.model import Block, CodeBlock
+from garden.render.sanitize import sanitize
 from garden.render.text import plain_text, word_count
 from garden.run.cells import CellResult
 from garden.urls import heading_id, relative_href
@@ -28,6 +29,7 @@ class RenderContext:
     page: Page | None = None
     depth: int = 0
     results: dict[tuple[str, int], CellResult] = field(default_factory=dict)
+    raw_outputs: bool = False  # show rich outputs of code unsanitised (garden.toml `raw_outputs`)
 
     def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:
         """(href, page) for a link to `title`; page is None when nothing has that title."""
@@ -56,7 +58,8 @@ class RenderContext:
         saved = self.block, self.page
         self.block, self.page = block, page or self.page
         try:
-            return self.md.renderer.render(block.tokens, self.md.options, {"ctx": self})
+            html = self.md.renderer.render(block.tokens, self.md.options, {"ctx": self})
+            return sanitize(html) if block.raw_html else html
         finally:
             self.block, self.page = saved
 

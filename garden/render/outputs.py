@@ -7,6 +7,7 @@ from html import escape
 from garden.check.outcomes import Outcome, block_outcomes
 from garden.nn.blocks import render_spec_result
 from garden.model import CodeBlock
+from garden.render.sanitize import sanitize
 from garden.run.cells import CellResult
 
 
@@ -35,8 +36,11 @@ def _checks(outcomes: list[Outcome]) -> str:
     return f'<div class="output error checks">✗ {len(failed)} of {len(outcomes)} checks fail{misses}</div>'
 
 
-def render_output(note: str, code: CodeBlock, result: CellResult | None) -> str:
-    """The `<div class="output">` under a code block ("output error" when it failed)."""
+def render_output(note: str, code: CodeBlock, result: CellResult | None, raw: bool = False) -> str:
+    """The `<div class="output">` under a code block ("output error" when it failed).
+
+    Rich outputs (figures, `_repr_html_`) pass through the sanitiser unless `raw`.
+    """
     if result is None or (result.status == "not-run" and result.error is None):
         return ""
     if result.failed or result.status == "not-run":
@@ -51,7 +55,7 @@ def render_output(note: str, code: CodeBlock, result: CellResult | None) -> str:
         _pre("stdout", result.stdout),
         _pre("stderr", result.stderr),
         _pre("value", result.value or ""),
-        *(f'<div class="figure">{svg}</div>' for svg in result.figures),
+        *(f'<div class="figure">{figure if raw else sanitize(figure)}</div>' for figure in result.figures),
     ]
     if result.expected_error:
         parts.append(_error(result, "expected-error"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from garden.config import Config
@@ -50,13 +51,16 @@ class ReferenceGroup:
 
 
 def template_environment(garden_templates: Path | None) -> jinja2.Environment:
-    """Templates from the garden's own `templates/` first, then garden's defaults."""
+    """Templates from the garden's own `templates/` first, then garden's defaults.
+
+    Always sandboxed: a garden's templates are part of the garden, which may not be trusted.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if garden_templates is not None and garden_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(garden_templates))
     loaders.append(jinja2.PackageLoader("garden.render", "templates"))
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                              trim_blocks=True, lstrip_blocks=True)
+    return SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                                trim_blocks=True, lstrip_blocks=True)
 
 
 class SiteRenderer:
@@ -71,7 +75,8 @@ class SiteRenderer:
         self.problems: set = set()
 
     def _context(self, path: str) -> RenderContext:
-        return RenderContext(self.garden, self.md, path, self.problems, results=self.results)
+        return RenderContext(self.garden, self.md, path, self.problems, results=self.results,
+                             raw_outputs=self.config.raw_outputs)
 
     def _common(self, path: str, title: str) -> dict:
         entry = self.garden.page(self.config.entry) if self.config.entry else None

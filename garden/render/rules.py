@@ -140,7 +140,8 @@ def fence(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
         return html
     if not code.options.echo:
         html = ""
-    output = render_output(ctx.page.note.display, code, ctx.result_of(code)) if ctx.page and ctx.page.note else ""
+    result = ctx.result_of(code)
+    output = render_output(ctx.page.note.display, code, result, ctx.raw_outputs) if ctx.page and ctx.page.note else ""
     return f'<div class="cell cell-{code.kind}">{html}{output}</div>\n'
 
 

@@ -66,7 +66,8 @@ def matches(exc: BaseException, name: str) -> bool:
 
 
 def _evaluate(cell: Cell, namespace: dict[str, Any], figures: list[str]) -> str | None:
-    """Run the cell; the trailing value's repr, or its SVG (Jupyter's `_repr_svg_`) into `figures`."""
+    """Run the cell; the trailing value's repr, or its rich form (Jupyter's `_repr_svg_`, then
+    `_repr_html_`) into `figures`."""
     body, expression = compile_cell(cell)
     exec(body, namespace)
     if expression is None:
@@ -74,9 +75,12 @@ def _evaluate(cell: Cell, namespace: dict[str, Any], figures: list[str]) -> str 
     value = eval(expression, namespace)
     if value is None:
         return None
-    if callable(getattr(value, "_repr_svg_", None)):
-        figures.append(value._repr_svg_())
-        return None
+    for rich in ("_repr_svg_", "_repr_html_"):
+        if callable(getattr(value, rich, None)):
+            figure = getattr(value, rich)()
+            if isinstance(figure, str):
+                figures.append(figure)
+                return None
     return _shorten(repr(value))
 
 

@@ -24,8 +24,12 @@ PLUGINS = (
 
 
 def make_parser() -> MarkdownIt:
-    """CommonMark (raw HTML off) with tables, strikethrough and the Roam constructs."""
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    """CommonMark with tables, strikethrough and the Roam constructs.
+
+    Raw HTML is parsed as CommonMark says; the renderer passes blocks holding it through the
+    sanitiser (`garden.render.sanitize`).
+    """
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     for plugin in PLUGINS:
         md.use(plugin)
     return md

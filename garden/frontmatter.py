@@ -1,0 +1,134 @@
+"""YAML front matter: `title`, `aliases` and `tags` read safely, every problem a warning with its line.
+
+The header opens with a first line `---` and closes on the next line that is exactly `---`
+(trailing spaces allowed). YAML is read with libyaml's C loader when available, without
+anchors and aliases (`&a` / `*a`, the way a few bytes expand to gigabytes) and within a size
+budget; a header that breaks a rule is dropped with a warning and the note still builds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from garden.diagnostics import Problem
+from garden.model import Source
+
+FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+MAX_HEADER_CHARS = 64 * 1024
+BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class FrontMatter:
+    """What the header says, the body after it, the body's first line, and the problems found."""
+
+    body: str
+    first_line: int
+    title: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Loader(BASE_LOADER):
+    """The safe loader, noting keys given twice in a mapping (YAML keeps the last)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str]] = []
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                self.duplicates.append((key_node.start_mark.line, str(key)))
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+
+
+def _has_aliases(header: str) -> int | None:
+    """The header line (0-based) of the first alias (`*name`), if there is one."""
+    if "*" not in header:
+        return None
+    for event in yaml.parse(header, Loader=BASE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line
+    return None
+
+
+def _load(header: str) -> tuple[Any, list[tuple[int, str]]]:
+    loader = _Loader(header)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _titles(value: object) -> list[str]:
+    """`aliases`/`tags`: a YAML list or a comma-separated string, as titles."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return [unicodedata.normalize("NFC", str(item).strip()) for item in items if str(item).strip()]
+
+
+def _yaml_problem(display: str, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+    reason = ", ".join(filter(None, [getattr(error, "context", None), getattr(error, "problem", None)]))
+    return Problem(display, mark.line + 2 if mark is not None else 1,
+                   f"front matter is not valid YAML: {reason or error}")
+
+
+def read_front_matter(source: Source) -> FrontMatter:
+    """Split the front matter off `source` and read it."""
+    text, display = source.text, source.display
+    opening = FENCE.match(text)
+    if opening is None:
+        return FrontMatter(text, 1)
+    closing = FENCE.search(text, opening.end() + 1)
+    if closing is None:
+        return FrontMatter(text, 1, problems=[Problem(display, 1, "front matter starts with `---` but never ends")])
+    header = text[opening.end() + 1:closing.start()]
+    matter = FrontMatter(text[closing.end() + 1:], text.count("\n", 0, closing.end()) + 2)
+    if len(header) > MAX_HEADER_CHARS:
+        matter.problems.append(Problem(display, 2, f"front matter is over {MAX_HEADER_CHARS // 1024} KB; ignored"))
+        return matter
+    try:
+        alias_line = _has_aliases(header)
+        if alias_line is not None:
+            matter.problems.append(Problem(display, alias_line + 2, "front matter uses a YAML alias (*name), "
+                                                                     "which garden does not expand; ignored"))
+            return matter
+        data, duplicates = _load(header)
+    except yaml.YAMLError as error:
+        matter.problems.append(_yaml_problem(display, error))
+        return matter
+    matter.problems += [Problem(display, line + 2, f"front matter gives {key!r} twice; the last one counts")
+                        for line, key in duplicates]
+    if data is None:
+        return matter
+    if not isinstance(data, dict):
+        matter.problems.append(Problem(display, 2, "front matter must be a mapping of keys to values"))
+        return matter
+    title = data.get("title")
+    if title is not None and not isinstance(title, str):
+        matter.problems.append(Problem(display, _key_line(header, "title"), f"title should be text, not "
+                                                                             f"{type(title).__name__}; using {str(title)!r}"))
+    matter.title = None if title in (None, "") else unicodedata.normalize("NFC", str(title))
+    matter.aliases, matter.tags = _titles(data.get("aliases")), _titles(data.get("tags"))
+    return matter
+
+
+def _key_line(header: str, key: str) -> int:
+    """The note line where a top-level key is set (the header starts on line 2)."""
+    match = re.search(rf"^{re.escape(key)}\s*:", header, re.MULTILINE)
+    return header.count("\n", 0, match.start()) + 2 if match else 2

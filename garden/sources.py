@@ -1,0 +1,58 @@
+"""The load stage: every `.md` file below the notes folder as a `Source`, or a problem saying why not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from garden.diagnostics import Problem
+from garden.model import Source
+
+MAX_NOTE_BYTES = 10 * 1024 * 1024  # a note larger than this is refused
+
+
+def _shown(path: Path, root: Path) -> str:
+    """How messages name `path`: relative to the garden when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(path: Path, notes_dir: Path, display: str) -> tuple[str | None, str | None]:
+    """(text, None) for a readable note, else (None, why it is skipped)."""
+    if not path.resolve().is_relative_to(notes_dir.resolve()):
+        return None, "is a link to a file outside the notes folder; note skipped"
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTE_BYTES:
+            return None, f"is {size / 2**20:.1f} MB, over the {MAX_NOTE_BYTES // 2**20} MB a note may have; note skipped"
+        data = path.read_bytes()
+    except OSError as error:
+        return None, f"cannot be read ({error.strerror}); note skipped"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, f"not valid UTF-8 at byte offset {error.start}; note skipped"
+    return text.removeprefix("\ufeff").replace("\r\n", "\n"), None
+
+
+def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], list[Problem]]:
+    """Read every `.md` file below `notes_dir`; files that cannot be notes become problems."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in sorted(notes_dir.rglob("*.md")):
+        if not path.is_file():
+            continue
+        try:
+            path.as_posix().encode("utf-8")
+        except UnicodeEncodeError:
+            shown = path.as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            problems.append(Problem(shown, None, "file name is not valid UTF-8; note skipped"))
+            continue
+        display = _shown(path, display_root)
+        text, refusal = _read(path, notes_dir, display)
+        if text is None:
+            problems.append(Problem(display, None, refusal or "note skipped"))
+            continue
+        sources.append(Source(path, display, path.relative_to(notes_dir).as_posix(), text))
+    return sources, problems
