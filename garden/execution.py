@@ -11,6 +11,7 @@ from garden.graph import Garden
 from garden.notes import Note
 from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.run.engine import RunReport, run_cells
+from garden.run.fingerprint import code_versions
 
 
 def cells_of(note: Note) -> list[Cell]:
@@ -19,12 +20,13 @@ def cells_of(note: Note) -> list[Cell]:
 
 
 def _seed(upstream: list[Note]) -> str:
-    """Starts a note's cache key chain: the code of every note it builds on, so editing one re-runs it."""
+    """Starts a note's cache key chain: the code of every note it builds on and the versions of what
+    that code imports, so editing one (or upgrading what it imports) re-runs it."""
     digest = hashlib.sha256()
     for note in upstream:
         digest.update(note.display.encode() + b"\0")
         for code in note.code:
-            digest.update(f"{code.kind}\0{code.source}\0".encode())
+            digest.update(f"{code.kind}\0{code.source}\0{code_versions(code.kind, code.source)}\0".encode())
     return digest.hexdigest()
 
 

@@ -1,0 +1,118 @@
+"""What the result cache is keyed by: garden's source, package versions, limits."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+
+from helpers import REPO, make_garden, run_garden
+from test_build_exec import counts, fence
+
+from garden.imports import imported_modules
+
+TOKEN = "import secrets\nprint(secrets.token_hex(8))"  # a fresh value each time the block really runs
+
+
+def printed(root, page: str) -> list[str]:
+    """What each block of a page printed, in order."""
+    html = (root / "site" / page).read_text()
+    return re.findall(r'<pre class="stdout">(.*?)</pre>', html, re.DOTALL)
+
+
+def fake_distribution(folder, name: str, version: str) -> str:
+    """A folder whose `NAME-VERSION.dist-info` makes importlib.metadata report that version
+    (the real package still imports from site-packages); put it first on PYTHONPATH."""
+    info = folder / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    return str(folder)
+
+
+# --------------------------------------------------------------------------- what a block imports
+
+def test_imported_modules_reads_code_and_examples():
+    code = "#| echo: false\nimport numpy.linalg as la, os\nfrom yaml import safe_load\nfrom . import sibling\n" \
+           "def f():\n    from jinja2.sandbox import SandboxedEnvironment\n"
+    assert imported_modules(code) == ("jinja2", "numpy", "os", "yaml")
+    examples = ">>> import pytest\n>>> def f():\n...     import networkx\n...     return 1\n>>> f()\n1\n"
+    assert imported_modules(examples) == ("networkx", "pytest")
+    assert imported_modules(">>> x = (\n>>> from pygments import lex\n") == ("pygments",)
+    assert imported_modules("import numpy\nx = (\n") == (), "code that does not compile imports nothing"
+
+
+# --------------------------------------------------------------------------- what the key covers
+
+SIGMOID = ("- Sigmoid at zero\n" +
+           fence("python", "from garden.nn.activations import get_activation\nprint(get_activation('sigmoid')(0.0))") +
+           "- An example\n" + fence("python", ">>> float(get_activation('sigmoid')(0.0))\n0.5"))
+
+
+def run_with_garden_from(library, cwd, *args: str) -> subprocess.CompletedProcess:
+    """`python -m garden ARGS` importing garden (in the build and its workers) from `library` only."""
+    env = {**os.environ, "PYTHONPATH": str(library), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, "-m", "garden", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def test_editing_gardens_own_source_reruns_the_blocks(tmp_path):
+    library = tmp_path / "library"
+    shutil.copytree(REPO / "garden", library / "garden", ignore=shutil.ignore_patterns("__pycache__"))
+    root = make_garden(tmp_path / "garden", {"Sigmoid.md": SIGMOID})
+    assert counts(run_with_garden_from(library, root, "build")) == (2, 0, 0)
+    assert counts(run_with_garden_from(library, root, "build")) == (0, 2, 0)
+    assert run_with_garden_from(library, root, "check").returncode == 0
+    activations = library / "garden" / "nn" / "activations.py"
+    source = activations.read_text()
+    broken = source.replace("return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))", "return 0.0 * z")
+    assert broken != source
+    activations.write_text(broken)
+    assert counts(run_with_garden_from(library, root, "build")) == (2, 0, 0)
+    assert printed(root, "sigmoid.html")[0].strip() == "0.0"
+    check = run_with_garden_from(library, root, "check")
+    assert check.returncode == 1 and check.stdout.splitlines()[-1] == "1 passed, 1 failed", check.stdout
+
+
+ALPHA = ("- First\n" + fence("python", "x = 20\nprint('x is', x)") +
+         "- Second\n" + fence("python", "x + 1") +
+         "- Third\n" + fence("python", "print(x * 2)"))
+NEURON = "- A neuron\n" + fence("neuron", "inputs = [1.0, 2.0]\nweights = [0.5, -0.3]\nbias = 0.1")
+
+
+def test_a_new_numpy_version_reruns_every_block(tmp_path, monkeypatch):
+    root = make_garden(tmp_path / "garden", {"Alpha.md": ALPHA, "Neuron.md": NEURON})
+    assert counts(run_garden(root, "build")) == (4, 0, 0)
+    monkeypatch.setenv("PYTHONPATH", fake_distribution(tmp_path / "fake", "numpy", "999.0"))
+    assert counts(run_garden(root, "build")) == (4, 0, 0)
+    assert counts(run_garden(root, "build")) == (0, 4, 0)
+
+
+def test_a_new_version_of_an_imported_package_reruns_its_importers_only(tmp_path, monkeypatch):
+    required = metadata.requires("garden") or []
+    assert not any(r.startswith("pytest") and "extra" not in r for r in required), "pytest must not be a dependency"
+    notes = {"A.md": "- a\n" + fence("python", f"x = 1\n{TOKEN}") + "- b\n" + fence("python", f"import pytest\n{TOKEN}") +
+                     "- c\n" + fence("python", TOKEN),
+             "B.md": "- b\n" + fence("python", TOKEN),
+             "C.md": "- c\n" + fence("python", f"#| uses: [[A]]\n{TOKEN}")}
+    root = make_garden(tmp_path / "garden", notes)
+    assert counts(run_garden(root, "build")) == (5, 0, 0)
+    before = {page: printed(root, page) for page in ("a.html", "b.html", "c.html")}
+    monkeypatch.setenv("PYTHONPATH", fake_distribution(tmp_path / "fake", "pytest", "999.0"))
+    assert counts(run_garden(root, "build")) == (3, 2, 0)
+    after = {page: printed(root, page) for page in before}
+    assert after["a.html"][0] == before["a.html"][0], "the block before the import is cached"
+    assert after["a.html"][1] != before["a.html"][1] and after["a.html"][2] != before["a.html"][2]
+    assert after["b.html"] == before["b.html"], "other notes are cached"
+    assert after["c.html"] != before["c.html"], "a note using the importing note runs again"
+    assert counts(run_garden(root, "build")) == (0, 5, 0)
+
+
+def test_a_new_memory_limit_reruns_the_blocks(tmp_path):
+    root = make_garden(tmp_path, {"Alpha.md": ALPHA}, "memory_mb = 2048\n")
+    assert counts(run_garden(root, "build")) == (3, 0, 0)
+    (root / "garden.toml").write_text("memory_mb = 1536\n")
+    assert counts(run_garden(root, "build")) == (3, 0, 0)
+    assert counts(run_garden(root, "build")) == (0, 3, 0)
