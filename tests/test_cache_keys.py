@@ -9,6 +9,8 @@ import subprocess
 import sys
 from importlib import metadata
 
+import pytest
+
 from helpers import REPO, make_garden, run_garden
 from test_build_exec import counts, fence
 
@@ -116,3 +118,14 @@ def test_a_new_memory_limit_reruns_the_blocks(tmp_path):
     (root / "garden.toml").write_text("memory_mb = 1536\n")
     assert counts(run_garden(root, "build")) == (3, 0, 0)
     assert counts(run_garden(root, "build")) == (0, 3, 0)
+
+
+# --------------------------------------------------------------------------- settings
+
+@pytest.mark.parametrize("value", ["0", "-5", "1.5", '"big"', "true"])
+def test_bad_cache_cap_is_named_at_its_line(tmp_path, value):
+    root = make_garden(tmp_path, {"Alpha.md": ALPHA}, f'title = "x"\ncache_mb = {value}\n')
+    for command in ("build", "check"):
+        proc = run_garden(root, command)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        assert "garden.toml:2: cache_mb: must be a positive whole number of megabytes" in proc.stderr, proc.stderr
