@@ -1,12 +1,14 @@
-"""What the result cache is keyed by: garden's source, package versions, limits."""
+"""What the result cache is keyed by (garden's source, package versions, limits) and how it is pruned."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from importlib import metadata
 
 import pytest
@@ -118,6 +120,47 @@ def test_a_new_memory_limit_reruns_the_blocks(tmp_path):
     (root / "garden.toml").write_text("memory_mb = 1536\n")
     assert counts(run_garden(root, "build")) == (3, 0, 0)
     assert counts(run_garden(root, "build")) == (0, 3, 0)
+
+
+# --------------------------------------------------------------------------- pruning
+
+def entries(root) -> dict[str, str]:
+    """Cache entry file name -> the note it belongs to."""
+    return {path.name: json.loads(path.read_text())["note"] for path in (root / ".garden-cache").glob("*.json")}
+
+
+def test_only_a_full_build_drops_entries_it_did_not_use(tmp_path):
+    root = make_garden(tmp_path, {"Alpha.md": ALPHA})
+    note = root / "notes" / "Alpha.md"
+    run_garden(root, "build")
+    first = set(entries(root))
+    note.write_text(ALPHA.replace("x + 1", "x + 2"))
+    assert counts(run_garden(root, "build")) == (2, 1, 0)
+    edited = set(entries(root))
+    assert len(edited) == 3 and len(first & edited) == 1, "the two stale entries are gone"
+    note.write_text(ALPHA)
+    assert run_garden(root, "check").returncode == 0
+    assert set(entries(root)) == first | edited, "a check keeps entries it did not use"
+    assert counts(run_garden(root, "build", "--no-exec")) == (0, 0, 0)
+    assert set(entries(root)) == first | edited, "a build that runs nothing prunes nothing"
+    assert counts(run_garden(root, "build")) == (0, 3, 0)
+    assert set(entries(root)) == first
+
+
+def test_over_the_cap_the_least_recently_used_entries_not_in_use_go(tmp_path):
+    notes = {f"{name}.md": "- big\n" + fence("python", f"print({name!r} * 600_000)") for name in "ABCD"}
+    root = make_garden(tmp_path, notes, "cache_mb = 2\n")  # four ~600 KB entries, 2.4 MB in all
+    assert counts(run_garden(root, "build")) == (4, 0, 0)
+    assert len(entries(root)) == 4, "entries this run used stay, even over the cap"
+    cache = root / ".garden-cache"
+    now = time.time()
+    for age, (name, note) in zip((400, 300, 200, 100), sorted(entries(root).items(), key=lambda item: item[1])):
+        os.utime(cache / name, (now - age, now - age))  # A is the oldest, then B, C, D
+    assert run_garden(root, "check", "notes/A.md").returncode == 0
+    left = entries(root)
+    assert sorted(left.values()) == ["notes/A.md", "notes/C.md", "notes/D.md"], "B, the oldest unused, went"
+    used = next(name for name, note in left.items() if note == "notes/A.md")
+    assert (cache / used).stat().st_mtime > now - 100, "a hit refreshes the entry"
 
 
 # --------------------------------------------------------------------------- settings

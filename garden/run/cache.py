@@ -10,6 +10,10 @@ Python version, a digest of garden's source, the versions of garden's
 dependencies and the workers' memory limit (see garden.run.fingerprint).
 Prose and the ``echo`` option are not part of it.
 
+Every hit or write refreshes the entry's mtime and is remembered in
+``ResultCache.used``, so that garden.run.prune can tell used entries from
+stale ones.
+
 Entries remember where the note's cells (up to this one) were when it ran; a
 hit is moved cell by cell to their current positions, so line numbers in
 errors, tracebacks and examples survive prose edits anywhere in the note.
@@ -94,9 +98,18 @@ class ResultCache:
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
+        self.used: set[str] = set()  # keys hit or written through this object
 
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
+
+    def _touch(self, key: str) -> None:
+        """Mark an entry as used now (its mtime orders the least recently used)."""
+        self.used.add(key)
+        try:
+            os.utime(self._path(key))
+        except OSError:  # pruned meanwhile, or a read-only cache: still a hit
+            pass
 
     def get(self, key: str, cell: Cell, spans: list[Span]) -> CellResult | None:
         """The cached result for ``key``, placed at ``cell``; ``spans`` are where the note's
@@ -107,6 +120,7 @@ class ResultCache:
             result = relocate(result, entry["note"], cell.note, line_mover(entry["spans"], spans))
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        self._touch(key)
         return replace(result, from_cache=True)
 
     def put(self, key: str, result: CellResult, cell: Cell, spans: list[Span]) -> None:
@@ -122,3 +136,4 @@ class ResultCache:
         except BaseException:
             os.unlink(temporary)
             raise
+        self.used.add(key)
