@@ -1,4 +1,4 @@
-"""`garden.toml` -> Config: the garden's name, entry page, folders and execution limits."""
+"""`garden.toml` -> Config: the garden's name, entry page, folders, execution limits and cache size."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_FILE = "garden.toml"
-KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "raw_outputs"}
+KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs"}
 
 
 class ConfigError(Exception):
@@ -26,6 +26,7 @@ class Config:
     entry: str | None = None
     timeout: float = 30.0
     memory_mb: int = 2048
+    cache_mb: int = 256
     raw_outputs: bool = False
 
     @property
@@ -78,6 +79,9 @@ def load_config(root: Path) -> Config:
     memory = data.get("memory_mb", 2048)
     if isinstance(memory, bool) or not isinstance(memory, int) or memory < 64:
         raise fail("memory_mb", "must be a whole number of megabytes, at least 64")
+    cache_mb = data.get("cache_mb", 256)
+    if isinstance(cache_mb, bool) or not isinstance(cache_mb, int) or cache_mb <= 0:
+        raise fail("cache_mb", "must be a positive whole number of megabytes")
     raw_outputs = data.get("raw_outputs", False)
     if not isinstance(raw_outputs, bool):
         raise fail("raw_outputs", "must be true or false")
@@ -89,5 +93,6 @@ def load_config(root: Path) -> Config:
         entry=data.get("entry"),
         timeout=float(timeout),
         memory_mb=memory,
+        cache_mb=cache_mb,
         raw_outputs=raw_outputs,
     )

@@ -11,6 +11,8 @@ from garden.graph import Garden
 from garden.model import Note
 from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.run.engine import RunReport, run_cells
+from garden.run.fingerprint import versions_of
+from garden.run.prune import prune_cache
 
 
 def cells_of(note: Note) -> list[Cell]:
@@ -19,12 +21,13 @@ def cells_of(note: Note) -> list[Cell]:
 
 
 def _seed(upstream: list[Note]) -> str:
-    """Starts a note's cache key chain: the code of every note it builds on, so editing one re-runs it."""
+    """Starts a note's cache key chain: the code of every note it builds on and the versions of what
+    that code imports, so editing one (or upgrading what it imports) re-runs it."""
     digest = hashlib.sha256()
     for note in upstream:
         digest.update(note.display.encode() + b"\0")
         for code in note.code:
-            digest.update(f"{code.kind}\0{code.source}\0".encode())
+            digest.update(f"{code.kind}\0{code.source}\0{versions_of(code.imports)}\0".encode())
     return digest.hexdigest()
 
 
@@ -41,8 +44,10 @@ def _refused(note: Note, errors: list[tuple[int, str]]) -> dict[tuple[str, int],
     return results
 
 
-def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool = False) -> RunReport:
-    """Run the code of `notes` (after the notes each uses), one namespace per note, through the cache."""
+def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool = False,
+              drop_unused: bool = False) -> RunReport:
+    """Run the code of `notes` (after the notes each uses), one namespace per note, through the cache;
+    then prune the cache (`drop_unused`: of every entry this run did not use, as after a full build)."""
     dependencies: Dependencies = resolve_dependencies(garden, notes)
     runnable = [note for note in notes if note.code and note.display not in dependencies.errors]
     refused = {key: result for note in notes if note.display in dependencies.errors
@@ -56,6 +61,7 @@ def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool =
     )
     report.results.update(refused)
     report.failed += sum(result.failed for result in refused.values())
+    prune_cache(config.cache_dir, report.used, cap_mb=config.cache_mb, drop_unused=drop_unused)
     return report
 
 

@@ -134,7 +134,7 @@ class CodeBlock:
     options: CodeOptions = CodeOptions()
     option_error: OptionProblem | None = None
     examples: tuple[Example, ...] | None = None
-    imports: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()  # top-level modules the code imports
     expected: str | None = None
     expected_line: int | None = None
 

@@ -74,7 +74,8 @@ def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildR
     check_output(config.out_dir, config.notes_dir, config.root)
     garden, problems = load_garden(config)
     notes = [page.note for page in garden.pages.values() if page.note is not None]
-    report = run_notes(garden, notes, config, options.refresh) if options.execute else RunReport({}, 0, 0, 0)
+    report = (run_notes(garden, notes, config, options.refresh, drop_unused=True) if options.execute
+              else RunReport({}, 0, 0, 0))
     failures = failures_of(report)
     renderer = SiteRenderer(garden, config, report.results)
     writer = SiteWriter(config.out_dir)

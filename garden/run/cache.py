@@ -1,11 +1,19 @@
 """On-disk cache of cell results, keyed by a hash chain over a note's cells.
 
 The key of a cell is ``sha256(json([KEY_VERSION, previous, kind, code,
-options, fingerprint]))`` where ``previous`` is the key of the cell before
-it in the note (for the first cell: the note's seed string), ``code`` is the
-cell body without its ``#|`` option lines, ``options`` are those that change
-execution (exec, the timeout in force, raises, doctest directives) and ``fingerprint`` names the
-Python, numpy and garden versions and the workers' memory limit. Prose and the ``echo`` option are not part of it.
+options, imports, fingerprint]))`` where ``previous`` is the key of the cell
+before it in the note (for the first cell: the note's seed string), ``code``
+is the cell body without its ``#|`` option lines, ``options`` are those that
+change execution (exec, the timeout in force, raises, doctest
+directives), ``imports`` the
+versions of the distributions the code imports and ``fingerprint`` names the
+Python version, a digest of garden's source, the versions of garden's
+dependencies and the workers' memory limit (see garden.run.fingerprint).
+Prose and the ``echo`` option are not part of it.
+
+Every hit or write refreshes the entry's mtime and is remembered in
+``ResultCache.used``, so that garden.run.prune can tell used entries from
+stale ones.
 
 Entries remember where the note's cells (up to this one) were when it ran; a
 hit is moved cell by cell to their current positions, so line numbers in
@@ -22,29 +30,25 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import garden
 from garden.run.cells import Cell, CellResult
+from garden.run.fingerprint import Versions, dependency_versions, garden_source_digest
 
 KEY_VERSION = "garden-run-3"
 
 
 def environment_fingerprint() -> str:
-    """The versions a cached result depends on."""
-    try:
-        numpy_version = metadata.version("numpy")
-    except metadata.PackageNotFoundError:
-        numpy_version = "none"
-    garden_version = getattr(garden, "__version__", "0")
-    return f"python {sys.version}; numpy {numpy_version}; garden {garden_version}"
+    """What every cached result depends on: the Python version, garden's source and its dependencies."""
+    packages = ", ".join(f"{name} {version}" for name, version in dependency_versions())
+    return f"python {sys.version}; garden source {garden_source_digest()}; packages {packages}"
 
 
-def cell_key(previous: str, kind: str, code: str, options: dict[str, Any], fingerprint: str) -> str:
+def cell_key(previous: str, kind: str, code: str, options: dict[str, Any], imports: Versions,
+             fingerprint: str) -> str:
     """One link of a note's key chain."""
-    payload = json.dumps([KEY_VERSION, previous, kind, code, options, fingerprint], sort_keys=True)
+    payload = json.dumps([KEY_VERSION, previous, kind, code, options, imports, fingerprint], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -93,9 +97,18 @@ class ResultCache:
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
+        self.used: set[str] = set()  # keys hit or written through this object
 
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
+
+    def _touch(self, key: str) -> None:
+        """Mark an entry as used now (its mtime orders the least recently used)."""
+        self.used.add(key)
+        try:
+            os.utime(self._path(key))
+        except OSError:  # pruned meanwhile, or a read-only cache: still a hit
+            pass
 
     def get(self, key: str, cell: Cell, spans: list[Span]) -> CellResult | None:
         """The cached result for ``key``, placed at ``cell``; ``spans`` are where the note's
@@ -106,6 +119,7 @@ class ResultCache:
             result = relocate(result, entry["note"], cell.note, line_mover(entry["spans"], spans))
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        self._touch(key)
         return replace(result, from_cache=True)
 
     def put(self, key: str, result: CellResult, cell: Cell, spans: list[Span]) -> None:
@@ -121,3 +135,4 @@ class ResultCache:
         except BaseException:
             os.unlink(temporary)
             raise
+        self.used.add(key)

@@ -20,6 +20,7 @@ class RunReport:
     ran: int  # cells executed by a worker in this run (replays not counted)
     cached: int  # results taken from the cache
     failed: int  # error/timeout/crash results, cached or fresh, not declared by `raises`
+    used: frozenset[str] = frozenset()  # keys of the cache entries this run read or wrote
 
 
 def run_cells(
@@ -76,4 +77,5 @@ def run_cells(
         ran=ran,
         cached=sum(result.from_cache for result in results.values()),
         failed=sum(result.failed for result in results.values()),
+        used=frozenset(cache.used) if cache is not None else frozenset(),
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from garden.model import CodeBlock
 from garden.run.cache import ResultCache, Span, cell_key
+from garden.run.fingerprint import versions_of
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
 from garden.run.pool import Job, JobCell, Prelude
 
@@ -52,7 +53,7 @@ def prepare(cells: list[Cell], *, seed: str, fingerprint: str, timeout: float) -
         code, options = cell.code, cell.code.options
         limit = options.timeout or timeout
         settings = {"exec": options.exec, "timeout": limit, "raises": options.raises, "doctest": options.doctest}
-        previous = cell_key(previous, code.kind, code.code, settings, fingerprint)
+        previous = cell_key(previous, code.kind, code.code, settings, versions_of(code.imports), fingerprint)
         span = Span(code.line, code.body_line, len(code.code.split("\n")))
         prepared.append(PreparedCell(previous, span, JobCell(cell=cell, timeout=limit), _static_result(code)))
     return prepared

@@ -1,0 +1,67 @@
+"""What a cached result depends on besides its code: garden's own source and package versions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import garden
+
+Versions = tuple[tuple[str, str], ...]  # (distribution, version), sorted
+
+
+@cache
+def garden_source_digest() -> str:
+    """sha256 over every `*.py` file of the garden package in use: relative paths and bytes."""
+    package = Path(garden.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py"), key=lambda path: path.relative_to(package).as_posix()):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@cache
+def _distributions_of_modules() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
+def _known(distributions: Iterable[str]) -> Versions:
+    found = {(name, version) for name in distributions if (version := _version(name)) is not None}
+    return tuple(sorted(found))
+
+
+def _required() -> list[str]:
+    """Distributions garden requires (not its extras); empty when garden's metadata is missing."""
+    try:
+        requirements = metadata.requires("garden") or []
+    except metadata.PackageNotFoundError:
+        return []
+    names = (re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement) for requirement in requirements
+             if "extra" not in requirement.partition(";")[2])
+    return [name.group() for name in names if name]
+
+
+@cache
+def dependency_versions() -> Versions:
+    """Installed versions of garden's dependencies; numpy (behind neuron and network blocks) always."""
+    return _known({"numpy", *_required()})
+
+
+def versions_of(modules: Iterable[str]) -> Versions:
+    """Versions of the installed distributions providing `modules` (stdlib and unknown: none)."""
+    providers = _distributions_of_modules()
+    return _known({name for module in modules for name in providers.get(module, [])})
+
