@@ -1,9 +1,20 @@
-"""Writing the site: into a fresh folder first, swapped in only when complete."""
+"""Writing the site: into a fresh folder first, swapped in only when complete.
+
+The swap is two renames (`site/` to `.site-previous`, the staging folder to `site/`). A build
+killed between them leaves no `site/` but a complete `.site-previous`, which the next build
+puts back before anything else; staging folders of killed builds are removed then too. Builds
+of one garden take turns through a lock file in the garden's cache folder.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SITE_MARKER = ".garden-site"
@@ -22,22 +33,61 @@ def check_output(out_dir: Path, notes_dir: Path, root: Path) -> None:
         raise OutputError(f"refusing to replace {out_dir}: it exists and was not written by garden")
 
 
+def _previous(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}-previous")
+
+
+def _staging_prefix(out_dir: Path) -> str:
+    return f".{out_dir.name}-staging-"
+
+
+@contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """Hold the garden's build lock (the file `path`); a second build says it waits, then waits."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "?"
+            print(f"garden: another build of this garden is running (pid {holder}); waiting for it to finish",
+                  file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what a killed build left (call while holding the lock): put a saved site back, and
+    remove staging folders and a saved site that is no longer needed."""
+    previous = _previous(out_dir)
+    if previous.is_dir() and not out_dir.exists():
+        previous.rename(out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+    for staging in out_dir.parent.glob(f"{_staging_prefix(out_dir)}*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 class SiteWriter:
     """Collects a site in a temporary folder next to `out_dir`, then swaps it in."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+        self.staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
 
     def write(self, relative: str, content: str | bytes) -> None:
-        """Write one file of the site."""
+        """Write one file of the site (characters UTF-8 cannot carry become `?`)."""
         path = self.staging / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
 
     def copy_tree(self, source: Path, relative: str) -> None:
         """Copy a folder of static files into the site."""
@@ -47,14 +97,11 @@ class SiteWriter:
         """Replace the old site with the finished one."""
         (self.staging / SITE_MARKER).write_text("written by garden build\n")
         self.staging.chmod(0o755)
-        previous = self.out_dir.with_name(f".{self.out_dir.name}-previous")
-        if previous.exists():
-            shutil.rmtree(previous)
+        previous = _previous(self.out_dir)
         if self.out_dir.exists():
             self.out_dir.rename(previous)
         self.staging.rename(self.out_dir)
-        if previous.exists():
-            shutil.rmtree(previous)
+        shutil.rmtree(previous, ignore_errors=True)
 
     def abandon(self) -> None:
         """Throw the unfinished site away, leaving the old one untouched."""

@@ -65,6 +65,12 @@ def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool =
     return report
 
 
+def cache_warnings(report: RunReport) -> list[Problem]:
+    """Blocks whose cached result was damaged (and which therefore ran again)."""
+    return [Problem(cell.note, cell.line, "its cached result was damaged; discarded and run again")
+            for cell in report.damaged]
+
+
 def failures_of(report: RunReport) -> list[Problem]:
     """Blocks that raised unexpectedly, timed out or crashed, as `notes/X.md:LINE: Type: message`."""
     return [Problem(note, result.error.line or line, result.error.summary)

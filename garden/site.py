@@ -7,11 +7,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from garden.config import Config
 from garden.diagnostics import Problem
-from garden.emit import SiteWriter, check_output
-from garden.execution import failures_of, run_notes
-from garden.graph import Garden, link_notes
+from garden.emit import SiteWriter, build_lock, check_output, recover
+from garden.execution import cache_warnings, failures_of, run_notes
+from garden.graph import Garden, Page, link_notes
 from garden.model import Note
 from garden.notes import parse_note
 from garden.sources import read_sources
@@ -69,24 +71,34 @@ def graph_json(garden: Garden) -> str:
 
 
 def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Build the garden into `config.out_dir`; the old site stays until the new one is complete."""
-    started = time.perf_counter()
+    """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
+
+    Builds of one garden take turns; each starts by undoing what a killed build left behind.
+    """
     check_output(config.out_dir, config.notes_dir, config.root)
+    with build_lock(config.cache_dir / "build.lock"):
+        recover(config.out_dir)
+        return _build(config, options)
+
+
+def _build(config: Config, options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
     garden, problems = load_garden(config)
     notes = [page.note for page in garden.pages.values() if page.note is not None]
     report = (run_notes(garden, notes, config, options.refresh, drop_unused=True) if options.execute
               else RunReport({}, 0, 0, 0))
     failures = failures_of(report)
+    problems += cache_warnings(report)
     renderer = SiteRenderer(garden, config, report.results)
     writer = SiteWriter(config.out_dir)
     try:
         for page in garden.pages.values():
-            writer.write(page.url, renderer.page_html(page))
+            writer.write(page.url, _page_or_error_box(renderer, page, page.url, problems))
         entry = garden.page(config.entry) if config.entry else None
         if config.entry and entry is None:
             problems.append(Problem("garden.toml", None, f"entry page {config.entry!r} does not exist"))
         all_pages = renderer.all_pages_html()
-        writer.write("index.html", renderer.page_html(entry, "index.html") if entry else all_pages)
+        writer.write("index.html", _page_or_error_box(renderer, entry, "index.html", []) if entry else all_pages)
         writer.write(ALL_PAGES, all_pages)
         writer.write(DAILY_NOTES, renderer.daily_notes_html())
         writer.write("graph.json", graph_json(garden))
@@ -109,3 +121,16 @@ def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildR
         cached=report.cached,
         failures=failures,
     )
+
+
+def _page_or_error_box(renderer: SiteRenderer, page: Page, path: str, problems: list[Problem]) -> str:
+    """The page's HTML; if rendering it fails unexpectedly, a warning and a page with an error box."""
+    try:
+        return renderer.page_html(page, path)
+    except jinja2.TemplateError:
+        raise  # the garden's templates are broken: every page would fail
+    except Exception as error:  # one broken page must not cost the site
+        reason = f"{type(error).__name__}: {error}"
+        where = page.note.display if page.note else f"page {page.title!r}"
+        problems.append(Problem(where, None, f"could not be rendered ({reason}); the page shows an error box"))
+        return renderer.error_page_html(page, path, f"garden could not render this page: {reason}")

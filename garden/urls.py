@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from urllib.parse import quote
 
 RESERVED = {"index", "all-pages", "daily-notes", "static"}
 UNSAFE = re.compile(r"[^\w/]+")
+WINDOWS_RESERVED = re.compile(r"(?:con|prn|aux|nul|com\d|lpt\d)", re.IGNORECASE)
+MAX_SEGMENT_BYTES = 80  # a file name stays far below the 255 bytes file systems allow
+MAX_DEPTH = 8  # folders deeper than this are joined into the last segment
+
+
+def _capped(segment: str) -> str:
+    """`segment` cut to MAX_SEGMENT_BYTES of UTF-8, with a short hash of the whole when cut."""
+    encoded = segment.encode("utf-8")
+    if len(encoded) <= MAX_SEGMENT_BYTES:
+        return segment
+    digest = hashlib.sha1(encoded).hexdigest()[:8]
+    head = encoded[:MAX_SEGMENT_BYTES - len(digest) - 1].decode("utf-8", "ignore").rstrip("-")
+    return f"{head}-{digest}"
+
+
+def _safe_segment(part: str) -> str:
+    """One path segment: letters, digits and hyphens, no reserved device name, capped in bytes."""
+    segment = re.sub("-{2,}", "-", UNSAFE.sub("-", part).replace("_", "-")).strip("-")
+    if WINDOWS_RESERVED.fullmatch(segment):
+        segment += "-page"
+    return _capped(segment)
 
 
 def slugify(title: str) -> str:
-    """`Neural Network` -> `neural-network`; `A/B` -> `a/b` (a folder); keeps non-ASCII letters."""
+    """`Neural Network` -> `neural-network`; `A/B` -> `a/b` (a folder); keeps non-ASCII letters.
+
+    Slugs are safe file paths on Linux, macOS and Windows: no dots, so never `..` or a trailing
+    dot; no device names such as `con`; each segment at most 80 bytes; at most 8 folders deep.
+    """
     text = unicodedata.normalize("NFC", title).lower()
-    parts = [UNSAFE.sub("-", part).replace("_", "-").strip("-") for part in text.split("/")]
-    parts = [re.sub("-{2,}", "-", part) for part in parts if part.strip("-")]
-    return "/".join(parts) or "page"
+    parts = [part for part in text.split("/") if UNSAFE.sub("", part).replace("_", "")]
+    if len(parts) > MAX_DEPTH:
+        parts = parts[:MAX_DEPTH - 1] + ["-".join(parts[MAX_DEPTH - 1:])]
+    segments = [segment for segment in map(_safe_segment, parts) if segment]
+    return "/".join(segments) or "page"
 
 
 class UrlRegistry:

@@ -107,11 +107,14 @@ def test_corrupt_entry_is_a_miss(tmp_path):
     assert all(json.loads(path.read_text()) for path in tmp_path.glob("*.json"))  # rewritten whole
 
 
-def test_cached_timeout_skips_the_rest_without_a_worker(tmp_path, monkeypatch):
-    text = "```python\n#| timeout: 1\nwhile True: pass\n```\n\n```python\n1\n```\n"
-    first = run(text, tmp_path)
-    assert first.results[("C.md", 1)].status == "timeout"
+def test_a_timeout_is_not_cached_and_a_cached_crash_skips_the_rest_without_a_worker(tmp_path, monkeypatch):
+    slow = "```python\n#| timeout: 1\nwhile True: pass\n```\n\n```python\n1\n```\n"
+    assert run(slow, tmp_path).results[("C.md", 1)].status == "timeout"
+    again = run(slow, tmp_path)
+    assert (again.results[("C.md", 1)].status, again.results[("C.md", 1)].from_cache, again.ran) == ("timeout", False, 1)
+    crash = "```python\nimport os\nos._exit(3)\n```\n\n```python\n1\n```\n"
+    assert run(crash, tmp_path).results[("C.md", 1)].status == "crash"
     forbid_workers(monkeypatch)
-    second = run(text.replace("1\n```\n", "2\n```\n"), tmp_path)
+    second = run(crash.replace("1\n```\n", "2\n```\n"), tmp_path)
     assert second.results[("C.md", 1)].from_cache
     assert second.results[("C.md", 6)].status == "not-run"

@@ -8,7 +8,7 @@ from pathlib import Path
 from garden.check.outcomes import Outcome, note_outcomes
 from garden.config import Config
 from garden.diagnostics import Problem
-from garden.execution import run_notes
+from garden.execution import cache_warnings, run_notes
 from garden.model import Note
 from garden.site import load_garden
 
@@ -40,6 +40,7 @@ def check_notes(config: Config, paths: list[Path] | None = None, refresh: bool =
              if page.note is not None and _selected(page.note, wanted)]
     notes.sort(key=lambda note: note.display)
     report = run_notes(garden, notes, config, refresh)
+    problems += cache_warnings(report)
     outcomes = [outcome for note in notes for outcome in note_outcomes(note, report.results)]
     return CheckReport(outcomes, problems)
 

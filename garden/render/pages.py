@@ -125,6 +125,13 @@ class SiteRenderer:
             source=page.note.display if page.note else None,
         )
 
+    def error_page_html(self, page: Page, path: str, message: str) -> str:
+        """A page whose content is an error box saying why it could not be rendered."""
+        box = Markup('<div class="output error"><pre class="traceback">{}</pre></div>').format(message)
+        return self.templates.get_template("page.html").render(
+            **self._common(path, page.title), page=page, outline=box, tags=[], builds_on=[], tagged=[],
+            groups=[], source=page.note.display if page.note else None)
+
     def all_pages_html(self) -> str:
         """The index of every page, with its kind and how often it is referenced."""
         ctx = self._context(ALL_PAGES)

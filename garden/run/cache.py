@@ -92,12 +92,19 @@ def relocate(result: CellResult, old_note: str, new_note: str, move: Callable[[i
     return replace(result, error=error, examples=examples)
 
 
+def _checksum(key: str, entry: dict[str, Any]) -> str:
+    """A digest of an entry's content and its own key: an edited, truncated or swapped file fails it."""
+    content = {name: value for name, value in entry.items() if name != "checksum"}
+    return hashlib.sha256((key + json.dumps(content, sort_keys=True)).encode()).hexdigest()
+
+
 class ResultCache:
     """One JSON file per key in ``directory``, written atomically."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.used: set[str] = set()  # keys hit or written through this object
+        self.damaged: list[Cell] = []  # cells whose entry was unreadable: discarded, to be re-run
 
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
@@ -114,10 +121,18 @@ class ResultCache:
         """The cached result for ``key``, placed at ``cell``; ``spans`` are where the note's
         cells up to this one are now. None on a miss."""
         try:
-            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            text = self._path(key).read_text(encoding="utf-8")
+        except OSError:
+            return None
+        try:
+            entry = json.loads(text)
+            if entry.get("schema") != KEY_VERSION or entry.get("checksum") != _checksum(key, entry):
+                raise ValueError("checksum mismatch")
             result = CellResult.from_dict(entry["result"])
             result = relocate(result, entry["note"], cell.note, line_mover(entry["spans"], spans))
-        except (OSError, ValueError, KeyError, TypeError):
+        except Exception:  # a damaged entry of any shape is discarded and its cell re-run
+            self.damaged.append(cell)
+            self._path(key).unlink(missing_ok=True)
             return None
         self._touch(key)
         return replace(result, from_cache=True)
@@ -125,8 +140,9 @@ class ResultCache:
     def put(self, key: str, result: CellResult, cell: Cell, spans: list[Span]) -> None:
         """Store ``result``, produced by ``cell`` when the note's cells up to it sat at ``spans``."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        entry = {"note": cell.note, "spans": [[span.fence, span.body] for span in spans],
+        entry = {"schema": KEY_VERSION, "note": cell.note, "spans": [[span.fence, span.body] for span in spans],
                  "result": replace(result, from_cache=False).to_dict()}
+        entry["checksum"] = _checksum(key, entry)
         handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -21,6 +21,7 @@ class RunReport:
     cached: int  # results taken from the cache
     failed: int  # error/timeout/crash results, cached or fresh, not declared by `raises`
     used: frozenset[str] = frozenset()  # keys of the cache entries this run read or wrote
+    damaged: tuple[Cell, ...] = ()  # cells whose cache entry was damaged, discarded and re-run
 
 
 def run_cells(
@@ -78,4 +79,5 @@ def run_cells(
         cached=sum(result.from_cache for result in results.values()),
         failed=sum(result.failed for result in results.values()),
         used=frozenset(cache.used) if cache is not None else frozenset(),
+        damaged=tuple(cache.damaged) if cache is not None else (),
     )

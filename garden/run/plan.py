@@ -5,8 +5,9 @@ cell misses too. A namespace cannot be restored from cached results, so when
 cell k misses, the worker re-runs the note from its first cell: python cells
 before k are *replayed* (executed again to rebuild the namespace, their
 fresh results discarded in favour of the cached ones) and cells k..n are run
-and recorded. A cached timeout or crash before k ends the note there: later
-cells are reported as not run without starting a worker.
+and recorded. A cached crash before k ends the note there: later cells are
+reported as not run without starting a worker. Timeouts are never cached: a
+busy machine says nothing about the code.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class NotePlan:
             if result.status == "not-run":  # skipped after a timeout/crash: nothing to cache
                 continue
             ran += 1
-            if cache is not None:
+            if cache is not None and result.status != "timeout":  # a busy machine is no fact about the code
                 prepared = self.cells[index]
                 cache.put(prepared.key, result, prepared.cell, self.spans(index))
         return ran

@@ -19,8 +19,9 @@ from typing import Any
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    """One worker message as a single line of JSON."""
-    return (json.dumps(message, separators=(",", ":")) + "\n").encode()
+    """One worker message as a single line of JSON; characters UTF-8 cannot carry (lone
+    surrogates a note printed) become `?`."""
+    return (json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8", "replace")
 
 
 def encode_job(job: Any) -> bytes:

@@ -23,6 +23,7 @@ from garden.run.examples import run_examples
 from garden.run.execute import run_python
 from garden.run.pool import Job, Prelude
 from garden.run.protocol import decode_job, encode
+from garden.run.reaper import become_subreaper, end_children
 from garden.run.spec import run_spec
 
 NUMPY_PRINT_OPTIONS: dict[str, Any] = {
@@ -157,6 +158,7 @@ def main() -> None:
     requests, replies = private_channels()
     faulthandler.enable()
     preload()
+    become_subreaper()
     home = os.getcwd()
 
     def send(message: dict[str, Any]) -> None:
@@ -166,3 +168,4 @@ def main() -> None:
     send({"ready": True})
     for line in requests:
         run_note(decode_job(line), send, home)
+        end_children()
