@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import textwrap
 
@@ -105,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         where = f"templates/{error.name}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         print(f"garden: {where}template error: {error.message}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug in garden: say so in one line unless asked for the traceback
+        if os.environ.get("GARDEN_DEBUG"):
+            raise
+        print(f"garden: internal error: {type(error).__name__}: {error} (GARDEN_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 3
     return 0
 
 

@@ -176,6 +176,7 @@ class Note:
     refs: list[Ref] = field(default_factory=list)
     code: list[CodeBlock] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
+    failure: str | None = None  # why garden could not parse the note; its page says so instead
 
     @property
     def display(self) -> str:

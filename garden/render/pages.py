@@ -50,6 +50,11 @@ class ReferenceGroup:
     references: list[Reference]
 
 
+def error_box(message: str) -> Markup:
+    """A box on a page saying what went wrong there."""
+    return Markup('<div class="output error"><pre class="traceback">{}</pre></div>').format(message)
+
+
 def template_environment(garden_templates: Path | None) -> jinja2.Environment:
     """Templates from the garden's own `templates/` first, then garden's defaults.
 
@@ -113,6 +118,8 @@ class SiteRenderer:
         path = path or page.url
         ctx = self._context(path)
         outline = render_outline(ctx, page.note.blocks, page) if page.note else ""
+        if page.note and page.note.failure:
+            outline = error_box(page.note.failure)
         return self.templates.get_template("page.html").render(
             **self._common(path, page.title),
             page=page,
@@ -127,9 +134,8 @@ class SiteRenderer:
 
     def error_page_html(self, page: Page, path: str, message: str) -> str:
         """A page whose content is an error box saying why it could not be rendered."""
-        box = Markup('<div class="output error"><pre class="traceback">{}</pre></div>').format(message)
         return self.templates.get_template("page.html").render(
-            **self._common(path, page.title), page=page, outline=box, tags=[], builds_on=[], tagged=[],
+            **self._common(path, page.title), page=page, outline=error_box(message), tags=[], builds_on=[], tagged=[],
             groups=[], source=page.note.display if page.note else None)
 
     def all_pages_html(self) -> str:
