@@ -195,3 +195,22 @@ def test_computed_results_are_drawn(open_page, shipped_site, scheme):
     checks = page.locator(".output.checks.passed")
     assert checks.count() >= 1 and "checks hold" in checks.first.inner_text()
     assert all(url.startswith("file://") for url in requests)
+
+
+def test_no_script_from_a_note_runs(open_page, tmp_path_factory):
+    from helpers import run_garden
+    from hostile import hostile_garden
+
+    root = hostile_garden(tmp_path_factory.mktemp("hostile"))
+    assert run_garden(root, "build").returncode == 0
+    for name in ("payloads.html", "reader.html", "index.html"):
+        page, _, _ = open_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto((root / "site" / name).as_uri())
+        page.wait_for_load_state("load")
+        for element in page.locator("div.block-body").all():
+            element.dispatch_event("click")
+        assert page.evaluate("typeof window.pwned") == "undefined", name
+        assert not dialogs, dialogs
+        assert page.locator("mtext").first.text_content().startswith("<script>"), "the payload shows as text"
