@@ -104,7 +104,7 @@ def test_front_matter_tricks_are_warnings(tmp_path, content, warning):
 
 def test_titles_make_safe_file_names(tmp_path):
     long_title = "A very long title " * 20
-    root = make_garden(tmp_path, {"Links.md": f"- [[{long_title}]] [[con]] [[Aux]] [[{'ü' * 200}]] "
+    root = make_garden(tmp_path, {"n" * 240 + ".md": "- a note with a long file name\n", "Links.md": f"- [[{long_title}]] [[con]] [[Aux]] [[{'ü' * 200}]] "
                                               "[[deep/a/b/c/d/e/f/g/h/i/j]] [[Case]] [[case]]\n"})
     proc = run_garden(root, "build", "--no-exec")
     assert proc.returncode == 0, proc.stderr
@@ -255,6 +255,18 @@ def test_killed_builds_leave_a_complete_site_and_the_next_build_cleans_up(tmp_pa
         proc = run_garden(root, "build", "--no-exec")
         assert proc.returncode == 0, proc.stderr
         assert _complete(site) and _leftovers(root) == [], _leftovers(root)
+
+
+def test_a_build_killed_between_the_two_renames_is_recovered_first(tmp_path):
+    root = make_garden(tmp_path, {"A.md": "- a\n"})
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    (root / "site").rename(root / ".site-previous")
+    (root / ".site-staging-killed").mkdir()
+    (root / "templates").mkdir()
+    (root / "templates" / "base.html").write_text("{% block main %}{{ broken( }}{% endblock %}")
+    proc = run_garden(root, "build", "--no-exec")
+    assert proc.returncode == 2, "the build itself fails"
+    assert _complete(root / "site") and _leftovers(root) == [], "but the old site is back"
 
 
 def test_builds_at_once_take_turns(tmp_path):
