@@ -18,7 +18,7 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _read(path: Path, notes_dir: Path, display: str) -> tuple[str | None, str | None]:
+def _read(path: Path, notes_dir: Path) -> tuple[str | None, str | None]:
     """(text, None) for a readable note, else (None, why it is skipped)."""
     if not path.resolve().is_relative_to(notes_dir.resolve()):
         return None, "is a link to a file outside the notes folder; note skipped"
@@ -50,7 +50,7 @@ def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], lis
             problems.append(Problem(shown, None, "file name is not valid UTF-8; note skipped"))
             continue
         display = _shown(path, display_root)
-        text, refusal = _read(path, notes_dir, display)
+        text, refusal = _read(path, notes_dir)
         if text is None:
             problems.append(Problem(display, None, refusal or "note skipped"))
             continue
