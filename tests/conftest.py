@@ -1,15 +1,30 @@
-"""Fixtures: the shipped garden, built once per test session into a temporary folder."""
+"""Fixtures: the shipped garden, built once per test session into a temporary folder.
+
+The tests import garden from the checkout they live in (not from wherever it is installed), and
+the pytest plugin tests use pytest's own `pytester`.
+"""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-from helpers import REPO, run_garden, tree_digest
+import garden  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import run_garden_process, tree_digest  # noqa: E402
+
+if Path(garden.__file__).resolve().parent != REPO / "garden":
+    raise ImportError(f"the tests in {REPO} would test garden from {garden.__file__}; "
+                      f"run `python -m pytest` from {REPO}")
+
+pytest_plugins = ["pytester"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,7 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> ShippedBuild:
     shutil.copy2(REPO / "garden.toml", root / "garden.toml")
     notes_before = tree_digest(root / "notes")
     entries_before = frozenset(p.name for p in root.iterdir())
-    proc = run_garden(root, "build")
+    proc = run_garden_process(root, "build")  # the real `python -m garden`, once
     build = ShippedBuild(root, proc, notes_before, tree_digest(root / "notes"), entries_before,
                          frozenset(p.name for p in root.iterdir()))
     assert proc.returncode == 0, f"garden build failed:\n{proc.stdout}\n{proc.stderr}"
