@@ -91,13 +91,13 @@ def test_a_failure_upstream_is_reported_at_the_dependents_line(tmp_path):
     assert re.search(r"notes/Top\.md:6: UsesError: a used note failed: notes/Base\.md:4: ZeroDivisionError", proc.stderr), proc.stderr
 
 
-def test_check_and_pytest_follow_the_same_order(tmp_path):
+def test_check_and_pytest_follow_the_same_order(pytester):
     checked = NETWORK + "      ```output\n      ['activation', 'neuron', 'network']\n      0.5\n      False\n      ```\n"
-    root = make_garden(tmp_path, {**GARDEN, "Neural Network.md": checked})
+    root = make_garden(pytester.path, {**GARDEN, "Neural Network.md": checked})
     proc = run_garden(root, "check", "notes/Neural Network.md")
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "1 passed, 0 failed"
-    assert "4 passed" in run_pytest(root, "-q").stdout
+    run_pytest(pytester, "-q").assert_outcomes(passed=4)
 
 
 def test_check_blames_the_using_block_when_a_used_note_fails(tmp_path):
