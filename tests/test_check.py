@@ -12,13 +12,20 @@ import pytest
 from helpers import REPO, make_garden, run_garden
 from test_build_exec import fence
 
-GARDEN_ARGS = ("-p", "no:cacheprovider", "-p", "no:benchmark")  # no cache files, no benchmark warnings
+GARDEN_ARGS = ("-p", "no:cacheprovider")  # the gardens get no .pytest_cache
 
 
 def run_pytest(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    """`pytest --garden ROOT ARGS` in this process, on the garden written into `pytester.path`."""
+    """`pytest --garden ROOT ARGS` in this process, on the garden written into `pytester.path`.
+
+    Only garden's plugin is loaded, not every plugin installed here (the xdist test below runs
+    pytest as a process, where the plugin comes in through its entry point).
+    """
     root = str(pytester.path)
-    return pytester.runpytest_inprocess("--garden", root, "--rootdir", root, *GARDEN_ARGS, *args)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+        return pytester.runpytest_inprocess("--garden", root, "--rootdir", root, "-p", "garden.pytest_plugin",
+                                            *GARDEN_ARGS, *args)
 
 
 CHECKED = ("- doctests\n" + fence("python", ">>> 0.1 + 0.2\n0.3\n>>> print('hello')\nhello") +
@@ -170,7 +177,9 @@ def test_pytest_reports_failures_with_location_and_diff_and_skips_after_errors(p
 
 def test_pytest_xdist_keeps_a_notes_items_in_one_worker(pytester, monkeypatch):
     make_garden(pytester.path, {"A.md": CHECKED, "B.md": CHECKED})
-    monkeypatch.setenv("PYTHONPATH", str(REPO))  # the pytest in a new process imports garden from this checkout
+    # A real `python -m pytest` (importing garden from this checkout): its plugins, garden's and
+    # pytest-xdist's, come in through their entry points, and xdist's workers are processes anyway.
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
     root = str(pytester.path)
     proc = pytester.runpytest_subprocess("--garden", root, "--rootdir", root, *GARDEN_ARGS, "-n", "2", "-v",
                                          timeout=120)
