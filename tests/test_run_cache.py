@@ -108,7 +108,7 @@ def test_corrupt_entry_is_a_miss(tmp_path):
 
 
 def test_cached_timeout_skips_the_rest_without_a_worker(tmp_path, monkeypatch):
-    text = "```python\n#| timeout: 1\nwhile True: pass\n```\n\n```python\n1\n```\n"
+    text = "```python\n#| timeout: 0.3\nwhile True: pass\n```\n\n```python\n1\n```\n"
     first = run(text, tmp_path)
     assert first.results[("C.md", 1)].status == "timeout"
     forbid_workers(monkeypatch)
