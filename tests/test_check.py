@@ -132,14 +132,41 @@ def stdlib_outcome(text: str) -> bool | None:
     return runner.run(test, out=lambda _: None).failed == 0
 
 
-@pytest.mark.parametrize("text, expected", SAMPLES)
-def test_plain_doctests_agree_with_the_standard_library(tmp_path, text, expected):
-    assert stdlib_outcome(text) == expected
-    root = make_garden(tmp_path, {"Sample.md": "- sample\n" + fence("python", text)})
-    proc = run_garden(root, "check")
+SAMPLE_NOTES = {text: f"Sample{index:02}.md" for index, (text, _) in enumerate(SAMPLES)}
+
+
+def summary_counts(proc) -> tuple[int, int, int]:
+    """(passed, failed, skipped) from the last line of `garden check`."""
     summary = proc.stdout.strip().splitlines()[-1]
-    passed, failed, skipped = (int(n) for n in re.match(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?",
-                                                         summary.replace(", 0 skipped", "")).groups(default="0"))
+    match = re.fullmatch(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?", summary)
+    assert match, proc.stdout
+    passed, failed, skipped = (int(n) for n in match.groups(default="0"))
+    return passed, failed, skipped
+
+
+@pytest.fixture(scope="module")
+def samples_checked(tmp_path_factory):
+    """A garden with one note per sample, checked as a whole: (its root, the check's result).
+    Checking one note of it afterwards judges the results this run cached, without running them."""
+    root = make_garden(tmp_path_factory.mktemp("samples"),
+                       {note: "- sample\n" + fence("python", text) for text, note in SAMPLE_NOTES.items()})
+    return root, run_garden(root, "check")
+
+
+def test_plain_doctests_checked_together(samples_checked):
+    _, proc = samples_checked
+    failing = {line.split(":")[0] for line in proc.stdout.splitlines() if line.startswith("notes/")}
+    assert failing == {f"notes/{SAMPLE_NOTES[text]}" for text, outcome in SAMPLES if outcome is False}
+    expected = [outcome for _, outcome in SAMPLES]
+    assert summary_counts(proc)[1:] == (expected.count(False), expected.count(None)), proc.stdout
+
+
+@pytest.mark.parametrize("text, expected", SAMPLES)
+def test_plain_doctests_agree_with_the_standard_library(samples_checked, text, expected):
+    assert stdlib_outcome(text) == expected
+    root, _ = samples_checked
+    proc = run_garden(root, "check", f"notes/{SAMPLE_NOTES[text]}")
+    passed, failed, skipped = summary_counts(proc)
     ours = None if skipped and not passed and not failed else (failed == 0)
     assert ours == expected, proc.stdout
 
