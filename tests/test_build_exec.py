@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 import time
+
+import pytest
 
 from helpers import SUMMARY, make_garden, run_garden
 
@@ -32,9 +35,16 @@ ALPHA = ("- First\n" + fence("python", "x = 20\nprint('x is', x)") +
 BETA = "- Beta links [[Alpha]]\n" + fence("python", "print('beta ran')")
 
 
-def test_results_appear_under_their_blocks(tmp_path):
-    root = make_garden(tmp_path, {"Alpha.md": ALPHA, "Beta.md": BETA})
-    proc = run_garden(root, "build")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Alpha and Beta built once: (the garden's root, the build's result). Tests that change the
+    garden change a copy (with its site and cache)."""
+    root = make_garden(tmp_path_factory.mktemp("alpha"), {"Alpha.md": ALPHA, "Beta.md": BETA})
+    return root, run_garden(root, "build")
+
+
+def test_results_appear_under_their_blocks(built):
+    root, proc = built
     assert proc.returncode == 0, proc.stderr
     html = (root / "site" / "alpha.html").read_text()
     shown = outputs(html)
@@ -43,9 +53,8 @@ def test_results_appear_under_their_blocks(tmp_path):
     assert counts(proc) == (4, 0, 0)
 
 
-def test_second_build_runs_nothing_and_prose_edits_run_nothing(tmp_path):
-    root = make_garden(tmp_path, {"Alpha.md": ALPHA, "Beta.md": BETA})
-    assert counts(run_garden(root, "build")) == (4, 0, 0)
+def test_second_build_runs_nothing_and_prose_edits_run_nothing(built, tmp_path):
+    root = shutil.copytree(built[0], tmp_path / "garden")
     assert counts(run_garden(root, "build")) == (0, 4, 0)
     note = root / "notes" / "Alpha.md"
     note.write_text(note.read_text().replace("- Second\n", "- Second, now with more words\n    - and a new block\n"))
@@ -54,9 +63,8 @@ def test_second_build_runs_nothing_and_prose_edits_run_nothing(tmp_path):
     assert "x is 20" in (root / "site" / "alpha.html").read_text()
 
 
-def test_editing_one_block_reruns_its_note_from_that_block(tmp_path):
-    root = make_garden(tmp_path, {"Alpha.md": ALPHA, "Beta.md": BETA})
-    run_garden(root, "build")
+def test_editing_one_block_reruns_its_note_from_that_block(built, tmp_path):
+    root = shutil.copytree(built[0], tmp_path / "garden")
     note = root / "notes" / "Alpha.md"
     note.write_text(note.read_text().replace("x + 1", "x + 2"))
     proc = run_garden(root, "build")
