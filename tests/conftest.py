@@ -1,15 +1,33 @@
-"""Fixtures: the shipped garden, built once per test session into a temporary folder."""
+"""Fixtures: the shipped garden, built once per test run into a temporary folder.
+
+The tests import garden from the checkout they live in (not from wherever it is installed), and
+the pytest plugin tests use pytest's own `pytester`.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-from helpers import REPO, run_garden, tree_digest
+import garden  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import run_garden_process, tree_digest  # noqa: E402
+
+if Path(garden.__file__).resolve().parent != REPO / "garden":
+    raise ImportError(f"the tests in {REPO} would test garden from {garden.__file__}; "
+                      f"run `python -m pytest` from {REPO}")
+
+pytest_plugins = ["pytester"]
 
 
 @dataclass(frozen=True)
@@ -31,18 +49,53 @@ class ShippedBuild:
     def notes(self) -> Path:
         return self.root / "notes"
 
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({
+            "root": str(self.root), "args": self.proc.args, "returncode": self.proc.returncode,
+            "stdout": self.proc.stdout, "stderr": self.proc.stderr,
+            "notes_before": self.notes_before, "notes_after": self.notes_after,
+            "root_entries_before": sorted(self.root_entries_before),
+            "root_entries_after": sorted(self.root_entries_after),
+        }), encoding="utf-8")
 
-@pytest.fixture(scope="session")
-def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> ShippedBuild:
-    root = tmp_path_factory.mktemp("shipped")
+    @classmethod
+    def load(cls, path: Path) -> ShippedBuild:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        proc = subprocess.CompletedProcess(saved["args"], saved["returncode"], saved["stdout"], saved["stderr"])
+        return cls(Path(saved["root"]), proc, saved["notes_before"], saved["notes_after"],
+                   frozenset(saved["root_entries_before"]), frozenset(saved["root_entries_after"]))
+
+
+def _build_shipped(root: Path) -> ShippedBuild:
+    """Copy the repository's notes/ and garden.toml to `root` and build them there."""
+    root.mkdir()
     shutil.copytree(REPO / "notes", root / "notes")
     shutil.copy2(REPO / "garden.toml", root / "garden.toml")
     notes_before = tree_digest(root / "notes")
     entries_before = frozenset(p.name for p in root.iterdir())
-    proc = run_garden(root, "build")
-    build = ShippedBuild(root, proc, notes_before, tree_digest(root / "notes"), entries_before,
-                         frozenset(p.name for p in root.iterdir()))
-    assert proc.returncode == 0, f"garden build failed:\n{proc.stdout}\n{proc.stderr}"
+    proc = run_garden_process(root, "build")  # the real `python -m garden`, once
+    return ShippedBuild(root, proc, notes_before, tree_digest(root / "notes"), entries_before,
+                        frozenset(p.name for p in root.iterdir()))
+
+
+def _shared_temp(factory: pytest.TempPathFactory) -> Path:
+    """A temporary folder of this test run, shared by all pytest-xdist workers."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> ShippedBuild:
+    """The shipped garden built once per test run: under pytest-xdist the first worker to ask
+    builds it while the others wait on a lock, then read the record it left. Tests only read it."""
+    shared = _shared_temp(tmp_path_factory)
+    record = shared / "shipped-build.json"
+    with open(shared / "shipped-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            _build_shipped(shared / "shipped").save(record)
+    build = ShippedBuild.load(record)
+    assert build.proc.returncode == 0, f"garden build failed:\n{build.proc.stdout}\n{build.proc.stderr}"
     return build
 
 

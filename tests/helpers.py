@@ -1,29 +1,68 @@
 """Shared test helpers: running the CLI, a tiny HTML tree, a link checker and a note-source reader.
 
-Everything here is independent of garden's own code: the tests only use the `garden` command
-and read what it wrote.
+Everything here is independent of garden's internals: the tests only use the `garden` command
+(through `garden.cli.main`, or as a process) and read what it wrote.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from garden.cli import main as garden_main
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 # --------------------------------------------------------------------------- running garden
 
-def run_garden(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """`python -m garden ARGS` in `cwd`, importing garden from this checkout."""
+def run_garden(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`garden ARGS` in `cwd`, run in this process through `garden.cli.main`.
+
+    Returns what the command would have returned as a process: its exit code and everything it
+    printed. A usage error (argparse's SystemExit) becomes its exit code; an uncaught exception is
+    printed as a traceback on stderr with exit code 1, as the interpreter would.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                returncode = garden_main(list(args))
+            except SystemExit as exit_:
+                returncode = _exit_code(exit_.code)
+            except Exception:  # noqa: BLE001 -- reported like an uncaught exception in `python -m garden`
+                traceback.print_exc()
+                returncode = 1
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["garden", *args], returncode, stdout.getvalue(), stderr.getvalue())
+
+
+def _exit_code(code: object) -> int:
+    """The exit status of a process that raised SystemExit(code)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def run_garden_process(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`python -m garden ARGS` in `cwd`, in a fresh interpreter importing garden from this checkout."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONDONTWRITEBYTECODE"] = "1"

@@ -13,7 +13,7 @@ from importlib import metadata
 
 import pytest
 
-from helpers import REPO, make_garden, run_garden
+from helpers import REPO, make_garden, run_garden, run_garden_process
 from test_build_exec import counts, fence
 
 from garden.code.blocks import code_block
@@ -91,11 +91,12 @@ NEURON = "- A neuron\n" + fence("neuron", "inputs = [1.0, 2.0]\nweights = [0.5, 
 
 
 def test_a_new_numpy_version_reruns_every_block(tmp_path, monkeypatch):
+    """Fresh interpreters: package versions are read once per process."""
     root = make_garden(tmp_path / "garden", {"Alpha.md": ALPHA, "Neuron.md": NEURON})
-    assert counts(run_garden(root, "build")) == (4, 0, 0)
+    assert counts(run_garden_process(root, "build")) == (4, 0, 0)
     monkeypatch.setenv("PYTHONPATH", fake_distribution(tmp_path / "fake", "numpy", "999.0"))
-    assert counts(run_garden(root, "build")) == (4, 0, 0)
-    assert counts(run_garden(root, "build")) == (0, 4, 0)
+    assert counts(run_garden_process(root, "build")) == (4, 0, 0)
+    assert counts(run_garden_process(root, "build")) == (0, 4, 0)
 
 
 def test_a_new_version_of_an_imported_package_reruns_its_importers_only(tmp_path, monkeypatch):
@@ -106,16 +107,16 @@ def test_a_new_version_of_an_imported_package_reruns_its_importers_only(tmp_path
              "B.md": "- b\n" + fence("python", TOKEN),
              "C.md": "- c\n" + fence("python", f"#| uses: [[A]]\n{TOKEN}")}
     root = make_garden(tmp_path / "garden", notes)
-    assert counts(run_garden(root, "build")) == (5, 0, 0)
+    assert counts(run_garden_process(root, "build")) == (5, 0, 0)
     before = {page: printed(root, page) for page in ("a.html", "b.html", "c.html")}
     monkeypatch.setenv("PYTHONPATH", fake_distribution(tmp_path / "fake", "pytest", "999.0"))
-    assert counts(run_garden(root, "build")) == (3, 2, 0)
+    assert counts(run_garden_process(root, "build")) == (3, 2, 0)
     after = {page: printed(root, page) for page in before}
     assert after["a.html"][0] == before["a.html"][0], "the block before the import is cached"
     assert after["a.html"][1] != before["a.html"][1] and after["a.html"][2] != before["a.html"][2]
     assert after["b.html"] == before["b.html"], "other notes are cached"
     assert after["c.html"] != before["c.html"], "a note using the importing note runs again"
-    assert counts(run_garden(root, "build")) == (0, 5, 0)
+    assert counts(run_garden_process(root, "build")) == (0, 5, 0)
 
 
 def test_a_new_memory_limit_reruns_the_blocks(tmp_path):

@@ -6,20 +6,26 @@ import doctest
 import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from helpers import REPO, make_garden, run_garden
 from test_build_exec import fence
 
+GARDEN_ARGS = ("-p", "no:cacheprovider")  # the gardens get no .pytest_cache
 
-def run_pytest(root, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "pytest", "--garden", str(root), "-p", "no:cacheprovider",
-                           "--rootdir", str(root), *args], cwd=root, capture_output=True, text=True, env=env,
-                          timeout=120)
+
+def run_pytest(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """`pytest --garden ROOT ARGS` in this process, on the garden written into `pytester.path`.
+
+    Only garden's plugin is loaded, not every plugin installed here (the xdist test below runs
+    pytest as a process, where the plugin comes in through its entry point).
+    """
+    root = str(pytester.path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+        return pytester.runpytest_inprocess("--garden", root, "--rootdir", root, "-p", "garden.pytest_plugin",
+                                            *GARDEN_ARGS, *args)
 
 
 CHECKED = ("- doctests\n" + fence("python", ">>> 0.1 + 0.2\n0.3\n>>> print('hello')\nhello") +
@@ -126,14 +132,41 @@ def stdlib_outcome(text: str) -> bool | None:
     return runner.run(test, out=lambda _: None).failed == 0
 
 
-@pytest.mark.parametrize("text, expected", SAMPLES)
-def test_plain_doctests_agree_with_the_standard_library(tmp_path, text, expected):
-    assert stdlib_outcome(text) == expected
-    root = make_garden(tmp_path, {"Sample.md": "- sample\n" + fence("python", text)})
-    proc = run_garden(root, "check")
+SAMPLE_NOTES = {text: f"Sample{index:02}.md" for index, (text, _) in enumerate(SAMPLES)}
+
+
+def summary_counts(proc) -> tuple[int, int, int]:
+    """(passed, failed, skipped) from the last line of `garden check`."""
     summary = proc.stdout.strip().splitlines()[-1]
-    passed, failed, skipped = (int(n) for n in re.match(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?",
-                                                         summary.replace(", 0 skipped", "")).groups(default="0"))
+    match = re.fullmatch(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?", summary)
+    assert match, proc.stdout
+    passed, failed, skipped = (int(n) for n in match.groups(default="0"))
+    return passed, failed, skipped
+
+
+@pytest.fixture(scope="module")
+def samples_checked(tmp_path_factory):
+    """A garden with one note per sample, checked as a whole: (its root, the check's result).
+    Checking one note of it afterwards judges the results this run cached, without running them."""
+    root = make_garden(tmp_path_factory.mktemp("samples"),
+                       {note: "- sample\n" + fence("python", text) for text, note in SAMPLE_NOTES.items()})
+    return root, run_garden(root, "check")
+
+
+def test_plain_doctests_checked_together(samples_checked):
+    _, proc = samples_checked
+    failing = {line.split(":")[0] for line in proc.stdout.splitlines() if line.startswith("notes/")}
+    assert failing == {f"notes/{SAMPLE_NOTES[text]}" for text, outcome in SAMPLES if outcome is False}
+    expected = [outcome for _, outcome in SAMPLES]
+    assert summary_counts(proc)[1:] == (expected.count(False), expected.count(None)), proc.stdout
+
+
+@pytest.mark.parametrize("text, expected", SAMPLES)
+def test_plain_doctests_agree_with_the_standard_library(samples_checked, text, expected):
+    assert stdlib_outcome(text) == expected
+    root, _ = samples_checked
+    proc = run_garden(root, "check", f"notes/{SAMPLE_NOTES[text]}")
+    passed, failed, skipped = summary_counts(proc)
     ours = None if skipped and not passed and not failed else (failed == 0)
     assert ours == expected, proc.stdout
 
@@ -145,42 +178,49 @@ def test_numbers_pass_within_tolerance_where_doctest_fails(tmp_path):
     assert run_garden(root, "check").returncode == 0
 
 
-def test_pytest_lists_one_item_per_example_with_note_and_line(tmp_path):
-    root = make_garden(tmp_path, {"Claims.md": CHECKED})
-    proc = run_pytest(root, "--collect-only", "-q")
-    ids = [line for line in proc.stdout.splitlines() if "::" in line]
+def test_pytest_lists_one_item_per_example_with_note_and_line(pytester):
+    make_garden(pytester.path, {"Claims.md": CHECKED})
+    proc = run_pytest(pytester, "--collect-only", "-q")
+    ids = [line for line in proc.outlines if "::" in line]
     assert ids == ["notes/Claims.md::line-3", "notes/Claims.md::line-5", "notes/Claims.md::line-13",
                    "notes/Claims.md::line-18", "notes/Claims.md::line-26"]
 
 
-def test_pytest_reports_failures_with_location_and_diff_and_skips_after_errors(tmp_path):
+def test_pytest_reports_failures_with_location_and_diff_and_skips_after_errors(pytester):
     note = (CHECKED.replace("hello\n", "goodbye\n", 1) + "- boom\n" + fence("python", "1 / 0") +
             "- after\n" + fence("python", "print('later')"))
-    root = make_garden(tmp_path, {"Claims.md": note})
-    proc = run_pytest(root, "-rs")
-    assert proc.returncode == 1
-    assert "notes/Claims.md:5: output differs from the example" in proc.stdout
-    assert "-goodbye" in proc.stdout and "+hello" in proc.stdout
-    assert "notes/Claims.md:31: ZeroDivisionError: division by zero" in proc.stdout
-    assert "skipped: notes/Claims.md:31 failed" in proc.stdout
-    assert re.search(r"2 failed, 4 passed, 1 skipped", proc.stdout), proc.stdout
-    selected = run_pytest(root, "-k", "line-13")
-    assert "1 passed" in selected.stdout and "deselected" in selected.stdout
+    make_garden(pytester.path, {"Claims.md": note})
+    proc = run_pytest(pytester, "-rs")
+    stdout = str(proc.stdout)
+    assert proc.ret == pytest.ExitCode.TESTS_FAILED
+    assert "notes/Claims.md:5: output differs from the example" in stdout
+    assert "-goodbye" in stdout and "+hello" in stdout
+    assert "notes/Claims.md:31: ZeroDivisionError: division by zero" in stdout
+    assert "skipped: notes/Claims.md:31 failed" in stdout
+    proc.assert_outcomes(failed=2, passed=4, skipped=1)
+    selected = run_pytest(pytester, "-k", "line-13")
+    selected.assert_outcomes(passed=1, deselected=6)
 
 
-def test_pytest_xdist_keeps_a_notes_items_in_one_worker(tmp_path):
-    root = make_garden(tmp_path, {"A.md": CHECKED, "B.md": CHECKED})
-    proc = run_pytest(root, "-n", "2", "-v")
+def test_pytest_xdist_keeps_a_notes_items_in_one_worker(pytester, monkeypatch):
+    make_garden(pytester.path, {"A.md": CHECKED, "B.md": CHECKED})
+    # A real `python -m pytest` (importing garden from this checkout): its plugins, garden's and
+    # pytest-xdist's, come in through their entry points, and xdist's workers are processes anyway.
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    root = str(pytester.path)
+    proc = pytester.runpytest_subprocess("--garden", root, "--rootdir", root, *GARDEN_ARGS, "-n", "2", "-v",
+                                         timeout=120)
     workers: dict[str, set[str]] = {}
-    for worker, note in re.findall(r"\[(gw\d)\] .*? (notes/\w+\.md)::", proc.stdout):
+    for worker, note in re.findall(r"\[(gw\d)\] .*? (notes/\w+\.md)::", str(proc.stdout)):
         workers.setdefault(note, set()).add(worker)
     assert set(workers) == {"notes/A.md", "notes/B.md"}
     assert all(len(names) == 1 for names in workers.values()), workers
 
 
-def test_the_shipped_garden_checks_clean_and_a_broken_value_is_named(tmp_path):
-    shutil.copytree(REPO / "notes", tmp_path / "notes")
-    shutil.copy(REPO / "garden.toml", tmp_path)
+def test_the_shipped_garden_checks_clean_and_a_broken_value_is_named(tmp_path, shipped_build):
+    # Checked where the shipped garden was built, as after `garden build`: on the results the
+    # build cached (test_build_and_check_share_the_cache), so its code does not run a second time.
+    shutil.copytree(shipped_build.root, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site"))
     sources = {path: path.read_text(encoding="utf-8") for path in (tmp_path / "notes").glob("*.md")}
     examples = sum(text.count(">>> ") + text.count("```output") + text.count("[expect]") for text in sources.values())
     proc = run_garden(tmp_path, "check")
@@ -200,15 +240,15 @@ def test_the_shipped_garden_checks_clean_and_a_broken_value_is_named(tmp_path):
     assert broken.stdout.splitlines()[-1] == f"{passed - 1} passed, 1 failed"
 
 
-def test_cached_example_results_follow_their_lines(tmp_path):
-    root = make_garden(tmp_path, {"A.md": "- ex\n" + fence("python", ">>> 1 + 1\n3")})
+def test_cached_example_results_follow_their_lines(pytester):
+    root = make_garden(pytester.path, {"A.md": "- ex\n" + fence("python", ">>> 1 + 1\n3")})
     assert "notes/A.md:3: output differs" in run_garden(root, "check").stdout
     note = root / "notes" / "A.md"
     note.write_text("- new prose\n- more prose\n" + note.read_text())
     proc = run_garden(root, "check")
     assert "notes/A.md:5: output differs" in proc.stdout, proc.stdout
-    plugin = run_pytest(root, "-q")
-    assert "notes/A.md:5: output differs" in plugin.stdout and "KeyError" not in plugin.stdout
+    plugin = str(run_pytest(pytester, "-q").stdout)
+    assert "notes/A.md:5: output differs" in plugin and "KeyError" not in plugin
 
 
 def test_a_malformed_expect_bound_is_a_failure_naming_the_key(tmp_path):

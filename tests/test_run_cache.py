@@ -108,7 +108,7 @@ def test_corrupt_entry_is_a_miss(tmp_path):
 
 
 def test_a_timeout_is_not_cached_and_a_cached_crash_skips_the_rest_without_a_worker(tmp_path, monkeypatch):
-    slow = "```python\n#| timeout: 1\nwhile True: pass\n```\n\n```python\n1\n```\n"
+    slow = "```python\n#| timeout: 0.3\nwhile True: pass\n```\n\n```python\n1\n```\n"
     assert run(slow, tmp_path).results[("C.md", 1)].status == "timeout"
     again = run(slow, tmp_path)
     assert (again.results[("C.md", 1)].status, again.results[("C.md", 1)].from_cache, again.ran) == ("timeout", False, 1)

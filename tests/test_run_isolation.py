@@ -8,7 +8,7 @@ from run_helpers import parse_note
 from garden.run.engine import run_cells
 
 NOTES = {
-    "T.md": "```python\n#| timeout: 1\nwhile True: pass\n```\n\n```python\n1 + 1\n```\n",
+    "T.md": "```python\n#| timeout: 0.3\nwhile True: pass\n```\n\n```python\n1 + 1\n```\n",
     "Seg.md": "```python\nimport ctypes\nctypes.string_at(0)\n```\n\n```python\n1\n```\n",
     "Exit.md": "```python\nimport os\nos._exit(1)\n```\n",
     "Mem.md": "```python\nbytearray(100 * 1024**3)\n```\n\n```python\nprint('alive')\n```\n",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+
+import pytest
 
 from helpers import load_graph, make_garden, run_garden
 from test_build_exec import counts, fence
@@ -24,9 +27,15 @@ def stdout_of(root, page: str) -> str:
     return "".join(re.findall(r'<pre class="stdout">(.*?)</pre>', html, re.DOTALL))
 
 
-def test_used_notes_run_first_in_dependency_order_and_hand_on_their_names(tmp_path):
-    root = make_garden(tmp_path, GARDEN)
-    proc = run_garden(root, "build")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """GARDEN built once: (its root, the build's result). Tests that change it change a copy."""
+    root = make_garden(tmp_path_factory.mktemp("uses"), GARDEN)
+    return root, run_garden(root, "build")
+
+
+def test_used_notes_run_first_in_dependency_order_and_hand_on_their_names(built):
+    root, proc = built
     assert proc.returncode == 0, proc.stderr
     printed = stdout_of(root, "neural-network.html")
     assert "[&#x27;activation&#x27;, &#x27;neuron&#x27;, &#x27;network&#x27;]" in printed
@@ -34,9 +43,8 @@ def test_used_notes_run_first_in_dependency_order_and_hand_on_their_names(tmp_pa
     assert "False" in printed, "names starting with _ are not exported"
 
 
-def test_the_pages_say_what_builds_on_what(tmp_path):
-    root = make_garden(tmp_path, GARDEN)
-    run_garden(root, "build")
+def test_the_pages_say_what_builds_on_what(built):
+    root, _ = built
     network = (root / "site" / "neural-network.html").read_text()
     assert re.search(r'Builds on: <a href="neuron.html">Neuron</a>', network)
     neuron = (root / "site" / "neuron.html").read_text()
@@ -47,9 +55,10 @@ def test_the_pages_say_what_builds_on_what(tmp_path):
     assert {"source": "Neural Network", "target": "Neuron", "kind": "uses"} in links
 
 
-def test_editing_a_used_note_reruns_exactly_its_dependents(tmp_path):
-    root = make_garden(tmp_path, GARDEN)
-    assert counts(run_garden(root, "build")) == (4, 0, 0)
+def test_editing_a_used_note_reruns_exactly_its_dependents(built, tmp_path):
+    first_built, first = built
+    assert counts(first) == (4, 0, 0)
+    root = shutil.copytree(first_built, tmp_path / "garden")  # with its site and cache
     neuron = root / "notes" / "Neuron.md"
     neuron.write_text(neuron.read_text().replace("+ b)", "+ b + 0.0)"))
     assert counts(run_garden(root, "build")) == (2, 2, 0), "Neuron and Neural Network run again"
@@ -91,13 +100,13 @@ def test_a_failure_upstream_is_reported_at_the_dependents_line(tmp_path):
     assert re.search(r"notes/Top\.md:6: UsesError: a used note failed: notes/Base\.md:4: ZeroDivisionError", proc.stderr), proc.stderr
 
 
-def test_check_and_pytest_follow_the_same_order(tmp_path):
+def test_check_and_pytest_follow_the_same_order(pytester):
     checked = NETWORK + "      ```output\n      ['activation', 'neuron', 'network']\n      0.5\n      False\n      ```\n"
-    root = make_garden(tmp_path, {**GARDEN, "Neural Network.md": checked})
+    root = make_garden(pytester.path, {**GARDEN, "Neural Network.md": checked})
     proc = run_garden(root, "check", "notes/Neural Network.md")
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "1 passed, 0 failed"
-    assert "4 passed" in run_pytest(root, "-q").stdout
+    run_pytest(pytester, "-q").assert_outcomes(passed=4)
 
 
 def test_check_blames_the_using_block_when_a_used_note_fails(tmp_path):
