@@ -8,24 +8,20 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from garden.syntax.blockrefs import BLOCK_REF
+from garden.syntax.env import scanned
+from garden.syntax.scan import brace_pairs
 from garden.syntax.wikilinks import split_link
 
 MACRO_NAME = re.compile(r"\s*(?:\[\[([^\]]+)\]\]|([\w-]+))\s*(?::\s*(.*))?$", re.DOTALL)
 PAGE_LINK = re.compile(r"\s*\[\[(.+)\]\]\s*$", re.DOTALL)
 
 
-def macro_end(src: str, start: int, limit: int) -> int | None:
-    """Index just past the `}}` closing the macro at `start`, counting single braces."""
-    depth = 0
-    for pos in range(start, limit):
-        char = src[pos]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return pos + 1 if src[pos - 1] == "}" else None
-    return None
+def macro_end(state: StateInline, start: int) -> int | None:
+    """Index just past the `}}` closing the macro at `start` before `state.posMax`, counting single braces."""
+    close = scanned(state, brace_pairs).get(start)
+    if close is None or close >= state.posMax or state.src[close - 1] != "}":
+        return None
+    return close + 1
 
 
 def _push_embed(state: StateInline, argument: str, raw: str) -> None:
@@ -61,7 +57,7 @@ def macro_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if not src.startswith("{{", start):
         return False
-    end = macro_end(src, start, state.posMax)
+    end = macro_end(state, start)
     if end is None:
         return False
     if not silent:

@@ -1,28 +1,88 @@
-"""Small scanners shared by the Roam syntax rules."""
+"""Small scanners shared by the Roam syntax rules, each reading its text once.
+
+The rules run at every position of a paragraph, so instead of looking for the end of a bracket
+from every opener they look it up in tables built in one pass (`garden.syntax.env` keeps them
+for the parse).
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 
-def find_closing(src: str, start: int, opener: str, closer: str, limit: int) -> int | None:
-    """Index of the `closer` matching the `opener` at `start`, honouring nesting.
+MAX_LINK_DEPTH = 10  # links nested deeper than this are text
+BRACKET_RUN = re.compile(r"\[{2,}|\]{2,}")
+BRACE = re.compile(r"[{}]")
 
-    Returns None when the opener is never closed before `limit`.
+
+@dataclass(frozen=True)
+class LinkBrackets:
+    """For each `[[` of a text that closes: where its `]]` is, and how many levels of links it holds.
+
+    A link holding no other link has depth 1; `[[[[a]] b]]` has depth 2.
     """
-    depth = 0
-    pos = start
-    width = len(opener)
-    while pos < limit:
-        if src.startswith(opener, pos):
-            depth += 1
-            pos += width
-        elif src.startswith(closer, pos):
-            depth -= 1
-            if depth == 0:
-                return pos
-            pos += len(closer)
-        else:
-            pos += 1
-    return None
+
+    close: dict[int, int]
+    depth: dict[int, int]
+
+    def closing(self, start: int, limit: int) -> int | None:
+        """Index of the `]]` closing the `[[` at `start`, or None when it does not close before `limit`."""
+        end = self.close.get(start)
+        return end if end is not None and end < limit else None
+
+
+def link_brackets(text: str) -> LinkBrackets:
+    """Match every `[[` of `text` with its `]]` in one pass, nesting honoured.
+
+    Brackets are read two at a time from the start of each run (`[[[` is `[[` then `[`); a
+    scan that starts inside a run of `[` (at `[[[`'s second one) gets the answer it would
+    have read from there.
+    """
+    close: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_links: list[list[int]] = []  # [position of `[[`, depth of the deepest link closed inside]
+    opening_runs: list[tuple[int, int]] = []
+    for run in BRACKET_RUN.finditer(text):
+        start, end = run.span()
+        if text[start] == "[":
+            opening_runs.append((start, end))
+            open_links.extend([position, 0] for position in range(start, end - 1, 2))
+            continue
+        for position in range(start, end - 1, 2):
+            if not open_links:
+                break
+            opener, inner = open_links.pop()
+            close[opener], depth[opener] = position, inner + 1
+            if open_links:
+                open_links[-1][1] = max(open_links[-1][1], inner + 1)
+    for start, end in opening_runs:
+        _align_run(close, depth, start, end)
+    return LinkBrackets(close, depth)
+
+
+def _align_run(close: dict[int, int], depth: dict[int, int], start: int, end: int) -> None:
+    """Give the `[[` at odd offsets of the run `text[start:end]` the answer of the `[[` they act as.
+
+    From `start + j` the rest of the run holds `(end - start - j) // 2` openers, as many as the
+    run's last ones read from its start, so it closes where the first of those does.
+    """
+    openers = (end - start) // 2
+    for position in range(start + 1, end - 1, 2):
+        same = start + 2 * (openers - (end - position) // 2)
+        if same in close:
+            close[position], depth[position] = close[same], depth[same]
+
+
+def brace_pairs(text: str) -> dict[int, int]:
+    """Index of the `}` matching each `{` of `text` that closes (single braces, nested)."""
+    close: dict[int, int] = {}
+    open_at: list[int] = []
+    for brace in BRACE.finditer(text):
+        if brace.group() == "{":
+            open_at.append(brace.start())
+        elif open_at:
+            close[open_at.pop()] = brace.start()
+    return close
 
 
 def split_top_level(text: str, separator: str) -> tuple[str, str] | None:
@@ -49,15 +109,22 @@ def strip_brackets(title: str) -> str:
 
 
 def nested_targets(title: str) -> list[str]:
-    """Titles of the links nested inside a page title (`[[a]] b` -> ["a"])."""
-    found: list[str] = []
-    pos = title.find("[[")
-    while pos != -1:
-        end = find_closing(title, pos, "[[", "]]", len(title))
-        if end is None:
-            break
-        inner = title[pos + 2:end]
-        found.append(inner)
-        found.extend(nested_targets(inner))
-        pos = title.find("[[", end + 2)
-    return found
+    """Titles of the links nested inside a page title (`[[a]] b` -> ["a"]), outer ones first.
+
+    Reading stops at the first `[[` that never closes; links more than MAX_LINK_DEPTH levels
+    down are left out.
+    """
+    found: list[str | None] = []  # one entry per `[[`, in order; None until (unless) it closes
+    open_links: list[tuple[int, int]] = []  # (position of `[[`, its index in found)
+    for run in BRACKET_RUN.finditer(title):
+        start, end = run.span()
+        for position in range(start, end - 1, 2):
+            if title[start] == "[":
+                open_links.append((position, len(found)))
+                found.append(None)
+            elif open_links:
+                opener, index = open_links.pop()
+                if len(open_links) < MAX_LINK_DEPTH:
+                    found[index] = title[opener + 2:position]
+    first_unclosed = open_links[0][1] if open_links else len(found)
+    return [inner for inner in found[:first_unclosed] if inner is not None]
