@@ -18,14 +18,16 @@ def _blank_out(match: re.Match[str]) -> str:
 def _unclosed_pairs(visible: str) -> list[tuple[str, int]]:
     """`[[` and `{{` left open, matched as pairs (a stray closer is ignored)."""
     stack: list[tuple[str, int]] = []
+    open_count = dict.fromkeys(PAIRS, 0)
     for match in DELIMITER.finditer(visible):
         token = match.group(0)
         if token in PAIRS:
             stack.append((token, match.start()))
-        elif any(opener == CLOSERS[token] for opener, _ in stack):
+            open_count[token] += 1
+        elif open_count[CLOSERS[token]]:
             while stack[-1][0] != CLOSERS[token]:
-                stack.pop()
-            stack.pop()
+                open_count[stack.pop()[0]] -= 1
+            open_count[stack.pop()[0]] -= 1
     return stack
 
 
@@ -41,8 +43,18 @@ def _unclosed_block_refs(visible: str) -> list[tuple[str, int]]:
     return [("((", offset) for offset in sorted(left) if offset + 1 in left and offset - 1 not in left]
 
 
+def _line_offsets(text: str, found: list[tuple[str, int]]) -> list[tuple[int, str]]:
+    """(line offset, opener) of each (opener, index) of `found`, sorted by index; each pair once."""
+    lines: dict[tuple[int, str], None] = {}
+    line, counted = 0, 0
+    for opener, offset in sorted(found, key=lambda item: item[1]):
+        line += text.count("\n", counted, offset)
+        counted = offset
+        lines[line, opener] = None
+    return list(lines)
+
+
 def unclosed_delimiters(text: str) -> list[tuple[int, str]]:
-    """(line offset within `text`, delimiter) for each opener that is never closed."""
+    """(line offset within `text`, delimiter) for each opener that is never closed, once per line."""
     visible = CODE_OR_MATH.sub(_blank_out, text)
-    found = sorted(_unclosed_pairs(visible) + _unclosed_block_refs(visible), key=lambda item: item[1])
-    return [(visible.count("\n", 0, offset), opener) for opener, offset in found]
+    return _line_offsets(visible, _unclosed_pairs(visible) + _unclosed_block_refs(visible))
