@@ -8,9 +8,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from garden.syntax.blockrefs import BLOCK_REF
-from garden.syntax.env import scanned
-from garden.syntax.scan import brace_pairs
-from garden.syntax.wikilinks import split_link
+from garden.syntax.env import scanned, warn
+from garden.syntax.scan import MAX_LINK_DEPTH, brace_pairs, link_depth
+from garden.syntax.wikilinks import TOO_DEEP, split_link
 
 MACRO_NAME = re.compile(r"\s*(?:\[\[([^\]]+)\]\]|([\w-]+))\s*(?::\s*(.*))?$", re.DOTALL)
 PAGE_LINK = re.compile(r"\s*\[\[(.+)\]\]\s*$", re.DOTALL)
@@ -29,6 +29,9 @@ def _push_embed(state: StateInline, argument: str, raw: str) -> None:
     token.content = raw
     block = BLOCK_REF.fullmatch(argument.strip())
     page = PAGE_LINK.match(argument)
+    if page and link_depth(page.group(1)) >= MAX_LINK_DEPTH:
+        warn(state, TOO_DEEP)
+        page = None
     if block:
         token.meta = {"block": block.group(1)}
     elif page:

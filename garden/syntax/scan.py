@@ -60,6 +60,11 @@ def link_brackets(text: str) -> LinkBrackets:
     return LinkBrackets(close, depth)
 
 
+def link_depth(text: str) -> int:
+    """How deeply links nest in `text`: 0 when it holds none, 1 for `[[a]]`, 2 for `[[[[a]] b]]`."""
+    return max(link_brackets(text).depth.values(), default=0)
+
+
 def _align_run(close: dict[int, int], depth: dict[int, int], start: int, end: int) -> None:
     """Give the `[[` at odd offsets of the run `text[start:end]` the answer of the `[[` they act as.
 

@@ -13,7 +13,7 @@ from garden.syntax.scan import MAX_LINK_DEPTH, link_brackets, split_top_level, s
 
 OPEN_BRACKETS = re.compile(r"\[+")
 ALIAS_LABEL = re.compile(r"\[([^\[\]\n]*)\]\(\[\[")
-TOO_DEEP = f"links nested more than {MAX_LINK_DEPTH} deep; the outer brackets are shown as text"
+TOO_DEEP = f"links nested more than {MAX_LINK_DEPTH} deep are shown as text"
 
 
 def _touches(before: str, after: str) -> bool:
