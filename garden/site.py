@@ -53,7 +53,8 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     notes: list[Note] = []
     for source in sources:
         note, note_problems = parse_note(source, md)
-        notes.append(note)
+        if note is not None:
+            notes.append(note)
         problems.extend(note_problems)
     garden = link_notes(notes)
     return garden, problems + garden.problems
