@@ -12,6 +12,7 @@ FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 BLOCK_ID = re.compile(r"(?:^|\s)\^([\w-]*[^\W\d_][\w-]*)\s*$")
 MAX_DEPTH = 100  # deeper blocks are attached at this level
 MAX_BLOCKS = 100_000  # a note with more is not built
+TOO_DEEP = f"outline nested deeper than {MAX_DEPTH} levels; deeper blocks are shown at level {MAX_DEPTH}"
 
 
 @dataclass
@@ -69,9 +70,9 @@ class _Builder:
         """Feed one line of the note."""
         current = self.current
         bullet = BULLET.match(line)
-        if bullet and current is not None and current.fence is not None:
-            if _indent_width(bullet.group("indent")) >= current.content_column:
-                bullet = None
+        if bullet and current is not None and current.fence is not None \
+                and _indent_width(bullet.group("indent")) >= current.content_column:
+            bullet = None
         if bullet is not None:
             current = self._open_bullet(line_no, _indent_width(bullet.group("indent")), bullet.group("text") or "")
         elif current is None:
@@ -131,8 +132,7 @@ class _Builder:
         """Make room for a block past MAX_DEPTH: it becomes a sibling of the deepest open block."""
         if not self.flattened:
             self.flattened = True
-            self.problems.append((line_no, f"outline nested deeper than {MAX_DEPTH} levels; "
-                                           f"deeper blocks are shown at level {MAX_DEPTH}"))
+            self.problems.append((line_no, TOO_DEEP))
         del self.stack[MAX_DEPTH - 1:]
 
 
