@@ -11,7 +11,6 @@ from markdown_it.rules_inline import StateInline
 from garden.syntax.env import scanned, warn
 from garden.syntax.scan import MAX_LINK_DEPTH, link_brackets, split_top_level, strip_brackets
 
-OPEN_BRACKETS = re.compile(r"\[+")
 ALIAS_LABEL = re.compile(r"\[([^\[\]\n]*)\]\(\[\[")
 TOO_DEEP = f"links nested more than {MAX_LINK_DEPTH} deep are shown as text"
 
@@ -58,21 +57,29 @@ def _push_wikilink(state: StateInline, inner: str, label: str | None = None) -> 
     token.meta = {"target": target, "anchor": anchor, "kind": "link"}
 
 
-def _last_close(src: str) -> int:
-    """Index of the last `]` of `src` (-1 when there is none)."""
-    return src.rfind("]")
+def _last_label_end(src: str) -> int:
+    """Index of the last `](` of `src`: a markdown or aliased link's label ends there or before (-1: none)."""
+    return src.rfind("](")
+
+
+def _plain_bracket(state: StateInline, pos: int) -> bool:
+    """Whether the `[` at `pos` can start no link: no `](` follows, no reference is defined, no `[[` closes here."""
+    return (state.src[pos] == "[" and "references" not in state.env and scanned(state, _last_label_end) < pos
+            and not (state.src.startswith("[[", pos) and link_end(state, pos) is not None))
 
 
 def bracket_text_rule(state: StateInline, silent: bool) -> bool:
-    """Take a run of `[` that no `]` follows as text at once; no link can start there.
+    """Take a run of `[` that can start no link as text at once.
 
-    markdown-it's link rule would otherwise look for a label's end from each of them.
+    markdown-it's link rule would otherwise look for the end of a label from each of them.
     """
     start = state.pos
-    if state.src[start] != "[" or scanned(state, _last_close) > start:
+    if not _plain_bracket(state, start):
         return False
-    end = OPEN_BRACKETS.match(state.src, start, state.posMax).end()
+    end = start + 1
     if not silent:
+        while end < state.posMax and _plain_bracket(state, end):
+            end += 1
         state.pending += state.src[start:end]
     state.pos = end
     return True
