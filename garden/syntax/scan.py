@@ -8,6 +8,7 @@ for the parse).
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 
 MAX_LINK_DEPTH = 10  # links nested deeper than this are text
@@ -40,21 +41,23 @@ def link_brackets(text: str) -> LinkBrackets:
     """
     close: dict[int, int] = {}
     depth: dict[int, int] = {}
-    open_links: list[list[int]] = []  # [position of `[[`, depth of the deepest link closed inside]
+    opened = array("q")  # positions of the `[[` still open, innermost last
+    deepest = array("q")  # for each of them, the depth of the deepest link closed inside it so far
     opening_runs: list[tuple[int, int]] = []
     for run in BRACKET_RUN.finditer(text):
         start, end = run.span()
         if text[start] == "[":
             opening_runs.append((start, end))
-            open_links.extend([position, 0] for position in range(start, end - 1, 2))
+            opened.extend(range(start, end - 1, 2))
+            deepest.frombytes(bytes(deepest.itemsize * ((end - start) // 2)))
             continue
         for position in range(start, end - 1, 2):
-            if not open_links:
+            if not opened:
                 break
-            opener, inner = open_links.pop()
+            opener, inner = opened.pop(), deepest.pop()
             close[opener], depth[opener] = position, inner + 1
-            if open_links:
-                open_links[-1][1] = max(open_links[-1][1], inner + 1)
+            if deepest:
+                deepest[-1] = max(deepest[-1], inner + 1)
     for start, end in opening_runs:
         _align_run(close, depth, start, end)
     return LinkBrackets(close, depth)
@@ -69,13 +72,15 @@ def _align_run(close: dict[int, int], depth: dict[int, int], start: int, end: in
     """Give the `[[` at odd offsets of the run `text[start:end]` the answer of the `[[` they act as.
 
     From `start + j` the rest of the run holds `(end - start - j) // 2` openers, as many as the
-    run's last ones read from its start, so it closes where the first of those does.
+    run's last ones read from its start, so it closes where the first of those does. A run's
+    openers close innermost first, so only a tail of them closes at all.
     """
     openers = (end - start) // 2
-    for position in range(start + 1, end - 1, 2):
+    for position in reversed(range(start + 1, end - 1, 2)):
         same = start + 2 * (openers - (end - position) // 2)
-        if same in close:
-            close[position], depth[position] = close[same], depth[same]
+        if same not in close:
+            break
+        close[position], depth[position] = close[same], depth[same]
 
 
 def brace_pairs(text: str) -> dict[int, int]:
