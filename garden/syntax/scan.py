@@ -18,18 +18,19 @@ BRACE = re.compile(r"[{}]")
 
 @dataclass(frozen=True)
 class LinkBrackets:
-    """For each `[[` of a text that closes: where its `]]` is, and how many levels of links it holds.
+    """For each index of a text where a `[[` closes: where its `]]` is, and how many levels of links it holds.
 
-    A link holding no other link has depth 1; `[[[[a]] b]]` has depth 2.
+    `close` is -1 and `depth` 0 elsewhere. A link holding no other link has depth 1; `[[[[a]] b]]`
+    has depth 2.
     """
 
-    close: dict[int, int]
-    depth: dict[int, int]
+    close: array
+    depth: array
 
     def closing(self, start: int, limit: int) -> int | None:
         """Index of the `]]` closing the `[[` at `start`, or None when it does not close before `limit`."""
-        end = self.close.get(start)
-        return end if end is not None and end < limit else None
+        end = self.close[start]
+        return end if 0 <= end < limit else None
 
 
 def link_brackets(text: str) -> LinkBrackets:
@@ -39,8 +40,7 @@ def link_brackets(text: str) -> LinkBrackets:
     scan that starts inside a run of `[` (at `[[[`'s second one) gets the answer it would
     have read from there.
     """
-    close: dict[int, int] = {}
-    depth: dict[int, int] = {}
+    close, depth = array("q", [-1]) * len(text), array("q", [0]) * len(text)
     opened = array("q")  # positions of the `[[` still open, innermost last
     deepest = array("q")  # for each of them, the depth of the deepest link closed inside it so far
     opening_runs: list[tuple[int, int]] = []
@@ -65,10 +65,10 @@ def link_brackets(text: str) -> LinkBrackets:
 
 def link_depth(text: str) -> int:
     """How deeply links nest in `text`: 0 when it holds none, 1 for `[[a]]`, 2 for `[[[[a]] b]]`."""
-    return max(link_brackets(text).depth.values(), default=0)
+    return max(link_brackets(text).depth, default=0)
 
 
-def _align_run(close: dict[int, int], depth: dict[int, int], start: int, end: int) -> None:
+def _align_run(close: array, depth: array, start: int, end: int) -> None:
     """Give the `[[` at odd offsets of the run `text[start:end]` the answer of the `[[` they act as.
 
     From `start + j` the rest of the run holds `(end - start - j) // 2` openers, as many as the
@@ -78,7 +78,7 @@ def _align_run(close: dict[int, int], depth: dict[int, int], start: int, end: in
     openers = (end - start) // 2
     for position in reversed(range(start + 1, end - 1, 2)):
         same = start + 2 * (openers - (end - position) // 2)
-        if same not in close:
+        if close[same] < 0:
             break
         close[position], depth[position] = close[same], depth[same]
 
