@@ -111,3 +111,12 @@ def test_note_over_hundred_thousand_blocks_is_skipped_and_the_rest_builds(tmp_pa
     nodes = {node["title"]: node for node in load_graph(site)["nodes"]}
     assert nodes["Hostile"]["ghost"], "the skipped note is only a link target"
     assert content_of(site, "Good").find("a", "wikilink").text() == "Hostile"
+
+
+def test_brackets_taken_as_text_leave_later_links_alone():
+    text = "- " + "[[" * 1000 + " [[Page]] [[[a]] [b]([[Other]]) [c](http://x) " + "{{" * 1000 + " {{TODO}}\n"
+    note, _ = parse_note(Source(Path("/g/notes/L.md"), "notes/L.md", "L.md", text), make_parser())
+    tokens = note.blocks[0].tokens[1].children
+    assert [(token.type, token.meta.get("target")) for token in tokens if token.type in ("wikilink", "todo")] == \
+        [("wikilink", "Page"), ("wikilink", "[a"), ("wikilink", "Other"), ("todo", "TODO")]
+    assert any(token.type == "link_open" and token.attrs["href"] == "http://x" for token in tokens)
