@@ -46,10 +46,12 @@ class Block:
         return self.uid or f"L{self.line}"
 
     def walk(self) -> Iterator[Block]:
-        """This block and all its descendants, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This block and all its descendants, in document order (a loop, not recursion: outlines nest deep)."""
+        pending = [self]
+        while pending:
+            block = pending.pop()
+            yield block
+            pending.extend(reversed(block.children))
 
     def ancestors(self) -> list[Block]:
         """Parent blocks from the outermost down to the direct parent."""

@@ -12,8 +12,9 @@ from garden.code.blocks import collect_code
 from garden.diagnostics import Problem
 from garden.frontmatter import read_front_matter
 from garden.model import Block, Note, Ref, Source
-from garden.outline import parse_outline
+from garden.outline import TooManyBlocks, parse_outline
 from garden.syntax.balance import unclosed_delimiters
+from garden.syntax.env import warnings_of
 from garden.syntax.scan import nested_targets
 
 
@@ -41,20 +42,34 @@ def _has_raw_html(tokens: list[Token]) -> bool:
                for token in tokens)
 
 
-def parse_note(source: Source, md: MarkdownIt) -> tuple[Note, list[Problem]]:
-    """Parse one source into a Note; problems point at lines of the file."""
+def _parse_block(note: Note, block: Block, md: MarkdownIt) -> list[Problem]:
+    """Parse one block's text into its tokens and the note's refs; problems at the block's lines."""
+    env: dict = {}
+    block.tokens = md.parse(block.text, env)
+    block.raw_html = _has_raw_html(block.tokens)
+    note.refs.extend(_refs_of(block, block.tokens))
+    problems = [Problem(note.display, block.line, message) for message in warnings_of(env)]
+    problems += [Problem(note.display, block.line + offset, f"`{opener}` is never closed")
+                 for offset, opener in unclosed_delimiters(block.text)]
+    return problems
+
+
+def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Problem]]:
+    """Parse one source into a Note; problems point at lines of the file.
+
+    A note of more blocks than `garden.outline.MAX_BLOCKS` is refused: no Note, one problem.
+    """
     matter = read_front_matter(source)
     problems = matter.problems
     title = matter.title or unicodedata.normalize("NFC", source.relative.removesuffix(".md"))
-    blocks, outline_problems = parse_outline(matter.body, matter.first_line)
+    try:
+        blocks, outline_problems = parse_outline(matter.body, matter.first_line)
+    except TooManyBlocks as refused:
+        return None, problems + [Problem(source.display, None, f"{refused}; note skipped")]
     problems += [Problem(source.display, line, message) for line, message in outline_problems]
     note = Note(title, source, blocks, matter.aliases, matter.tags)
     for block in note.walk():
-        block.tokens = md.parse(block.text)
-        block.raw_html = _has_raw_html(block.tokens)
-        note.refs.extend(_refs_of(block, block.tokens))
-        for offset, opener in unclosed_delimiters(block.text):
-            problems.append(Problem(source.display, block.line + offset, f"`{opener}` is never closed"))
+        problems += _parse_block(note, block, md)
     collect_code(note, md)
     problems += [Problem(source.display, line, "expected-output block has no python block right before it")
                  for line in note.orphan_outputs]

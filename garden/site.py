@@ -62,7 +62,8 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
             title = unicodedata.normalize("NFC", source.relative.removesuffix(".md"))
             note = Note(title, source, [], failure=f"garden could not parse this note: {reason}")
             note_problems = [Problem(source.display, None, f"could not be parsed ({reason}); its page says so")]
-        notes.append(note)
+        if note is not None:
+            notes.append(note)
         problems.extend(note_problems)
     garden = link_notes(notes)
     return garden, problems + garden.problems

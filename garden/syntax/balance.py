@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+from array import array
+from collections.abc import Iterable, Iterator
 
 CODE_OR_MATH = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|(`+).*?\1|\$\$.*?\$\$", re.DOTALL)
-PAIRS = {"[[": "]]", "{{": "}}"}
-CLOSERS = {closer: opener for opener, closer in PAIRS.items()}
-DELIMITER = re.compile(r"\[\[|\]\]|\{\{|\}\}")
+OPENERS = ("[[", "{{")
+DELIMITER = re.compile(r"(\[\[)|(\{\{)|(\]\])|(\}\})")  # groups: the OPENERS, then their closers
+PARENTHESIS = re.compile(r"[()]")
 
 
 def _blank_out(match: re.Match[str]) -> str:
@@ -15,34 +18,52 @@ def _blank_out(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
-def _unclosed_pairs(visible: str) -> list[tuple[str, int]]:
-    """`[[` and `{{` left open, matched as pairs (a stray closer is ignored)."""
-    stack: list[tuple[str, int]] = []
+def _unclosed_pairs(visible: str) -> Iterator[tuple[int, str]]:
+    """(index, opener) of each `[[` and `{{` left open, in order; pairs match (a stray closer is ignored)."""
+    positions, kinds = array("q"), array("b")  # the open ones, innermost last; kind indexes OPENERS
+    open_count = [0] * len(OPENERS)
     for match in DELIMITER.finditer(visible):
-        token = match.group(0)
-        if token in PAIRS:
-            stack.append((token, match.start()))
-        elif any(opener == CLOSERS[token] for opener, _ in stack):
-            while stack[-1][0] != CLOSERS[token]:
-                stack.pop()
-            stack.pop()
-    return stack
+        kind = match.lastindex - 1
+        if kind < len(OPENERS):
+            positions.append(match.start())
+            kinds.append(kind)
+            open_count[kind] += 1
+            continue
+        kind -= len(OPENERS)
+        if open_count[kind]:
+            while kinds[-1] != kind:
+                open_count[kinds.pop()] -= 1
+                positions.pop()
+            open_count[kinds.pop()] -= 1
+            positions.pop()
+    return ((position, OPENERS[kind]) for position, kind in zip(positions, kinds))
 
 
-def _unclosed_block_refs(visible: str) -> list[tuple[str, int]]:
-    """`((` whose parentheses never close, counting single ones so `((a + b) * c)` is fine."""
-    open_at: list[int] = []
-    for offset, char in enumerate(visible):
-        if char == "(":
-            open_at.append(offset)
-        elif char == ")" and open_at:
+def _unclosed_block_refs(visible: str) -> list[tuple[int, str]]:
+    """(index, `((`) of each `((` whose parentheses never close, counting single ones so `((a + b) * c)` is fine."""
+    open_at = array("q")
+    for match in PARENTHESIS.finditer(visible):
+        if match.group() == "(":
+            open_at.append(match.start())
+        elif open_at:
             open_at.pop()
-    left = set(open_at)
-    return [("((", offset) for offset in sorted(left) if offset + 1 in left and offset - 1 not in left]
+    return [(offset, "((") for index, offset in enumerate(open_at)
+            if index + 1 < len(open_at) and open_at[index + 1] == offset + 1
+            and (index == 0 or open_at[index - 1] != offset - 1)]
+
+
+def _line_offsets(text: str, found: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(line offset, opener) for each (index, opener) of `found`, in order of index; each pair once."""
+    lines: dict[tuple[int, str], None] = {}
+    line, counted = 0, 0
+    for offset, opener in found:
+        line += text.count("\n", counted, offset)
+        counted = offset
+        lines[line, opener] = None
+    return list(lines)
 
 
 def unclosed_delimiters(text: str) -> list[tuple[int, str]]:
-    """(line offset within `text`, delimiter) for each opener that is never closed."""
+    """(line offset within `text`, delimiter) for each opener that is never closed, once per line."""
     visible = CODE_OR_MATH.sub(_blank_out, text)
-    found = sorted(_unclosed_pairs(visible) + _unclosed_block_refs(visible), key=lambda item: item[1])
-    return [(visible.count("\n", 0, offset), opener) for opener, offset in found]
+    return _line_offsets(visible, heapq.merge(_unclosed_pairs(visible), _unclosed_block_refs(visible)))

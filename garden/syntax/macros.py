@@ -8,24 +8,20 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from garden.syntax.blockrefs import BLOCK_REF
-from garden.syntax.wikilinks import split_link
+from garden.syntax.env import scanned, warn
+from garden.syntax.scan import MAX_LINK_DEPTH, brace_pairs, link_depth
+from garden.syntax.wikilinks import TOO_DEEP, split_link
 
 MACRO_NAME = re.compile(r"\s*(?:\[\[([^\]]+)\]\]|([\w-]+))\s*(?::\s*(.*))?$", re.DOTALL)
 PAGE_LINK = re.compile(r"\s*\[\[(.+)\]\]\s*$", re.DOTALL)
 
 
-def macro_end(src: str, start: int, limit: int) -> int | None:
-    """Index just past the `}}` closing the macro at `start`, counting single braces."""
-    depth = 0
-    for pos in range(start, limit):
-        char = src[pos]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return pos + 1 if src[pos - 1] == "}" else None
-    return None
+def macro_end(state: StateInline, start: int) -> int | None:
+    """Index just past the `}}` closing the macro at `start` before `state.posMax`, counting single braces."""
+    close = scanned(state, brace_pairs).get(start)
+    if close is None or close >= state.posMax or state.src[close - 1] != "}":
+        return None
+    return close + 1
 
 
 def _push_embed(state: StateInline, argument: str, raw: str) -> None:
@@ -33,6 +29,9 @@ def _push_embed(state: StateInline, argument: str, raw: str) -> None:
     token.content = raw
     block = BLOCK_REF.fullmatch(argument.strip())
     page = PAGE_LINK.match(argument)
+    if page and link_depth(page.group(1)) >= MAX_LINK_DEPTH:
+        warn(state, TOO_DEEP)
+        page = None
     if block:
         token.meta = {"block": block.group(1)}
     elif page:
@@ -61,7 +60,7 @@ def macro_rule(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if not src.startswith("{{", start):
         return False
-    end = macro_end(src, start, state.posMax)
+    end = macro_end(state, start)
     if end is None:
         return False
     if not silent:

@@ -8,7 +8,7 @@ import unicodedata
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from garden.syntax.scan import find_closing
+from garden.syntax.wikilinks import link_end
 
 TAG_WORD = re.compile(r"#([\w/-]*\w)")
 
@@ -19,7 +19,7 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
     if src[start] != "#" or (start > 0 and not (src[start - 1].isspace() or src[start - 1] in "([{")):
         return False
     if src.startswith("#[[", start):
-        end = find_closing(src, start + 1, "[[", "]]", state.posMax)
+        end = link_end(state, start + 1)
         if end is None or end == start + 3:
             return False
         target, stop = src[start + 3:end].strip(), end + 2

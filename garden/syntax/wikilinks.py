@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from garden.syntax.scan import find_closing, split_top_level, strip_brackets
+from garden.syntax.env import scanned, warn
+from garden.syntax.scan import MAX_LINK_DEPTH, link_brackets, split_top_level, strip_brackets
+
+ALIAS_LABEL = re.compile(r"\[([^\[\]\n]*)\]\(\[\[")
+TOO_DEEP = f"links nested more than {MAX_LINK_DEPTH} deep are shown as text"
 
 
 def _touches(before: str, after: str) -> bool:
@@ -31,6 +36,20 @@ def split_link(inner: str) -> tuple[str, str | None, str]:
     return target, anchor, label
 
 
+def link_end(state: StateInline, start: int) -> int | None:
+    """Index of the `]]` closing the `[[` at `start` before `state.posMax`, nesting included.
+
+    None when it never closes, or when it holds links nested more than MAX_LINK_DEPTH deep
+    (a warning): such brackets are text, and the links inside them are read on their own.
+    """
+    brackets = scanned(state, link_brackets)
+    end = brackets.closing(start, state.posMax)
+    if end is not None and brackets.depth[start] > MAX_LINK_DEPTH:
+        warn(state, TOO_DEEP)
+        return None
+    return end
+
+
 def _push_wikilink(state: StateInline, inner: str, label: str | None = None) -> None:
     target, anchor, default_label = split_link(inner)
     token = state.push("wikilink", "a", 0)
@@ -38,12 +57,40 @@ def _push_wikilink(state: StateInline, inner: str, label: str | None = None) -> 
     token.meta = {"target": target, "anchor": anchor, "kind": "link"}
 
 
+def _last_label_end(src: str) -> int:
+    """Index of the last `](` of `src`: a markdown or aliased link's label ends there or before (-1: none)."""
+    return src.rfind("](")
+
+
+def _plain_bracket(state: StateInline, pos: int) -> bool:
+    """Whether the `[` at `pos` can start no link: no `](` follows, no reference is defined, no `[[` closes here."""
+    return (state.src[pos] == "[" and "references" not in state.env and scanned(state, _last_label_end) < pos
+            and not (state.src.startswith("[[", pos) and link_end(state, pos) is not None))
+
+
+def bracket_text_rule(state: StateInline, silent: bool) -> bool:
+    """Take a run of `[` that can start no link as text at once.
+
+    markdown-it's link rule would otherwise look for the end of a label from each of them.
+    """
+    start = state.pos
+    if not _plain_bracket(state, start):
+        return False
+    end = start + 1
+    if not silent:
+        while end < state.posMax and _plain_bracket(state, end):
+            end += 1
+        state.pending += state.src[start:end]
+    state.pos = end
+    return True
+
+
 def wikilink_rule(state: StateInline, silent: bool) -> bool:
     """Match `[[…]]` at the current position, nesting included."""
     start = state.pos
     if not state.src.startswith("[[", start):
         return False
-    end = find_closing(state.src, start, "[[", "]]", state.posMax)
+    end = link_end(state, start)
     if end is None or end == start + 2:
         return False
     if not silent:
@@ -55,22 +102,21 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
 def alias_link_rule(state: StateInline, silent: bool) -> bool:
     """Match Roam's aliased link `[label]([[Page]])`."""
     src, start = state.src, state.pos
-    if src[start] != "[" or src.startswith("[[", start):
+    label = ALIAS_LABEL.match(src, start)
+    if label is None:
         return False
-    label_end = src.find("]", start)
-    if label_end == -1 or "\n" in src[start:label_end] or "[" in src[start + 1:label_end] \
-            or not src.startswith("([[", label_end + 1):
-        return False
-    link_end = find_closing(src, label_end + 2, "[[", "]]", state.posMax)
-    if link_end is None or not src.startswith(")", link_end + 2):
+    label_end = label.end(1)
+    end = link_end(state, label_end + 2)
+    if end is None or not src.startswith(")", end + 2):
         return False
     if not silent:
-        _push_wikilink(state, src[label_end + 4:link_end], label=src[start + 1:label_end])
-    state.pos = link_end + 3
+        _push_wikilink(state, src[label_end + 4:end], label=label.group(1))
+    state.pos = end + 3
     return True
 
 
 def wikilinks_plugin(md: MarkdownIt) -> None:
     """Add the wikilink rules (before markdown links, so `[[` is never a link label)."""
+    md.inline.ruler.before("link", "bracket_text", bracket_text_rule)
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.inline.ruler.before("link", "alias_link", alias_link_rule)
