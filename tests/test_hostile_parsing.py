@@ -20,7 +20,7 @@ GOOD = {"Good.md": "- A good note that links to [[Hostile]].\n"}
 def build(tmp_path: Path, content: str) -> tuple[Path, list[str]]:
     """Build a garden of GOOD and `notes/Hostile.md`; (the site, its warnings)."""
     root = make_garden(tmp_path, {**GOOD, "Hostile.md": content})
-    proc = run_garden(root, "build", "--no-exec", timeout=120)
+    proc = run_garden(root, "build", "--no-exec")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     summary = SUMMARY.match(proc.stdout.strip())
