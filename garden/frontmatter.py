@@ -20,6 +20,7 @@ from garden.model import Source
 
 FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 MAX_HEADER_CHARS = 64 * 1024
+MAX_NESTING = 32  # deeper YAML overflows libyaml's and the constructor's stacks
 BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -65,6 +66,23 @@ def _has_aliases(header: str) -> int | None:
     return None
 
 
+def _nesting(header: str) -> int:
+    """An upper bound of how deep the header's YAML nests: indentation levels plus open brackets."""
+    indents: list[int] = []
+    deepest = flow = 0
+    for line in header.split("\n"):
+        stripped = line.lstrip(" -")
+        if stripped and not stripped.startswith("#"):
+            indent = len(line) - len(stripped)
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+        for char in line:
+            flow += (char in "[{") - (char in "]}")
+            deepest = max(deepest, len(indents) + flow)
+    return deepest
+
+
 def _load(header: str) -> tuple[Any, list[tuple[int, str]]]:
     loader = _Loader(header)
     try:
@@ -101,6 +119,9 @@ def read_front_matter(source: Source) -> FrontMatter:
     matter = FrontMatter(text[closing.end() + 1:], text.count("\n", 0, closing.end()) + 2)
     if len(header) > MAX_HEADER_CHARS:
         matter.problems.append(Problem(display, 2, f"front matter is over {MAX_HEADER_CHARS // 1024} KB; ignored"))
+        return matter
+    if _nesting(header) > MAX_NESTING:
+        matter.problems.append(Problem(display, 2, f"front matter nests deeper than {MAX_NESTING} levels; ignored"))
         return matter
     try:
         alias_line = _has_aliases(header)

@@ -91,6 +91,9 @@ ALIAS_BOMB = "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     ("---\n" + "k: " + "v" * 70_000 + "\n---\n- body\n", "notes/N.md:2: front matter is over 64 KB; ignored"),
     ("---\ntitle: One\ntitle: Two\n---\n- body\n", "notes/N.md:3: front matter gives 'title' twice; the last one counts"),
     ("---\ntitle: 123\n---\n- body\n", "notes/N.md:2: title should be text, not int; using '123'"),
+    ("---\ntitle: " + "[" * 30_000 + "\n---\n- body\n", "notes/N.md:2: front matter nests deeper than 32 levels; ignored"),
+    ("---\n" + "".join(" " * depth + "k:\n" for depth in range(300)) + "---\n- body\n",
+     "notes/N.md:2: front matter nests deeper than 32 levels; ignored"),
 ])
 def test_front_matter_tricks_are_warnings(tmp_path, content, warning):
     root = make_garden(tmp_path, {"N.md": content})
