@@ -29,7 +29,7 @@ KINDS: dict[str, tuple[str, Maker, tuple[int, ...]]] = {
     "tags": ("n `#tags` in one block, 20 names", lambda n: "- " + " ".join(f"#t{i % 20}" for i in range(n)) + "\n",
              DOUBLING),
     "distinct": ("n `#tags` in one block, all different",
-                 lambda n: "- " + " ".join(f"#t{i}" for i in range(n)) + "\n", (500, 1_000, 2_000)),
+                 lambda n: "- " + " ".join(f"#t{i}" for i in range(n)) + "\n", (1_000, 2_000, 4_000, 8_000)),
     "blocks": ("n blocks `- x [[a]]`", lambda n: "- x [[a]]\n" * n, DOUBLING),
     "deep": ("outline n deep (n²/2 bytes)", lambda n: "".join(" " * d + "- x\n" for d in range(n)),
              (500, 1_000, 2_000, 4_000)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 
@@ -73,7 +74,16 @@ class Garden:
 
     def tags_of(self, title: str) -> list[str]:
         """Tag titles that a page carries."""
-        return [tag for tag, members in self.tags.items() if title in members]
+        return list(self._tags_by_page.get(title, ()))
+
+    @cached_property
+    def _tags_by_page(self) -> dict[str, list[str]]:
+        """The tags each page carries, in the order of `tags` (one pass over all tags)."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for tag, members in self.tags.items():
+            for title in dict.fromkeys(members):
+                index[title].append(tag)
+        return index
 
 
 def _is_tag(ref: Ref) -> bool:

@@ -280,3 +280,14 @@ def test_builds_at_once_take_turns(tmp_path):
     assert _complete(root / "site") and _leftovers(root) == []
     waited = [stderr for _, _, stderr in outcomes if "another build of this garden is running" in stderr]
     assert all("waiting for it to finish" in stderr for stderr in waited)
+
+
+def test_a_block_with_thousands_of_tags_gives_each_tag_page_an_excerpt(tmp_path):
+    root = make_garden(tmp_path, {"Tags.md": "- " + " ".join(f"#tag{index}" for index in range(3000)) + "\n"})
+    proc = run_garden(root, "build", "--no-exec")
+    assert proc.returncode == 0, proc.stderr
+    page = root / "site" / "tag1234.html"
+    reference = read_html(page).find("div", "reference-block")
+    assert reference.find("p", "excerpt") and reference.text().startswith("#tag0 #tag1")
+    assert page.stat().st_size < 20_000, "not the whole block with its 3,000 links on each of 3,000 pages"
+    assert len(read_html(root / "site" / "tags.html").find_all("a", "tag")) >= 3000, "the note itself shows it all"

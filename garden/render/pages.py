@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from garden.config import Config
 from garden.graph import Garden, Page
+from garden.model import Block
 from garden.render.context import RenderContext
 from garden.render.outline import render_outline
 from garden.render.text import plain_text, shorten
@@ -20,6 +21,7 @@ from garden.syntax import make_parser
 from garden.urls import relative_href, root_prefix
 
 ALL_PAGES = "all-pages.html"
+MAX_CONTEXT_CHARS = 5000  # a longer referring block shows as a plain-text excerpt in backlinks
 DAILY_NOTES = "daily-notes.html"
 
 
@@ -78,6 +80,7 @@ class SiteRenderer:
         self.md = install_rules(make_parser())
         self.templates = template_environment(config.root / "templates")
         self.problems: set = set()
+        self.excerpts: dict[Block, Markup] = {}  # long referring blocks, cut once
 
     def _context(self, path: str) -> RenderContext:
         return RenderContext(self.garden, self.md, path, self.problems, results=self.results,
@@ -105,10 +108,19 @@ class SiteRenderer:
             for backlink in backlinks:
                 crumbs = [Crumb(shorten(plain_text(parent.tokens), 60), ctx.block_href(source, parent))
                           for parent in backlink.breadcrumb]
-                html = Markup(ctx.render_block(backlink.block, source))
+                html = self._context_of(ctx, backlink.block, source)
                 references.append(Reference(html, ctx.block_href(source, backlink.block), crumbs, backlink.kinds))
             groups.append(ReferenceGroup(source.title, ctx.link(source.title)[0], references))
         return groups
+
+    def _context_of(self, ctx: RenderContext, block: Block, source: Page) -> Markup:
+        """A referring block as shown on the pages it refers to: whole, unless it is so long that
+        showing it on each of them would grow the site with the square of its size."""
+        if len(block.text) <= MAX_CONTEXT_CHARS:
+            return Markup(ctx.render_block(block, source))
+        if block not in self.excerpts:
+            self.excerpts[block] = Markup('<p class="excerpt">{}</p>').format(shorten(plain_text(block.tokens), 300))
+        return self.excerpts[block]
 
     def _titled_links(self, ctx: RenderContext, titles: list[str]) -> list[dict]:
         return [{"title": title, "href": ctx.link(title)[0]} for title in sorted(set(titles))]
