@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from garden.config import Config
 from garden.graph import Garden, Page
+from garden.model import Block
 from garden.render.context import RenderContext
 from garden.render.outline import render_outline
 from garden.render.text import plain_text, shorten
@@ -78,6 +79,17 @@ class SiteRenderer:
         self.md = install_rules(make_parser())
         self.templates = template_environment(config.root / "templates")
         self.problems: set = set()
+        self._crumb_texts: dict[int, str] = {}
+
+    def _crumb_text(self, block: Block) -> str:
+        """A parent block's text as breadcrumbs show it, worked out once per block (by identity).
+
+        A deep outline repeats its parents in the breadcrumb of every reference below them.
+        """
+        text = self._crumb_texts.get(id(block))
+        if text is None:
+            text = self._crumb_texts[id(block)] = shorten(plain_text(block.tokens), 60)
+        return text
 
     def _context(self, path: str) -> RenderContext:
         return RenderContext(self.garden, self.md, path, self.problems, results=self.results,
@@ -103,7 +115,7 @@ class SiteRenderer:
             source = self.garden.pages[source_title]
             references = []
             for backlink in backlinks:
-                crumbs = [Crumb(shorten(plain_text(parent.tokens), 60), ctx.block_href(source, parent))
+                crumbs = [Crumb(self._crumb_text(parent), ctx.block_href(source, parent))
                           for parent in backlink.breadcrumb]
                 html = Markup(ctx.render_block(backlink.block, source))
                 references.append(Reference(html, ctx.block_href(source, backlink.block), crumbs, backlink.kinds))
