@@ -45,6 +45,8 @@ class _Loader(BASE_LOADER):
     def construct_mapping(self, node: Any, deep: bool = False) -> dict:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # `? [a]`: a list or mapping as key, which the base loader refuses
             key = key_node.value
             if key in seen:
                 self.duplicates.append((key_node.start_mark.line, str(key)))
