@@ -41,7 +41,7 @@ from garden.cli import main as garden_main  # noqa: E402
 
 MAX_REPEAT = 10_000
 MAX_DEPTH = 400  # deeper outlines hit Python's recursion limit: being fixed in garden/outline.py
-WARNING = re.compile(r"^(?:notes/[^:]+\.md(?::\d+)?|page '.*'|garden\.toml): \S")
+WARNING = re.compile(r"^(?:notes/[^:]+\.md(?::\d+)?|page (?:'.*'|\".*\")|garden\.toml): \S")
 BROKEN = re.compile(r"could not be (?:parsed|rendered) \(")
 
 Mutation = Callable[[str, random.Random, list[str]], str]

@@ -1,8 +1,8 @@
 """Fuzzing: any note text gives pages and one-line warnings, never an exception.
 
 The notes come from `fuzz_grammar`: every construct and its near-misses, odd Unicode, control
-characters, CRLF and lone CR. CI runs the "ci" profile, a small derandomised budget; a long run
-is `GARDEN_FUZZ=long python -m pytest -p no:cacheprovider tests/test_fuzz.py` (see README,
+characters, CRLF and lone CR. The test run uses the "ci" profile, a small derandomised budget;
+`GARDEN_FUZZ=long python -m pytest tests/test_fuzz.py` runs thousands of random examples (README,
 Development). Timing is not asserted here: bench/scaling.py measures how build time grows.
 """
 
@@ -46,7 +46,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:The recursion limit will not be 
 
 NAMES = st.sampled_from(["Note.md", "note two.md", "A/B.md", "index.md", "con.md", "Über.md", "U\u0308ber.md",
                          "April 16th, 2021.md", "x\u202e.md", "#tag.md", "[[a]].md", "a b/c d/e.md"])
-WARNING = re.compile(r"(?:notes/[^\n]+\.md(?::\d+)?|page '[^\n]*'|garden\.toml): [^\n]+")
+WARNING = re.compile(r"(?:notes/[^\n]+\.md(?::\d+)?|page (?:'[^\n]*'|\"[^\n]*\")|garden\.toml): [^\n]+")
 BROKEN = re.compile(r"could not be (?:parsed|rendered) \(")
 
 
@@ -156,3 +156,10 @@ def test_front_matter_found_by_fuzzing_is_one_warning(tmp_path: Path, header: st
     code, _, stderr = run_build(tmp_path)
     assert code == 0
     assert stderr == f"notes/Note.md:{warning}\n"
+
+
+def test_note_text_in_a_warning_stays_on_its_line(tmp_path: Path) -> None:
+    write_garden(tmp_path, {"Note.md": "- {{[[embed]]: [[a\rb\x1b[2J]]}}\n"})
+    code, _, stderr = run_build(tmp_path)
+    assert code == 0
+    assert stderr == "notes/Note.md:1: embed {{[[embed]]: [[a\\nb\\x1b[2J]]}} points at nothing\n"
