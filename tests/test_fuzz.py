@@ -30,6 +30,7 @@ from garden.render.pages import SiteRenderer
 from garden.site import graph_json
 from garden.sources import read_sources
 from garden.syntax import make_parser
+from garden.urls import UrlRegistry
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "notes").glob("*.md"))
@@ -163,3 +164,12 @@ def test_note_text_in_a_warning_stays_on_its_line(tmp_path: Path) -> None:
     code, _, stderr = run_build(tmp_path)
     assert code == 0
     assert stderr == "notes/Note.md:1: embed {{[[embed]]: [[a\\nb\\x1b[2J]]}} points at nothing\n"
+
+
+def test_titles_sharing_a_url_are_numbered_in_turn() -> None:
+    registry = UrlRegistry()
+    titles = ["x", "X!", "x-2", "x?", "Straße", "strasse", "STRASSE", "index", "x-3", "x."]
+    assert [registry.claim(title) for title in titles] == [
+        "x.html", "x-2.html", "x-2-2.html", "x-3.html", "straße.html", "strasse-2.html", "strasse-3.html",
+        "index-2.html", "x-3-2.html", "x-4.html"]
+    assert [registry.claim(f"y{'!' * n}") for n in range(1000)][-1] == "y-1000.html"
