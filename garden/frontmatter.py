@@ -46,6 +46,8 @@ class _Loader(BASE_LOADER):
     def construct_mapping(self, node: Any, deep: bool = False) -> dict:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # `? [a]`: a list or mapping as key, which the base loader refuses
             key = key_node.value
             if key in seen:
                 self.duplicates.append((key_node.start_mark.line, str(key)))
@@ -99,11 +101,20 @@ def _titles(value: object) -> list[str]:
     return [unicodedata.normalize("NFC", str(item).strip()) for item in items if str(item).strip()]
 
 
-def _yaml_problem(display: str, error: yaml.YAMLError) -> Problem:
+def _yaml_problem(display: str, header: str, error: yaml.YAMLError) -> Problem:
+    """One line naming the header line YAML stopped at.
+
+    A character YAML refuses has no mark, and libyaml counts its position in bytes: the line is
+    where that character first occurs.
+    """
+    if isinstance(error, yaml.reader.ReaderError):
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return Problem(display, header.count("\n", 0, max(header.find(chr(code)), 0)) + 2,
+                       f"front matter is not valid YAML: {error.reason} (U+{code:04X})")
     mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
     reason = ", ".join(filter(None, [getattr(error, "context", None), getattr(error, "problem", None)]))
     return Problem(display, mark.line + 2 if mark is not None else 1,
-                   f"front matter is not valid YAML: {reason or error}")
+                   f"front matter is not valid YAML: {' '.join((reason or str(error)).split())}")
 
 
 def read_front_matter(source: Source) -> FrontMatter:
@@ -131,7 +142,7 @@ def read_front_matter(source: Source) -> FrontMatter:
             return matter
         data, duplicates = _load(header)
     except yaml.YAMLError as error:
-        matter.problems.append(_yaml_problem(display, error))
+        matter.problems.append(_yaml_problem(display, header, error))
         return matter
     matter.problems += [Problem(display, line + 2, f"front matter gives {key!r} twice; the last one counts")
                         for line, key in duplicates]

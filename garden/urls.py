@@ -51,16 +51,19 @@ class UrlRegistry:
 
     def __init__(self) -> None:
         self._taken: set[str] = set(RESERVED)
+        self._last: dict[str, int] = {}  # by base slug (casefolded): its last number; all below are taken
         self.clashes: list[tuple[str, str]] = []
 
     def claim(self, title: str) -> str:
         """A fresh path for `title`; records (title, path) when the natural one was taken."""
         base = slugify(title)
-        slug, number = base, 1
+        number = self._last.get(base.casefold(), 1)
+        slug = base if number == 1 else f"{base}-{number}"
         while slug.casefold() in self._taken:
             number += 1
             slug = f"{base}-{number}"
         self._taken.add(slug.casefold())
+        self._last[base.casefold()] = number
         if number > 1:
             self.clashes.append((title, slug))
         return f"{slug}.html"

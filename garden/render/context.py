@@ -30,6 +30,7 @@ class RenderContext:
     depth: int = 0
     results: dict[tuple[str, int], CellResult] = field(default_factory=dict)
     raw_outputs: bool = False  # show rich outputs of code unsanitised (garden.toml `raw_outputs`)
+    word_counts: dict[int, int] = field(default_factory=dict)  # by id() of the block: counted once
 
     def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:
         """(href, page) for a link to `title`; page is None when nothing has that title."""
@@ -74,4 +75,8 @@ class RenderContext:
         """Words in the children of the block being rendered (Roam's `{{word-count}}`)."""
         if self.block is None:
             return 0
-        return sum(word_count(plain_text(child.tokens)) for child in self.block.walk() if child is not self.block)
+        count = self.word_counts.get(id(self.block))
+        if count is None:
+            count = sum(word_count(plain_text(child.tokens)) for child in self.block.walk() if child is not self.block)
+            self.word_counts[id(self.block)] = count
+        return count

@@ -80,7 +80,15 @@ class SiteRenderer:
         self.md = install_rules(make_parser())
         self.templates = template_environment(config.root / "templates")
         self.problems: set = set()
-        self.excerpts: dict[Block, Markup] = {}  # long referring blocks, cut once
+        self._shortened: dict[tuple[Block, int], str] = {}
+
+    def _shortened_text(self, block: Block, limit: int) -> str:
+        """A block's plain text cut to `limit` characters, worked out once per block and limit:
+        breadcrumbs of deep outlines and long referring blocks repeat on every page they refer to."""
+        key = (block, limit)
+        if key not in self._shortened:
+            self._shortened[key] = shorten(plain_text(block.tokens), limit)
+        return self._shortened[key]
 
     def _context(self, path: str) -> RenderContext:
         return RenderContext(self.garden, self.md, path, self.problems, results=self.results,
@@ -106,7 +114,7 @@ class SiteRenderer:
             source = self.garden.pages[source_title]
             references = []
             for backlink in backlinks:
-                crumbs = [Crumb(shorten(plain_text(parent.tokens), 60), ctx.block_href(source, parent))
+                crumbs = [Crumb(self._shortened_text(parent, 60), ctx.block_href(source, parent))
                           for parent in backlink.breadcrumb]
                 html = self._context_of(ctx, backlink.block, source)
                 references.append(Reference(html, ctx.block_href(source, backlink.block), crumbs, backlink.kinds))
@@ -118,9 +126,7 @@ class SiteRenderer:
         showing it on each of them would grow the site with the square of its size."""
         if len(block.text) <= MAX_CONTEXT_CHARS:
             return Markup(ctx.render_block(block, source))
-        if block not in self.excerpts:
-            self.excerpts[block] = Markup('<p class="excerpt">{}</p>').format(shorten(plain_text(block.tokens), 300))
-        return self.excerpts[block]
+        return Markup('<p class="excerpt">{}</p>').format(self._shortened_text(block, 300))
 
     def _titled_links(self, ctx: RenderContext, titles: list[str]) -> list[dict]:
         return [{"title": title, "href": ctx.link(title)[0]} for title in sorted(set(titles))]
