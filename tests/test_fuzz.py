@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 from fuzz_grammar import INLINE, TITLE, note
 from garden.cli import main as garden_main
+from garden.code.imports import imported_modules
 from garden.config import load_config
 from garden.diagnostics import Problem
 from garden.graph import link_notes
@@ -173,3 +175,10 @@ def test_titles_sharing_a_url_are_numbered_in_turn() -> None:
         "x.html", "x-2.html", "x-2-2.html", "x-3.html", "straße.html", "strasse-2.html", "strasse-3.html",
         "index-2.html", "x-3-2.html", "x-4.html"]
     assert [registry.claim(f"y{'!' * n}") for n in range(1000)][-1] == "y-1000.html"
+
+
+def test_reading_a_blocks_imports_warns_about_nothing() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert imported_modules(['import re\npattern = "\\%d"', "x is 1"]) == ("re",)
+    assert caught == []
