@@ -77,7 +77,7 @@ def block_text(draw: st.DrawFn) -> str:
 
 
 CODE_LINE = st.one_of(st.sampled_from([
-    "print(1)", "x = 1", "x", ">>> 1 + 1", "2", "... ", ">>> print('a')", "def f(:", "import numpy as np",
+    "print(1)", "x = 1", "x", 'p = "\\d%"', ">>> 1 + 1", "2", "... ", ">>> print('a')", "def f(:", "import numpy as np",
     "#| exec: false", "#| exec: maybe", "#| uses: [[Activation Function]], [[Neuron]]", "#| uses: [[", "#| uses: x",
     "#| timeout: 1", "#| timeout: -1", "#| raises: ValueError", "#| rtol: abc", "#| doctest: +ELLIPSIS -BOGUS",
     "#| echo: false", "#|", "inputs = [1, 2]", "weights = [", "activation = 'sigmoid'", "[train]", "[expect]",

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 from fuzz_grammar import INLINE, TITLE, note
 from garden.cli import main as garden_main
+from garden.code.imports import imported_modules
 from garden.config import load_config
 from garden.diagnostics import Problem
 from garden.graph import link_notes
@@ -86,7 +88,12 @@ def parse_and_render(root: Path) -> list[Problem]:
     return problems + garden.problems + sorted(renderer.problems, key=str)
 
 
-def assert_warnings(problems: list[Problem]) -> None:
+def assert_stages_cope(root: Path) -> None:
+    """The stages give one-line warnings, and no Python warnings (which would print among them)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        problems = parse_and_render(root)
+    assert [f"{warning.category.__name__}: {warning.message}" for warning in caught] == []
     for problem in problems:
         assert WARNING.fullmatch(str(problem)), f"not a one-line warning: {str(problem)!r}"
 
@@ -95,7 +102,7 @@ def assert_warnings(problems: list[Problem]) -> None:
 def test_notes_parse_and_render(texts: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_garden(Path(tmp), {f"N{index}.md": text for index, text in enumerate(texts)})
-        assert_warnings(parse_and_render(Path(tmp)))
+        assert_stages_cope(Path(tmp))
 
 
 @st.composite
@@ -114,7 +121,7 @@ def damaged_shipped_note(draw: st.DrawFn) -> str:
 def test_damaged_shipped_notes_parse_and_render(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_garden(Path(tmp), {"Damaged.md": text})
-        assert_warnings(parse_and_render(Path(tmp)))
+        assert_stages_cope(Path(tmp))
 
 
 def run_build(root: Path) -> tuple[int, str, str]:
@@ -173,3 +180,10 @@ def test_titles_sharing_a_url_are_numbered_in_turn() -> None:
         "x.html", "x-2.html", "x-2-2.html", "x-3.html", "straße.html", "strasse-2.html", "strasse-3.html",
         "index-2.html", "x-3-2.html", "x-4.html"]
     assert [registry.claim(f"y{'!' * n}") for n in range(1000)][-1] == "y-1000.html"
+
+
+def test_reading_a_blocks_imports_warns_about_nothing() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert imported_modules(['import re\npattern = "\\%d"', "x is 1"]) == ("re",)
+    assert caught == []
