@@ -13,7 +13,7 @@ WORDS = ("gradient loss neuron layer weight bias signal model data capacity netw
 def note_text(index: int, count: int, rng: random.Random) -> str:
     """One note: attributes, a few nested blocks with links, tags, math and a block id."""
     links = [f"[[Concept {rng.randrange(count)}]]" for _ in range(4)]
-    lines = ["- Tags:: [[concept]] #generated", f"- Updates::", f"    - [[April {1 + index % 28}th, 2021]]: created.",
+    lines = ["- Tags:: [[concept]] #generated", "- Updates::", f"    - [[April {1 + index % 28}th, 2021]]: created.",
              "- Notes {{word-count}}"]
     for section in range(4):
         words = " ".join(rng.choice(WORDS) for _ in range(12))
@@ -30,7 +30,7 @@ def generate(folder: Path, count: int, seed: int = 0) -> None:
     notes.mkdir(parents=True, exist_ok=True)
     for index in range(count):
         (notes / f"Concept {index}.md").write_text(note_text(index, count, rng), encoding="utf-8")
-    (folder / "garden.toml").write_text(f'title = "Generated"\nentry = "Concept 0"\n', encoding="utf-8")
+    (folder / "garden.toml").write_text('title = "Generated"\nentry = "Concept 0"\n', encoding="utf-8")
 
 
 if __name__ == "__main__":
