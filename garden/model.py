@@ -7,6 +7,7 @@ all read once, by the parse stage (`garden.code`), and never parsed again.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,11 @@ class Source:
     display: str
     relative: str
     text: str
+
+    @property
+    def file_title(self) -> str:
+        """The note's title unless its front matter sets one: its path below the notes folder."""
+        return unicodedata.normalize("NFC", self.relative.removesuffix(".md"))
 
 
 @dataclass(eq=False)

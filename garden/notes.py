@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
@@ -61,7 +60,7 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     """
     matter = read_front_matter(source)
     problems = matter.problems
-    title = matter.title or unicodedata.normalize("NFC", source.relative.removesuffix(".md"))
+    title = matter.title or source.file_title
     try:
         blocks, outline_problems = parse_outline(matter.body, matter.first_line)
     except TooManyBlocks as refused:

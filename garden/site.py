@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,8 +58,7 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
             note, note_problems = parse_note(source, md)
         except Exception as error:  # one note garden cannot parse must not cost the site
             reason = f"{type(error).__name__}: {error}"
-            title = unicodedata.normalize("NFC", source.relative.removesuffix(".md"))
-            note = Note(title, source, [], failure=f"garden could not parse this note: {reason}")
+            note = Note(source.file_title, source, [], failure=f"garden could not parse this note: {reason}")
             note_problems = [Problem(source.display, None, f"could not be parsed ({reason}); its page says so")]
         if note is not None:
             notes.append(note)

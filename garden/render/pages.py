@@ -135,26 +135,28 @@ class SiteRenderer:
         """The HTML of one page, written at `path` (its own URL by default)."""
         path = path or page.url
         ctx = self._context(path)
-        outline = render_outline(ctx, page.note.blocks, page) if page.note else ""
-        if page.note and page.note.failure:
-            outline = error_box(page.note.failure)
-        return self.templates.get_template("page.html").render(
-            **self._common(path, page.title),
-            page=page,
-            outline=Markup(outline),
-            tags=self._titled_links(ctx, self.garden.tags_of(page.title)),
-            builds_on=self._titled_links(ctx, [title for code in page.note.code for title in code.uses]
-                                         if page.note else []),
-            tagged=self._titled_links(ctx, self.garden.tags.get(page.title, [])),
-            groups=self._references(ctx, page),
-            source=page.note.display if page.note else None,
-        )
+        note = page.note
+        if note is not None and note.failure:
+            outline = error_box(note.failure)
+        else:
+            outline = Markup(render_outline(ctx, note.blocks, page) if note else "")
+        return self._page(path, page, outline,
+                          tags=self._titled_links(ctx, self.garden.tags_of(page.title)),
+                          builds_on=self._titled_links(ctx, [title for code in note.code for title in code.uses]
+                                                       if note else []),
+                          tagged=self._titled_links(ctx, self.garden.tags.get(page.title, [])),
+                          groups=self._references(ctx, page))
 
     def error_page_html(self, page: Page, path: str, message: str) -> str:
         """A page whose content is an error box saying why it could not be rendered."""
+        return self._page(path, page, error_box(message))
+
+    def _page(self, path: str, page: Page, outline: Markup, **sections: list) -> str:
+        """`page.html` for `page` with its outline and whichever link sections it has."""
         return self.templates.get_template("page.html").render(
-            **self._common(path, page.title), page=page, outline=error_box(message), tags=[], builds_on=[], tagged=[],
-            groups=[], source=page.note.display if page.note else None)
+            **self._common(path, page.title), page=page, outline=outline,
+            **{"tags": [], "builds_on": [], "tagged": [], "groups": [], **sections},
+            source=page.note.display if page.note else None)
 
     def all_pages_html(self) -> str:
         """The index of every page, with its kind and how often it is referenced."""

@@ -38,11 +38,11 @@ def _run_example(example: Example, cell: Cell, namespace: dict[str, Any]) -> dic
 
 def run_examples(cell: Cell, namespace: dict[str, Any]) -> CellResult:
     """Run every example of `cell` in `namespace`, in order; one record per example in `examples`
-    (examples that cannot run, or are skipped, get `{"ran": False}`)."""
+    (an empty one for examples that cannot run or are skipped)."""
     runs = []
     for example in cell.code.examples or ():
         if example.syntax_error or cell.code.skips(example):
-            runs.append({"ran": False})
+            runs.append({})
         else:
-            runs.append({"ran": True, **_run_example(example, cell, namespace)})
+            runs.append(_run_example(example, cell, namespace))
     return CellResult(status="ok", examples=runs)
