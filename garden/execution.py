@@ -11,7 +11,7 @@ from garden.graph import Garden
 from garden.model import Note
 from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.run.engine import RunReport, run_cells
-from garden.run.fingerprint import versions_of
+from garden.run.fingerprint import forget_environment, versions_of
 from garden.run.prune import prune_cache
 
 
@@ -48,6 +48,7 @@ def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool =
               drop_unused: bool = False) -> RunReport:
     """Run the code of `notes` (after the notes each uses), one namespace per note, through the cache;
     then prune the cache (`drop_unused`: of every entry this run did not use, as after a full build)."""
+    forget_environment()
     dependencies: Dependencies = resolve_dependencies(garden, notes)
     runnable = [note for note in notes if note.code and note.display not in dependencies.errors]
     refused = {key: result for note in notes if note.display in dependencies.errors

@@ -13,7 +13,7 @@ from importlib import metadata
 
 import pytest
 
-from helpers import REPO, make_garden, run_garden, run_garden_process
+from helpers import REPO, make_garden, run_garden
 from test_build_exec import counts, fence
 
 from garden.code.blocks import code_block
@@ -28,13 +28,13 @@ def printed(root, page: str) -> list[str]:
     return re.findall(r'<pre class="stdout">(.*?)</pre>', html, re.DOTALL)
 
 
-def fake_distribution(folder, name: str, version: str) -> str:
-    """A folder whose `NAME-VERSION.dist-info` makes importlib.metadata report that version
-    (the real package still imports from site-packages); put it first on PYTHONPATH."""
+def install_fake_version(monkeypatch, folder, name: str, version: str) -> None:
+    """Make importlib.metadata report `version` of `name` from now on, as an upgrade would (the real
+    package still imports from site-packages): a `NAME-VERSION.dist-info` first on sys.path."""
     info = folder / f"{name}-{version}.dist-info"
     info.mkdir(parents=True)
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
-    return str(folder)
+    monkeypatch.syspath_prepend(str(folder))
 
 
 # --------------------------------------------------------------------------- what a block imports
@@ -61,7 +61,7 @@ SIGMOID = ("- Sigmoid at zero\n" +
 
 def run_with_garden_from(library, cwd, *args: str) -> subprocess.CompletedProcess:
     """`python -m garden ARGS` importing garden (in the build and its workers) from `library` only."""
-    env = {**os.environ, "PYTHONPATH": str(library), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(library)}
     return subprocess.run([sys.executable, "-m", "garden", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120, env=env)
 
@@ -91,12 +91,12 @@ NEURON = "- A neuron\n" + fence("neuron", "inputs = [1.0, 2.0]\nweights = [0.5, 
 
 
 def test_a_new_numpy_version_reruns_every_block(tmp_path, monkeypatch):
-    """Fresh interpreters: package versions are read once per process."""
+    """In one process, as in a pytest session or a long-lived server: each run reads versions afresh."""
     root = make_garden(tmp_path / "garden", {"Alpha.md": ALPHA, "Neuron.md": NEURON})
-    assert counts(run_garden_process(root, "build")) == (4, 0, 0)
-    monkeypatch.setenv("PYTHONPATH", fake_distribution(tmp_path / "fake", "numpy", "999.0"))
-    assert counts(run_garden_process(root, "build")) == (4, 0, 0)
-    assert counts(run_garden_process(root, "build")) == (0, 4, 0)
+    assert counts(run_garden(root, "build")) == (4, 0, 0)
+    install_fake_version(monkeypatch, tmp_path / "fake", "numpy", "999.0")
+    assert counts(run_garden(root, "build")) == (4, 0, 0)
+    assert counts(run_garden(root, "build")) == (0, 4, 0)
 
 
 def test_a_new_version_of_an_imported_package_reruns_its_importers_only(tmp_path, monkeypatch):
@@ -107,16 +107,16 @@ def test_a_new_version_of_an_imported_package_reruns_its_importers_only(tmp_path
              "B.md": "- b\n" + fence("python", TOKEN),
              "C.md": "- c\n" + fence("python", f"#| uses: [[A]]\n{TOKEN}")}
     root = make_garden(tmp_path / "garden", notes)
-    assert counts(run_garden_process(root, "build")) == (5, 0, 0)
+    assert counts(run_garden(root, "build")) == (5, 0, 0)
     before = {page: printed(root, page) for page in ("a.html", "b.html", "c.html")}
-    monkeypatch.setenv("PYTHONPATH", fake_distribution(tmp_path / "fake", "pytest", "999.0"))
-    assert counts(run_garden_process(root, "build")) == (3, 2, 0)
+    install_fake_version(monkeypatch, tmp_path / "fake", "pytest", "999.0")
+    assert counts(run_garden(root, "build")) == (3, 2, 0)
     after = {page: printed(root, page) for page in before}
     assert after["a.html"][0] == before["a.html"][0], "the block before the import is cached"
     assert after["a.html"][1] != before["a.html"][1] and after["a.html"][2] != before["a.html"][2]
     assert after["b.html"] == before["b.html"], "other notes are cached"
     assert after["c.html"] != before["c.html"], "a note using the importing note runs again"
-    assert counts(run_garden_process(root, "build")) == (0, 5, 0)
+    assert counts(run_garden(root, "build")) == (0, 5, 0)
 
 
 def test_a_new_memory_limit_reruns_the_blocks(tmp_path):

@@ -1,4 +1,7 @@
-"""What a cached result depends on besides its code: garden's own source and package versions."""
+"""What a cached result depends on besides its code: garden's own source and package versions.
+
+Each is read once per run (`forget_environment` starts a run afresh), so a long-lived process
+such as a pytest session sees packages installed, and garden edited, since it started."""
 
 from __future__ import annotations
 
@@ -58,6 +61,12 @@ def _required() -> list[str]:
 def dependency_versions() -> Versions:
     """Installed versions of garden's dependencies; numpy (behind neuron and network blocks) always."""
     return _known({"numpy", *_required()})
+
+
+def forget_environment() -> None:
+    """Drop what was read of garden's source and the installed packages: the next run reads them again."""
+    for reader in (garden_source_digest, _version, _distributions_of_modules, dependency_versions):
+        reader.cache_clear()
 
 
 def versions_of(modules: Iterable[str]) -> Versions:
