@@ -1,7 +1,9 @@
 """Fixtures: the shipped garden, built once per test run into a temporary folder.
 
 The tests import garden from the checkout they live in (not from wherever it is installed), and
-the pytest plugin tests use pytest's own `pytester`.
+the pytest plugin tests use pytest's own `pytester`. The run keeps compiled bytecode even where
+PYTHONDONTWRITEBYTECODE is set: it starts hundreds of Pythons (xdist workers, garden's workers,
+`python -m garden`), and each would otherwise compile garden and the tests again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 import garden  # noqa: E402
 import pytest  # noqa: E402
