@@ -208,8 +208,9 @@ def test_pytest_xdist_keeps_a_notes_items_in_one_worker(pytester, monkeypatch):
     # pytest-xdist's, come in through their entry points, and xdist's workers are processes anyway.
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     root = str(pytester.path)
+    # Hypothesis's plugin has nothing to do here and doubles the time workers take to start.
     proc = pytester.runpytest_subprocess("--garden", root, "--rootdir", root, *GARDEN_ARGS, "-n", "2", "-v",
-                                         timeout=120)
+                                         "-p", "no:hypothesispytest", timeout=120)
     workers: dict[str, set[str]] = {}
     for worker, note in re.findall(r"\[(gw\d)\] .*? (notes/\w+\.md)::", str(proc.stdout)):
         workers.setdefault(note, set()).add(worker)
