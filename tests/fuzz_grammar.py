@@ -1,8 +1,8 @@
 """Hypothesis strategies for note text: every construct garden reads, each also truncated or unbalanced.
 
-Nesting stays within what the outline parser can take today (depth below Python's recursion
-limit) and openers repeat at most 20 times: deeper outlines and long runs of `[[`, `{{` or `#[[`
-are the scaling work in garden/syntax and garden/outline (see bench/scaling.py).
+Nesting stays shallow and openers repeat at most 20 times, so that each example builds quickly:
+deep outlines and long runs of `[[`, `{{` or `#[[` are tests/test_hostile_parsing.py's cases, and
+bench/hostile.py measures how their build time grows.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The notes come from `fuzz_grammar`: every construct and its near-misses, odd Unicode, control
 characters, CRLF and lone CR. The test run uses the "ci" profile, a small derandomised budget;
 `GARDEN_FUZZ=long python -m pytest tests/test_fuzz.py` runs thousands of random examples (README,
-Development). Timing is not asserted here: bench/scaling.py measures how build time grows.
+Development). Timing is not asserted here: bench/hostile.py measures how build time grows.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from garden.urls import UrlRegistry
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "notes").glob("*.md"))
 SLOW_EXAMPLES = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
-settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None,
+settings.register_profile("ci", max_examples=30, deadline=None, derandomize=True, database=None,
                           suppress_health_check=SLOW_EXAMPLES)
 settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=SLOW_EXAMPLES)
 if settings.get_current_profile_name() == "default":  # `--hypothesis-profile` chose none

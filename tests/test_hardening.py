@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import re
 import signal
 import subprocess
@@ -247,10 +246,9 @@ def test_killed_builds_leave_a_complete_site_and_the_next_build_cleans_up(tmp_pa
              for index in range(40)}
     root = make_garden(tmp_path, notes, 'title = "Killed"\n')
     assert run_garden(root, "build", "--no-exec").returncode == 0
-    chance = random.Random(8)
-    for _ in range(6):  # a build takes about 0.8 s here, 0.4 s of it starting Python
+    for moment in (0.3, 0.55, 0.8):  # a build takes about 0.8 s here, 0.4 s of it starting Python
         process = _garden_process(root, "--no-exec")
-        time.sleep(chance.uniform(0.2, 0.9))
+        time.sleep(moment)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         site, saved = root / "site", root / ".site-previous"
@@ -283,11 +281,11 @@ def test_builds_at_once_take_turns(tmp_path):
 
 
 def test_a_block_with_thousands_of_tags_gives_each_tag_page_an_excerpt(tmp_path):
-    root = make_garden(tmp_path, {"Tags.md": "- " + " ".join(f"#tag{index}" for index in range(3000)) + "\n"})
+    root = make_garden(tmp_path, {"Tags.md": "- " + " ".join(f"#tag{index}" for index in range(1000)) + "\n"})
     proc = run_garden(root, "build", "--no-exec")
     assert proc.returncode == 0, proc.stderr
-    page = root / "site" / "tag1234.html"
+    page = root / "site" / "tag123.html"
     reference = read_html(page).find("div", "reference-block")
     assert reference.find("p", "excerpt") and reference.text().startswith("#tag0 #tag1")
-    assert page.stat().st_size < 20_000, "not the whole block with its 3,000 links on each of 3,000 pages"
-    assert len(read_html(root / "site" / "tags.html").find_all("a", "tag")) >= 3000, "the note itself shows it all"
+    assert page.stat().st_size < 20_000, "not the whole block with its 1,000 links on each of 1,000 pages"
+    assert len(read_html(root / "site" / "tags.html").find_all("a", "tag")) >= 1000, "the note itself shows it all"
