@@ -81,6 +81,7 @@ class SiteRenderer:
         self.templates = template_environment(config.root / "templates")
         self.problems: set = set()
         self._shortened: dict[tuple[Block, int], str] = {}
+        self._referring_html: dict[tuple[Block, int], Markup] = {}
 
     def _shortened_text(self, block: Block, limit: int) -> str:
         """A block's plain text cut to `limit` characters, worked out once per block and limit:
@@ -123,10 +124,16 @@ class SiteRenderer:
 
     def _context_of(self, ctx: RenderContext, block: Block, source: Page) -> Markup:
         """A referring block as shown on the pages it refers to: whole, unless it is so long that
-        showing it on each of them would grow the site with the square of its size."""
-        if len(block.text) <= MAX_CONTEXT_CHARS:
-            return Markup(ctx.render_block(block, source))
-        return Markup('<p class="excerpt">{}</p>').format(self._shortened_text(block, 300))
+        showing it on each of them would grow the site with the square of its size.
+
+        Rendered once per folder depth of the pages showing it (its links are relative), not once
+        per page it refers to."""
+        if len(block.text) > MAX_CONTEXT_CHARS:
+            return Markup('<p class="excerpt">{}</p>').format(self._shortened_text(block, 300))
+        key = (block, ctx.page_path.count("/"))
+        if key not in self._referring_html:
+            self._referring_html[key] = Markup(ctx.render_block(block, source))
+        return self._referring_html[key]
 
     def _titled_links(self, ctx: RenderContext, titles: list[str]) -> list[dict]:
         return [{"title": title, "href": ctx.link(title)[0]} for title in sorted(set(titles))]
