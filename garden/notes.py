@@ -13,6 +13,7 @@ from garden.frontmatter import read_front_matter
 from garden.model import Block, Note, Ref, Source
 from garden.outline import TooManyBlocks, parse_outline
 from garden.syntax.balance import unclosed_delimiters
+from garden.syntax.comments import strip_comments
 from garden.syntax.env import warnings_of
 from garden.syntax.scan import nested_targets
 
@@ -22,7 +23,6 @@ def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) ->
     for token in tokens:
         if token.children:
             yield from _refs_of(block, token.children)
-            continue
         target = token.meta.get("target") if token.meta else None
         if not target:
             continue
@@ -41,11 +41,19 @@ def _has_raw_html(tokens: list[Token]) -> bool:
                for token in tokens)
 
 
+def _has_table_macro(tokens: list[Token]) -> bool:
+    """Whether a block holds Roam's `{{[[table]]}}`, which shows the block's children as a table."""
+    return any(child.type == "macro" and child.meta.get("name") == "table"
+               for token in tokens if token.type == "inline" for child in token.children or [])
+
+
 def _parse_block(note: Note, block: Block, md: MarkdownIt) -> list[Problem]:
     """Parse one block's text into its tokens and the note's refs; problems at the block's lines."""
     env: dict = {}
     block.tokens = md.parse(block.text, env)
     block.raw_html = _has_raw_html(block.tokens)
+    if _has_table_macro(block.tokens):
+        block.children_view = "table"
     note.refs.extend(_refs_of(block, block.tokens))
     problems = [Problem(note.display, block.line, message) for message in warnings_of(env)]
     problems += [Problem(note.display, block.line + offset, f"`{opener}` is never closed")
@@ -61,8 +69,12 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     matter = read_front_matter(source)
     problems = matter.problems
     title = matter.title or source.file_title
+    body, unclosed = strip_comments(matter.body)
+    if unclosed is not None:
+        problems.append(Problem(source.display, matter.first_line + unclosed,
+                                "`%%` opens a comment that is never closed; the rest of the note is hidden"))
     try:
-        blocks, outline_problems = parse_outline(matter.body, matter.first_line)
+        blocks, outline_problems = parse_outline(body, matter.first_line)
     except TooManyBlocks as refused:
         return None, problems + [Problem(source.display, None, f"{refused}; note skipped")]
     problems += [Problem(source.display, line, message) for line, message in outline_problems]

@@ -31,6 +31,7 @@ class RenderContext:
     results: dict[tuple[str, int], CellResult] = field(default_factory=dict)
     raw_outputs: bool = False  # show rich outputs of code unsanitised (garden.toml `raw_outputs`)
     word_counts: dict[int, int] = field(default_factory=dict)  # by id() of the block: counted once
+    embedding: list[str] = field(default_factory=list)  # the embeds being shown, outermost first
 
     def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:
         """(href, page) for a link to `title`; page is None when nothing has that title."""

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+import re
 from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
 from garden.render.context import MAX_EMBED_DEPTH, RenderContext
-from garden.model import code_of
+from garden.graph import Page
+from garden.model import Block, code_of
 from garden.render.highlight import highlight_code
 from garden.render.math import to_mathml
 from garden.render.outline import render_outline
@@ -53,11 +56,24 @@ def todo(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env
 
 
 def macro(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """Roam's word count, or a quiet placeholder naming a component only Roam can show."""
     token = tokens[idx]
-    if token.meta.get("name") == "word-count":
+    name = token.meta.get("name") or "component"
+    if name == "word-count":
         count = _ctx(env).children_word_count()
         return f'<span class="word-count" title="words in this block\'s children">{count} words</span>'
-    return f'<span class="macro">{escape(token.content)}</span>'
+    if name == "table":
+        return ""
+    return (f'<span class="macro" title="{escape(token.content)}: a Roam component, shown in Roam only">'
+            f'{escape(name)}</span>')
+
+
+def video(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """A link card to a video: nothing is requested from the video's site until the reader follows it."""
+    url = tokens[idx].meta["url"]
+    site = urlsplit(url).hostname or url
+    return (f'<a class="video-card" href="{escape(url)}" rel="noopener noreferrer">'
+            f'<span class="video-play" aria-hidden="true">▶</span> video on {escape(site)}</a>')
 
 
 def query_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
@@ -88,26 +104,82 @@ def blockref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
             f'title="{escape(page.title)}">↗</a></span>')
 
 
-def embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+def blockref_alias(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """Roam's `[label](((id)))`: the label, linking to the block."""
     ctx, token = _ctx(env), tokens[idx]
+    found = ctx.garden.blocks_by_uid.get(token.meta["block"])
+    if found is None:
+        ctx.warn(f"block reference (({token.meta['block']})) points at no block")
+        return f'<span class="block-ref broken">{escape(token.content)}</span>'
+    page, block = found
+    return f'<a class="block-link" href="{escape(ctx.block_href(page, block))}">{escape(token.content)}</a>'
+
+
+def _embedded(ctx: RenderContext, token: Token) -> tuple[Page | None, list[Block], str]:
+    """What an embed shows: the page it comes from, its blocks, and a key naming it."""
     if "block" in token.meta:
         found = ctx.garden.blocks_by_uid.get(token.meta["block"])
-        page, blocks = (found[0], [found[1]]) if found else (None, [])
-    else:
-        page = ctx.garden.page(token.meta["target"])
-        blocks = page.note.blocks if page is not None and page.note is not None else []
-    if not blocks or page is None:
+        if found is None:
+            return None, [], ""
+        page, block = found
+        blocks = block.children if token.meta.get("show") == "children" else [block]
+        return page, blocks, f"(({block.uid}))"
+    page = ctx.garden.page(token.meta["target"])
+    blocks = page.note.blocks if page is not None and page.note is not None else []
+    return page, blocks, f"[[{page.title}]]" if page else ""
+
+
+def _embeds_itself(ctx: RenderContext, token: Token, page: Page, key: str) -> bool:
+    """Whether showing the embed would show the embed again (a page or block embedding itself)."""
+    if key in ctx.embedding:
+        return True
+    if "block" in token.meta:
+        block = ctx.garden.blocks_by_uid[token.meta["block"]][1]
+        return ctx.block is not None and (block is ctx.block or block in ctx.block.ancestors())
+    return page is ctx.page
+
+
+def embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    ctx, token = _ctx(env), tokens[idx]
+    page, blocks, key = _embedded(ctx, token)
+    if page is None or (not blocks and token.meta.get("show") != "children"):
         ctx.warn(f"embed {token.content} points at nothing")
         return f'<span class="embed broken">{escape(token.content)}</span>'
+    href, _ = ctx.link(page.title)
+    source = f'<a class="embed-source" href="{escape(href)}">{escape(page.title)}</a>'
+    if _embeds_itself(ctx, token, page, key):
+        ctx.warn(f"embed {token.content} would show itself; shown as a link")
+        return f'<span class="embed">{source}</span>'
     if ctx.depth >= MAX_EMBED_DEPTH:
         return f'<span class="embed">{escape(token.content)}</span>'
     ctx.depth += 1
+    ctx.embedding.append(key)
     try:
         body = render_outline(ctx, blocks, page, anchors=False)
+        if token.meta.get("show") == "path" and blocks:
+            path = " › ".join(escape(plain_text(parent.tokens)) for parent in blocks[0].ancestors())
+            body = (f'<span class="embed-path">{path}</span>' if path else "") + body
     finally:
         ctx.depth -= 1
-    href, _ = ctx.link(page.title)
-    return f'<span class="embed"><a class="embed-source" href="{escape(href)}">{escape(page.title)}</a>{body}</span>'
+        ctx.embedding.pop()
+    return f'<span class="embed">{source}{body}</span>'
+
+
+def admonition_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """A callout or Logseq block: a titled box, or a `<details>` when foldable (`-` starts it folded)."""
+    meta = tokens[idx].meta
+    kind = escape(re.sub(r"[^\w-]", "", meta["kind"]))
+    title = escape(meta["title"])
+    if meta["fold"]:
+        opened = " open" if meta["fold"] == "+" else ""
+        return f'<details class="admonition admonition-{kind}"{opened}><summary class="admonition-title">{title}</summary>\n'
+    return f'<div class="admonition admonition-{kind}"><p class="admonition-title">{title}</p>\n'
+
+
+def admonition_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    opening = next(token for token in reversed(tokens[:idx]) if token.type == "admonition_open"
+                   and token.level == tokens[idx].level)
+    return "</details>\n" if opening.meta["fold"] else "</div>\n"
 
 
 def _math(display: bool) -> Any:
@@ -151,9 +223,13 @@ RULES = {
     "attribute": attribute,
     "todo": todo,
     "macro": macro,
+    "video": video,
+    "admonition_open": admonition_open,
+    "admonition_close": admonition_close,
     "query_open": query_open,
     "query_close": query_close,
     "blockref": blockref,
+    "blockref_alias": blockref_alias,
     "embed": embed,
     "math_inline": _math(display=False),
     "math_display": _math(display=True),

@@ -5,17 +5,20 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 TEXT_TYPES = {"text", "code_inline", "wikilink", "tag", "attribute", "math_inline", "math_display", "blockref",
-              "macro", "embed"}
+              "blockref_alias", "embed"}
+SHOWN_BY_NAME = {"macro": "name", "video": "url"}  # tokens whose text is one of their meta values
 
 
 def plain_text(tokens: list[Token]) -> str:
     """The visible words of a token stream, without markup."""
     parts: list[str] = []
     for token in tokens:
-        if token.children:
-            parts.append(plain_text(token.children))
-        elif token.type == "macro" and token.meta.get("name") == "word-count":
+        if token.type == "macro" and token.meta.get("name") in ("word-count", "table"):
             continue
+        if token.type in SHOWN_BY_NAME:
+            parts.append(token.meta.get(SHOWN_BY_NAME[token.type]) or "")
+        elif token.children:
+            parts.append(plain_text(token.children))
         elif token.type in TEXT_TYPES:
             parts.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
