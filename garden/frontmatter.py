@@ -21,6 +21,7 @@ from garden.model import Source
 FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 MAX_HEADER_CHARS = 64 * 1024
 MAX_NESTING = 32  # deeper YAML overflows libyaml's and the constructor's stacks
+PLAIN_TITLE = re.compile(r"^title:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -142,7 +143,11 @@ def read_front_matter(source: Source) -> FrontMatter:
             return matter
         data, duplicates = _load(header)
     except yaml.YAMLError as error:
-        matter.problems.append(_yaml_problem(display, header, error))
+        problem = _yaml_problem(display, header, error)
+        matter.title = _plain_title(header)
+        if matter.title is not None:
+            problem = Problem(problem.path, problem.line, f"{problem.message}; the title is the text after `title:`")
+        matter.problems.append(problem)
         return matter
     matter.problems += [Problem(display, line + 2, f"front matter gives {key!r} twice; the last one counts")
                         for line, key in duplicates]
@@ -152,12 +157,21 @@ def read_front_matter(source: Source) -> FrontMatter:
         matter.problems.append(Problem(display, 2, "front matter must be a mapping of keys to values"))
         return matter
     title = data.get("title")
-    if title is not None and not isinstance(title, str):
+    if isinstance(title, (list, dict)):  # `title: [[Page]]`, as Roam exports write it
+        title = _plain_title(header)
+    elif title is not None and not isinstance(title, str):
         matter.problems.append(Problem(display, _key_line(header, "title"), f"title should be text, not "
                                                                              f"{type(title).__name__}; using {str(title)!r}"))
     matter.title = None if title in (None, "") else unicodedata.normalize("NFC", str(title))
     matter.aliases, matter.tags = _titles(data.get("aliases")), _titles(data.get("tags"))
     return matter
+
+
+def _plain_title(header: str) -> str | None:
+    """The text after `title:` taken as it is: the title of a header that is not YAML, such as Roam's
+    `title: [[CLM]] - Claim text`."""
+    match = PLAIN_TITLE.search(header)
+    return unicodedata.normalize("NFC", match.group(1)) if match else None
 
 
 def _key_line(header: str, key: str) -> int:

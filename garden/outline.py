@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from garden.model import Block
 
 BULLET = re.compile(r"^(?P<indent>[ \t]*)[-*+](?: (?P<text>.*)|$)")
+NUMBERED = re.compile(r"^(?P<indent>[ \t]*)\d{1,9}[.)] (?P<text>.*)")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 BLOCK_ID = re.compile(r"(?:^|\s)\^([\w-]*[^\W\d_][\w-]*)\s*$")
+HIDDEN_PROPERTY = re.compile(r"^(id|collapsed):: *(\S*) *(?:\n|$)", re.MULTILINE)  # Logseq's, not for readers
 MAX_DEPTH = 100  # deeper blocks are attached at this level
 MAX_BLOCKS = 100_000  # a note with more is not built
 TOO_DEEP = f"outline nested deeper than {MAX_DEPTH} levels; deeper blocks are shown at level {MAX_DEPTH}"
@@ -69,12 +71,14 @@ class _Builder:
     def add_line(self, line_no: int, line: str) -> None:
         """Feed one line of the note."""
         current = self.current
-        bullet = BULLET.match(line)
+        bullet = BULLET.match(line) or self._numbered_child(line)
         if bullet and current is not None and current.fence is not None \
                 and _indent_width(bullet.group("indent")) >= current.content_column:
             bullet = None
         if bullet is not None:
             current = self._open_bullet(line_no, _indent_width(bullet.group("indent")), bullet.group("text") or "")
+            if bullet.re is NUMBERED and current.block.parent is not None:
+                current.block.parent.children_view = "numbered"
         elif current is None:
             if not line.strip():
                 return
@@ -85,6 +89,13 @@ class _Builder:
         else:
             current.lines.append(_dedent(line, current.content_column))
         _update_fence(current, current.lines[-1], line_no)
+
+    def _numbered_child(self, line: str) -> re.Match[str] | None:
+        """A `1. ` line indented under an open block: a child in a numbered view, as Roam writes them."""
+        numbered = NUMBERED.match(line)
+        if numbered and self.stack and self.stack[0].indent < _indent_width(numbered.group("indent")):
+            return numbered
+        return None
 
     def close(self) -> None:
         """Finish the block taking lines: its text, its `^id`, an unclosed fence."""
@@ -98,7 +109,17 @@ class _Builder:
         if match and item.fence is None:
             item.block.uid = match.group(1)
             body = body[: match.start()].rstrip()
+        if "::" in body and item.fence is None:
+            body = self._hide_properties(item.block, body)
         item.block.text = body
+
+    @staticmethod
+    def _hide_properties(block: Block, body: str) -> str:
+        """Take Logseq's `id:: …` (the block's id) and `collapsed:: …` lines out of a block's text."""
+        for match in HIDDEN_PROPERTY.finditer(body):
+            if match.group(1) == "id" and match.group(2) and block.uid is None:
+                block.uid = match.group(2)
+        return HIDDEN_PROPERTY.sub("", body).rstrip()
 
     def _open_bullet(self, line_no: int, indent: int, text: str) -> _Open:
         """Start a `- ` block under the nearest open block indented less."""

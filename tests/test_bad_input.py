@@ -246,13 +246,15 @@ def test_front_matter_closes_only_on_a_line_that_is_exactly_three_dashes(tmp_pat
     assert {"source": "Fenced", "target": "kept", "kind": "tag"} in load_graph(root / "site")["links"]
 
 
-@pytest.mark.parametrize("header, line", [
-    ("title: [unclosed\n", 2),
-    ("title: fine\nkey: value: more\n", 3),
-    ("- a list\n- not a mapping\n", 2),
+@pytest.mark.parametrize("header, line, page", [
+    ("title: [unclosed\n", 2, "unclosed.html"),
+    ("title: fine\nkey: value: more\n", 3, "fine.html"),
+    ("- a list\n- not a mapping\n", 2, "headed.html"),
 ])
-def test_a_bad_front_matter_is_a_warning_with_its_line_and_the_note_builds(tmp_path, header, line):
+def test_a_bad_front_matter_is_a_warning_with_its_line_and_the_note_builds(tmp_path, header, line, page):
+    """A header that is not YAML still names the page when it has a `title:` line (Roam writes
+    `title: [[CLM]] - Claim text`): its text as it is."""
     root, proc = build(tmp_path, {"Headed.md": f"---\n{header}---\n- body text\n"})
     (warning,) = warnings_of(proc)
     assert warning.startswith(f"notes/Headed.md:{line}: front matter"), warning
-    assert "body text" in read_html(root / "site" / "headed.html").find("main").text()
+    assert "body text" in read_html(root / "site" / page).find("main").text()

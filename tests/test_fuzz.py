@@ -156,7 +156,8 @@ def test_build_gives_every_note_a_page(notes: dict[str, str], entries: list[str]
 # --------------------------------------------------------------------------- found by fuzzing
 
 @pytest.mark.parametrize("header, warning", [
-    ("title: ok\ntags: [a]\nbad: c\x01d", "4: front matter is not valid YAML: control characters are not allowed (U+0001)"),
+    ("title: ok\ntags: [a]\nbad: c\x01d", "4: front matter is not valid YAML: control characters are not allowed (U+0001); "
+                                         "the title is the text after `title:`"),
     ("? [a]\n: b", "2: front matter is not valid YAML: while constructing a mapping, found unhashable key"),
 ])
 def test_front_matter_found_by_fuzzing_is_one_warning(tmp_path: Path, header: str, warning: str) -> None:

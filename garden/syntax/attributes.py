@@ -1,4 +1,5 @@
-"""Roam attributes: `Key:: value` at the start of a block; the key is a page."""
+"""Attributes: `Key:: value` (or Roam's `**Key::** value`) at the start of any line of a block, as
+Roam and Logseq's property lines write them; the key is a page."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-ATTRIBUTE = re.compile(r"([^\s:`\[\]{}#][^:`\[\]{}\n]*?)::(?=\s|$)")
+ATTRIBUTE = re.compile(r"([^\s:`\[\]{}#*][^:`\[\]{}\n]*?)::(?=\s|$)|\*\*([^\s:`\[\]{}#*][^:`\[\]{}\n*]*?)::\*\*(?=\s|$)")
 
 
 def attribute_rule(state: StateInline, silent: bool) -> bool:
-    """Match `Key::` when it opens the paragraph."""
-    if state.pos != 0:
+    """Match `Key::` or `**Key::**` when it opens a line."""
+    if state.pos != 0 and state.src[state.pos - 1] != "\n":
         return False
-    match = ATTRIBUTE.match(state.src, 0, state.posMax)
+    match = ATTRIBUTE.match(state.src, state.pos, state.posMax)
     if match is None:
         return False
     if not silent:
-        key = match.group(1).strip()
+        key = (match.group(1) or match.group(2)).strip()
         token = state.push("attribute", "a", 0)
         token.content = key
         token.meta = {"target": key, "anchor": None, "kind": "attribute"}

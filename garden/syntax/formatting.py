@@ -1,4 +1,5 @@
-"""Roam's own inline formatting: `^^highlight^^` and `__italic__`."""
+"""Roam's and Obsidian's own inline formatting: `^^highlight^^` and `==highlight==`, `__italic__`, and
+Roam's lenient `**bold **` (a space before the closing stars, which CommonMark would not close)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ from markdown_it.rules_inline import StateInline
 InlineRule = Callable[[StateInline, bool], bool]
 
 
-def delimited_rule(marker: str, tag: str, name: str) -> InlineRule:
-    """A rule wrapping the text between two `marker`s in `<tag>`, parsing what is inside."""
+def delimited_rule(marker: str, tag: str, name: str, tight_start: bool = False) -> InlineRule:
+    """A rule wrapping the text between two `marker`s in `<tag>`, parsing what is inside
+    (`tight_start`: only when the text starts right after the marker, with neither a space nor the
+    marker's own character, so that `a == b` and `***both***` keep their CommonMark meaning)."""
 
     def rule(state: StateInline, silent: bool) -> bool:
         start = state.pos
         if not state.src.startswith(marker, start):
             return False
         content_start = start + len(marker)
+        if tight_start and (content_start >= state.posMax or state.src[content_start] in f" \t\n{marker[0]}"):
+            return False
         end = state.src.find(marker, content_start, state.posMax)
         if end <= content_start:
             return False
@@ -35,6 +40,8 @@ def delimited_rule(marker: str, tag: str, name: str) -> InlineRule:
 
 
 def formatting_plugin(md: MarkdownIt) -> None:
-    """Add highlight (`<mark>`) and Roam italics (`<em>`, instead of markdown's bold)."""
+    """Add highlights (`<mark>`), Roam italics (`<em>`, instead of markdown's bold) and Roam bold."""
     md.inline.ruler.before("emphasis", "highlight", delimited_rule("^^", "mark", "highlight"))
+    md.inline.ruler.before("emphasis", "obsidian_highlight", delimited_rule("==", "mark", "highlight", True))
     md.inline.ruler.before("emphasis", "roam_italic", delimited_rule("__", "em", "roam_italic"))
+    md.inline.ruler.before("emphasis", "roam_bold", delimited_rule("**", "strong", "strong", True))
