@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from garden.syntax.admonitions import admonitions_plugin
 from garden.syntax.attributes import attributes_plugin
 from garden.syntax.blockrefs import blockrefs_plugin
 from garden.syntax.formatting import formatting_plugin
 from garden.syntax.macros import macros_plugin
 from garden.syntax.math import math_plugin
 from garden.syntax.tags import tags_plugin
+from garden.syntax.tasks import tasks_plugin
 from garden.syntax.wikilinks import wikilinks_plugin
 
 PLUGINS = (
+    admonitions_plugin,
     attributes_plugin,
+    tasks_plugin,
     wikilinks_plugin,
     tags_plugin,
     macros_plugin,
