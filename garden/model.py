@@ -45,7 +45,8 @@ class Block:
     parent: Block | None = field(default=None, repr=False)
     tokens: list[Token] = field(default_factory=list, repr=False)
     raw_html: bool = False  # the block's text holds raw HTML, which must be sanitised when shown
-    children_view: str = "bullets"  # how its children show: "bullets", "numbered" or (Roam's {{table}}) "table"
+    ordered: bool = False  # a numbered item, shown in an ordered list with the numbered items next to it
+    table: bool = False  # holds Roam's {{[[table]]}}: its children show as a table
 
     @property
     def anchor(self) -> str:

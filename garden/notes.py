@@ -12,6 +12,7 @@ from garden.diagnostics import Problem
 from garden.frontmatter import read_front_matter
 from garden.model import Block, Note, Ref, Source
 from garden.outline import TooManyBlocks, parse_outline
+from garden.prose import is_prose, parse_prose
 from garden.syntax.balance import unclosed_delimiters
 from garden.syntax.comments import strip_comments
 from garden.syntax.env import warnings_of
@@ -52,8 +53,7 @@ def _parse_block(note: Note, block: Block, md: MarkdownIt) -> list[Problem]:
     env: dict = {}
     block.tokens = md.parse(block.text, env)
     block.raw_html = _has_raw_html(block.tokens)
-    if _has_table_macro(block.tokens):
-        block.children_view = "table"
+    block.table = _has_table_macro(block.tokens)
     note.refs.extend(_refs_of(block, block.tokens))
     problems = [Problem(note.display, block.line, message) for message in warnings_of(env)]
     problems += [Problem(note.display, block.line + offset, f"`{opener}` is never closed")
@@ -74,7 +74,10 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
         problems.append(Problem(source.display, matter.first_line + unclosed,
                                 "`%%` opens a comment that is never closed; the rest of the note is hidden"))
     try:
-        blocks, outline_problems = parse_outline(body, matter.first_line)
+        if is_prose(body):
+            blocks, outline_problems = parse_prose(body, matter.first_line), []
+        else:
+            blocks, outline_problems = parse_outline(body, matter.first_line)
     except TooManyBlocks as refused:
         return None, problems + [Problem(source.display, None, f"{refused}; note skipped")]
     problems += [Problem(source.display, line, message) for line, message in outline_problems]

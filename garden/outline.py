@@ -77,8 +77,7 @@ class _Builder:
             bullet = None
         if bullet is not None:
             current = self._open_bullet(line_no, _indent_width(bullet.group("indent")), bullet.group("text") or "")
-            if bullet.re is NUMBERED and current.block.parent is not None:
-                current.block.parent.children_view = "numbered"
+            current.block.ordered = bullet.re is NUMBERED
         elif current is None:
             if not line.strip():
                 return

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from html import escape
+from itertools import groupby
 
 from garden.graph import Page
 from garden.model import Block
 from garden.render.context import RenderContext
 
 
-def render_outline(ctx: RenderContext, blocks: list[Block], page: Page, anchors: bool = True,
-                   numbered: bool = False) -> str:
-    """A `<ul class="outline">` of the blocks and their children (`<ol>` for a numbered view)."""
-    if not blocks:
-        return ""
-    items = []
-    for block in blocks:
-        anchor = f' id="{escape(block.anchor)}"' if anchors else ""
-        if block.children_view == "table":
-            children = render_table(ctx, block.children, page, anchors)
-        else:
-            children = render_outline(ctx, block.children, page, anchors, block.children_view == "numbered")
-        items.append(f'<li class="block"{anchor}><div class="block-body">{ctx.render_block(block, page)}</div>'
-                     f"{children}</li>")
-    tag = "ol" if numbered else "ul"
-    return f'<{tag} class="outline">' + "".join(items) + f"</{tag}>"
+def render_outline(ctx: RenderContext, blocks: list[Block], page: Page, anchors: bool = True) -> str:
+    """The blocks and their children as `<ul class="outline">` lists, numbered items as `<ol>`s."""
+    html = []
+    for ordered, run in groupby(blocks, key=lambda block: block.ordered):
+        items = []
+        for block in run:
+            anchor = f' id="{escape(block.anchor)}"' if anchors else ""
+            render_children = render_table if block.table else render_outline
+            items.append(f'<li class="block"{anchor}><div class="block-body">{ctx.render_block(block, page)}</div>'
+                         f"{render_children(ctx, block.children, page, anchors)}</li>")
+        tag = "ol" if ordered else "ul"
+        html.append(f'<{tag} class="outline">' + "".join(items) + f"</{tag}>")
+    return "".join(html)
 
 
 def _leaves(block: Block) -> int:
