@@ -14,6 +14,7 @@ from pathlib import Path
 from garden.check.runner import check_notes, summary_line
 from garden.config import Config, ConfigError, find_root, load_config
 from garden.emit import OutputError
+from garden.importers.roam import ExportError, ImportReport, import_roam
 from garden.site import BuildOptions, BuildResult, build_site
 
 
@@ -30,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="notes or folders to check (default: all)")
     check.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
     check.add_argument("--refresh", action="store_true", help="ignore cached results and run every block")
+    importer = commands.add_parser("import", help="write notes from another tool's export (never overwrites a note)")
+    sources = importer.add_subparsers(dest="source", required=True)
+    roam = sources.add_parser("roam", help="a Roam Research JSON export: one note per page")
+    roam.add_argument("export", type=Path, metavar="EXPORT.json", help="Roam's JSON export (or the .zip holding it)")
+    roam.add_argument("--notes", type=Path, metavar="DIR",
+                      help="folder to write the notes into (default: from garden.toml, else notes/)")
     return parser
 
 
@@ -91,6 +98,42 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if report.count("failed") else 0
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _import_summary(report: ImportReport, notes_dir: Path) -> str:
+    left_out = [f"{len(report.conflicts)} skipped as existing"] if report.conflicts else []
+    left_out += [f"{len(report.failed)} not written"] if report.failed else []
+    left_out += [f"{report.empty} without blocks left as ghost pages"] if report.empty else []
+    left_out += [_plural(len(report.duplicates), "duplicate title")] if report.duplicates else []
+    dangling = f"; {_plural(report.dangling, 'referenced block')} not in the export" if report.dangling else ""
+    return (f"Imported {_plural(len(report.written), 'page')} into {_shown(notes_dir)}/"
+            f"{' (' + ', '.join(left_out) + ')' if left_out else ''}: {_plural(report.blocks, 'block')}, "
+            f"{_plural(report.ids, 'block id')} kept for references and embeds{dangling}")
+
+
+def _import(args: argparse.Namespace) -> int:
+    notes_dir = _config(args).notes_dir
+    if notes_dir.exists() and not notes_dir.is_dir():
+        print(f"garden: {_shown(notes_dir)} is a file, not a notes folder", file=sys.stderr)
+        return 2
+    try:
+        report = import_roam(args.export, notes_dir)
+    except ExportError as error:
+        print(f"garden: {args.export}: {error}", file=sys.stderr)
+        return 2
+    for path, why in report.conflicts:
+        print(f"garden: {_shown(path)} {why}; not overwritten, page not imported", file=sys.stderr)
+    for path, why in report.failed:
+        print(f"garden: {_shown(path)}: cannot be written ({why}); page not imported", file=sys.stderr)
+    for title in report.duplicates:
+        print(f"garden: {args.export}: page {title!r} is in the export more than once; only the first is imported",
+              file=sys.stderr)
+    print(_import_summary(report, notes_dir))
+    return 1 if report.conflicts or report.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `garden` console script."""
     args = _parser().parse_args(argv)
@@ -99,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "import":
+            return _import(args)
     except (ConfigError, OutputError) as error:
         print(f"garden: {error}", file=sys.stderr)
         return 2

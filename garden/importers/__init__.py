@@ -1,0 +1,1 @@
+"""Importers: notes from other tools written as garden notes (`garden import SOURCE ...`)."""
