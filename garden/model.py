@@ -27,11 +27,12 @@ class Source:
     display: str
     relative: str
     text: str
+    title: str | None = None  # the title its file name gives, where the flavour reads names its own way
 
     @property
     def file_title(self) -> str:
         """The note's title unless its front matter sets one: its path below the notes folder."""
-        return unicodedata.normalize("NFC", self.relative.removesuffix(".md"))
+        return self.title or unicodedata.normalize("NFC", self.relative.removesuffix(".md"))
 
 
 @dataclass(eq=False)

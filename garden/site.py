@@ -50,7 +50,7 @@ class BuildResult:
 
 def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     """Read, parse and link every note of the garden."""
-    sources, problems = read_sources(config.notes_dir, config.root)
+    sources, problems = read_sources(config.notes_dir, config.root, (config.out_dir, config.cache_dir), config.flavor)
     md = make_parser()
     notes: list[Note] = []
     for source in sources:
