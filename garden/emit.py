@@ -93,6 +93,12 @@ class SiteWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
 
+    def copy_file(self, source: Path, relative: str) -> None:
+        """Copy one file into the site."""
+        path = self.staging / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
+
     def copy_tree(self, source: Path, relative: str) -> None:
         """Copy a folder of static files into the site."""
         shutil.copytree(source, self.staging / relative, dirs_exist_ok=True)

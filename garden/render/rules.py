@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from garden.render import embeds
 from garden.render.context import MAX_EMBED_DEPTH, RenderContext
 from garden.model import code_of
 from garden.render.highlight import highlight_code
@@ -159,6 +160,7 @@ RULES = {
     "math_display": _math(display=True),
     "fence": fence,
     "heading_open": heading_open,
+    **embeds.RULES,
 }
 
 

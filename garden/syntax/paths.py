@@ -1,0 +1,70 @@
+"""Markdown links and images with relative URLs: `[x](Other%20Note.md#Heading)` links a note (a
+reference like `[[Other Note#Heading]]`), `[x](file.pdf)` and `![x](../assets/x.png)` name an
+attachment. The path is read against the note's folder (`NOTE_PATH` in the parse's env)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from garden.model import Block, FileLink
+
+NOTE_PATH = "garden.note_path"  # env key: the note's path below the notes folder, e.g. `Folder/Note.md`
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+def note_path_of(path: str, note_path: str) -> str | None:
+    """`path` as written in the note at `note_path`, as a path below the notes folder; None when it
+    leaves the notes folder. A leading `/` means the top of the notes folder."""
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(note_path), path)
+    normal = posixpath.normpath(joined) if joined else "."
+    if normal == "." or normal == ".." or normal.startswith("../"):
+        return None
+    return unicodedata.normalize("NFC", normal)
+
+
+def _annotate(token: Token, attribute: str, note_path: str) -> None:
+    """Mark a link or image token whose URL is a relative path: a note link or an attachment."""
+    url = token.attrGet(attribute)
+    if not isinstance(url, str) or not url or SCHEME.match(url) or url.startswith("#"):
+        return
+    written, _, fragment = url.partition("#")
+    written = unquote(written)
+    path = note_path_of(written, note_path)
+    if attribute == "href" and written.casefold().endswith(".md") and path is not None:
+        token.meta = {"target": path[:-3], "anchor": unquote(fragment) or None, "kind": "link", "path": True}
+    else:
+        token.meta = {"file": (path, written.lstrip("/"))}
+
+
+def paths_rule(state: StateCore) -> None:
+    """Annotate the links and images of every inline token."""
+    note_path = state.env.get(NOTE_PATH, "")
+    for block_token in state.tokens:
+        for token in block_token.children or ():
+            if token.type == "link_open":
+                _annotate(token, "href", note_path)
+            elif token.type == "image":
+                _annotate(token, "src", note_path)
+
+
+def file_links(block: Block, tokens: list[Token]) -> Iterator[FileLink]:
+    """The attachments a block's tokens name, in order."""
+    for token in tokens:
+        if token.meta and "file" in token.meta:
+            path, name = token.meta["file"]
+            yield FileLink(path, name, block)
+        if token.children:
+            yield from file_links(block, token.children)
+
+
+def paths_plugin(md: MarkdownIt) -> None:
+    """Add the core rule (after inline parsing)."""
+    md.core.ruler.after("inline", "garden_paths", paths_rule)
