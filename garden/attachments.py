@@ -12,7 +12,6 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 
-from garden.diagnostics import Problem
 from garden.model import FileLink, Note
 from garden.urls import slugify
 
@@ -62,28 +61,24 @@ def site_path(path: str, taken: set[str]) -> str:
 
 
 def place_attachments(notes: list[Note], files: Iterable[str],
-                      flavor: str) -> tuple[dict[tuple[str | None, str], str], dict[str, str], list[Problem]]:
-    """(site path by what links name, notes-folder path by site path, problems) for every attachment
-    the notes link or embed; a file nothing links is not placed."""
+                      flavor: str) -> tuple[dict[tuple[str | None, str], str], dict[str, str]]:
+    """(site path by what links name, notes-folder path by site path) for every attachment the notes
+    link or embed and the garden has; a file nothing links is not placed. The renderer warns about
+    links to files that are not there."""
     finder = _Finder(files, flavor)
     by_key: dict[tuple[str | None, str], str] = {}
     sources: dict[str, str] = {}
     placed: dict[str, str] = {}
     taken: set[str] = set()
-    problems: list[Problem] = []
     for note in notes:
         for link in note.files:
             if link.key in by_key:
                 continue
             found = finder.find(link)
             if found is None:
-                where = "is outside the notes folder" if link.path is None and link.name.startswith("..") \
-                    else "is not in the garden"
-                problems.append(Problem(note.display, link.block.line, f"attachment {link.name!r} {where}; "
-                                                                        f"it is shown as text"))
                 continue
             if found not in placed:
                 placed[found] = site_path(found, taken)
                 sources[placed[found]] = found
             by_key[link.key] = placed[found]
-    return by_key, sources, problems
+    return by_key, sources

@@ -170,7 +170,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     for title, slug in registry.clashes:
         where = pages[title].note.display if pages[title].note else f"page {title!r}"
         problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
-    placed, file_sources, file_problems = place_attachments(notes, files, flavor)
-    return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems + file_problems,
+    placed, file_sources = place_attachments(notes, files, flavor)
+    return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems,
                   {target: found.title for target, found in resolutions.items() if target != found.title},
                   placed, file_sources)

@@ -57,19 +57,22 @@ class Resolver:
 
     def resolve(self, target: str) -> Resolution:
         """The page `target` names; the target itself (a ghost page) when no note matches."""
+        if self.flavor == "obsidian":
+            found = self._by_file_name(_clean(target).casefold())
+            if found is not None:
+                return found
         if target in self.titles:
             return Resolution(target)
         if target in self.aliases:
             return Resolution(self.aliases[target])
         if self.flavor != "roam" and target.casefold() in self.folded:
             return Resolution(self.folded[target.casefold()])
-        path = self._key(_clean(target))
-        if path in self.paths:
-            return Resolution(self.paths[path])
-        if self.flavor != "obsidian":
-            return Resolution(target)
+        return Resolution(self.paths.get(self._key(_clean(target)), target))
+
+    def _by_file_name(self, path: str) -> Resolution | None:
+        """The note whose path ends with `path` (casefolded), the one nearest the top among several."""
         matches = sorted((found for found in self.by_name.get(posixpath.basename(path), [])
                           if ("/" + found[0].casefold()).endswith("/" + path)), key=lambda found: _nearest_top(found[0]))
         if not matches:
-            return Resolution(target)
+            return None
         return Resolution(matches[0][1], tuple(found[0] + ".md" for found in matches) if len(matches) > 1 else ())

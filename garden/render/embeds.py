@@ -25,9 +25,14 @@ VIDEO = {"mp4", "webm", "ogv", "mov", "mkv"}
 
 
 def _file_href(ctx: RenderContext, token: Token) -> str | None:
-    """The relative URL of the attachment a token names; None when it was not found."""
-    placed = ctx.garden.files.get(token.meta["file"])
-    return relative_href(ctx.page_path, placed) if placed else None
+    """The relative URL of the attachment a token names; None, with a warning, when it was not found."""
+    path, name = token.meta["file"]
+    placed = ctx.garden.files.get((path, name))
+    if placed is None:
+        where = "is outside the notes folder" if path is None and name.startswith("..") else "is not in the garden"
+        ctx.warn(f"attachment {name!r} {where}; it is shown as text")
+        return None
+    return relative_href(ctx.page_path, placed)
 
 
 def _in_page_href(ctx: RenderContext, href: str) -> str:
