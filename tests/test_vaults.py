@@ -42,6 +42,8 @@ VAULT = {
         "## The End\n"
         "\n"
         "`![[Not an embed]]`\n"
+        "\n"
+        "Back to [[#Home]]; the paper again: [[deep/paper.pdf|the paper]].\n"
     ),
     "Topics/Neuron.md": (
         "# Neuron\n"
@@ -176,7 +178,9 @@ def test_vault_embeds(vault) -> None:
     assert (image.get("width"), image.get("height")) == ("120", "80")
     assert [audio.get("src") for audio in home.find_all("audio")] == ["_files/attachments/talk.mp3"]
     assert [video.get("src") for video in home.find_all("video")] == ["_files/demo.mp4"]
-    assert "_files/attachments/deep/paper.pdf" in {a.get("href") for a in home.find_all("a")}
+    to_paper = [a.text() for a in home.find_all("a") if a.get("href") == "_files/attachments/deep/paper.pdf"]
+    assert to_paper == ["paper.pdf", "the paper"]
+    assert {a.get("href") for a in home.find_all("a") if a.text() == "Home"} >= {"home.html#home"}
     embeds = {embed.find("a", "embed-source").text(): embed for embed in home.find_all("span", "embed")}
     assert "Neurons side by side" in embeds["Layer"].text()
     section = embeds["Neuron » Weights"].text()

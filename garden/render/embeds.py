@@ -16,12 +16,10 @@ from garden.model import Block
 from garden.render.anchors import section
 from garden.render.context import MAX_EMBED_DEPTH, RenderContext
 from garden.render.outline import render_outline
+from garden.syntax.embeds import AUDIO, IMAGES, VIDEO
 from garden.urls import heading_id, relative_href
 
 Env = dict[str, Any]
-IMAGES = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"}
-AUDIO = {"mp3", "wav", "ogg", "m4a", "flac", "3gp"}
-VIDEO = {"mp4", "webm", "ogv", "mov", "mkv"}
 
 
 def _file_href(ctx: RenderContext, token: Token) -> str | None:
@@ -40,7 +38,7 @@ def _in_page_href(ctx: RenderContext, href: str) -> str:
     block is shown); `#` alone when that page has no such id."""
     if ctx.page is None:
         return "#"
-    anchor = ctx.anchor_on(ctx.page, unquote(href[1:]))
+    anchor = ctx.anchor_on(ctx.page, unquote(href.removeprefix("#")))
     return relative_href(ctx.page_path, ctx.page.url, anchor) if ctx.page.url else "#"
 
 
@@ -132,4 +130,21 @@ def wiki_embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDic
     return f'<span class="embed"><a class="embed-source" href="{escape(href)}">{escape(title)}</a>{body}</span>'
 
 
-RULES = {"link_open": link_open, "image": image, "wiki_embed": wiki_embed}
+def file_link(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """`[[paper.pdf]]`: a link to the attachment's copy."""
+    ctx, token = env["ctx"], tokens[idx]
+    href = _file_href(ctx, token)
+    if href is None:
+        return f'<span class="attachment missing">{escape(token.content)}</span>'
+    return f'<a class="attachment" href="{escape(href)}">{escape(token.content)}</a>'
+
+
+def anchor_link(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """`[[#Heading]]`: a link to a heading of the block's own page."""
+    ctx, token = env["ctx"], tokens[idx]
+    href = _in_page_href(ctx, "#" + token.meta["anchor"])
+    return f'<a class="wikilink" href="{escape(href)}">{escape(token.content)}</a>'
+
+
+RULES = {"link_open": link_open, "image": image, "wiki_embed": wiki_embed, "file_link": file_link,
+         "anchor_link": anchor_link}

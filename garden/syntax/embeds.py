@@ -12,6 +12,11 @@ from markdown_it.rules_inline import StateInline
 from garden.syntax.scan import split_top_level
 from garden.syntax.wikilinks import link_end, split_link
 
+IMAGES = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp"}
+AUDIO = {"mp3", "wav", "ogg", "m4a", "flac", "3gp"}
+VIDEO = {"mp4", "webm", "ogv", "mov", "mkv"}
+DOCUMENTS = {"pdf", "txt", "csv", "json", "zip", "docx", "xlsx", "pptx", "odt", "ods", "epub"}
+ATTACHMENTS = IMAGES | AUDIO | VIDEO | DOCUMENTS  # what `[[name.ext]]` names as a file, not a note
 FILE_NAME = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 SIZE = re.compile(r"(\d{1,5})(?:x(\d{1,5}))?")
 

@@ -1,6 +1,9 @@
 """Markdown links and images with relative URLs: `[x](Other%20Note.md#Heading)` links a note (a
 reference like `[[Other Note#Heading]]`), `[x](file.pdf)` and `![x](../assets/x.png)` name an
-attachment. The path is read against the note's folder (`NOTE_PATH` in the parse's env)."""
+attachment. The path is read against the note's folder (`NOTE_PATH` in the parse's env).
+
+Obsidian's `[[paper.pdf]]` (a known attachment extension) names a file, not a page, and
+`[[#Heading]]` links a heading of the note itself."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from garden.model import Block, FileLink
+from garden.syntax.embeds import ATTACHMENTS
 
 NOTE_PATH = "garden.note_path"  # env key: the note's path below the notes folder, e.g. `Folder/Note.md`
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
@@ -44,8 +48,18 @@ def _annotate(token: Token, attribute: str, note_path: str) -> None:
         token.meta = {"file": (path, written.lstrip("/"))}
 
 
+def _retype_wikilink(token: Token) -> None:
+    """Make `[[#Heading]]` an in-page link and `[[paper.pdf]]` a file link."""
+    target = token.meta["target"]
+    if target.startswith("#") and token.meta.get("anchor") is None and len(target) > 1:
+        token.type, token.meta = "anchor_link", {"anchor": target[1:].strip()}
+        token.content = token.content.removeprefix("#")
+    elif posixpath.splitext(target)[1][1:].lower() in ATTACHMENTS and token.meta.get("anchor") is None:
+        token.type, token.meta = "file_link", {"file": (None, target.lstrip("/"))}
+
+
 def paths_rule(state: StateCore) -> None:
-    """Annotate the links and images of every inline token."""
+    """Annotate the links and images of every inline token, and retype file and in-page wikilinks."""
     note_path = state.env.get(NOTE_PATH, "")
     for block_token in state.tokens:
         for token in block_token.children or ():
@@ -53,6 +67,8 @@ def paths_rule(state: StateCore) -> None:
                 _annotate(token, "href", note_path)
             elif token.type == "image":
                 _annotate(token, "src", note_path)
+            elif token.type == "wikilink":
+                _retype_wikilink(token)
 
 
 def file_links(block: Block, tokens: list[Token]) -> Iterator[FileLink]:
