@@ -78,7 +78,7 @@ GRAPH = {
     "logseq/custom.md": "- not a note\n",
     "pages/contents.md": "- Start at [[Machine Learning/Neuron]] and [[machine learning/layer]]\n"
                          "- The day: [[Apr 16th, 2021]] is not a title; [[April 16th, 2021]] is\n",
-    "pages/Machine Learning___Neuron.md": "- A neuron\n    - ![diagram](../assets/neuron.png)\n"
+    "pages/Machine Learning___Neuron.md": "- A neuron\n    - ![diagram](../assets/neuron.png){:height 120, :width 240}\n"
                                           "    - ![lost](../assets/lost.png)\n",
     "pages/Machine Learning%2FLayer.md": "- A layer of [[Machine Learning/Neuron]]s\n",
     "journals/2021_04_16.md": "- Read about [[Machine Learning/Layer]] today\n",
@@ -246,7 +246,9 @@ def test_logseq_graph(graph) -> None:
     assert check_links(site) == []
     assert (site / "_files" / "assets" / "neuron.png").read_bytes() == GRAPH["assets/neuron.png"]
     neuron = read_html(site / "machine-learning" / "neuron.html")
-    assert [img.get("src") for img in neuron.find_all("img")] == ["../_files/assets/neuron.png"]
+    assert [(img.get("src"), img.get("width"), img.get("height")) for img in neuron.find_all("img")] == [
+        ("../_files/assets/neuron.png", "240", "120")]
+    assert "{:" not in neuron.text()
     assert result.stderr.splitlines() == [
         "pages/Machine Learning___Neuron.md:3: attachment '../assets/lost.png' is not in the garden; "
         "it is shown as text"]

@@ -100,10 +100,8 @@ def _embedded_blocks(ctx: RenderContext, target: str, anchor: str | None) -> tup
     if not anchor:
         return ctx.link(page.title)[0], page.note.blocks
     if anchor.startswith("^"):
-        found = ctx.garden.blocks_by_uid.get(anchor[1:])
-        if found is None or found[0] is not page:
-            return None, []
-        return ctx.block_href(page, found[1]), [found[1]]
+        block = next((block for block in page.note.walk() if block.uid == anchor[1:]), None)
+        return (ctx.block_href(page, block), [block]) if block is not None else (None, [])
     blocks = section(page.note, heading_id(anchor))
     return relative_href(ctx.page_path, page.url, heading_id(anchor)), blocks
 

@@ -3,7 +3,8 @@ reference like `[[Other Note#Heading]]`), `[x](file.pdf)` and `![x](../assets/x.
 attachment. The path is read against the note's folder (`NOTE_PATH` in the parse's env).
 
 Obsidian's `[[paper.pdf]]` (a known attachment extension) names a file, not a page, and
-`[[#Heading]]` links a heading of the note itself."""
+`[[#Heading]]` links a heading of the note itself. Logseq's size after an image,
+`![x](a.png){:height 100, :width 200}`, becomes the image's size."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from garden.syntax.embeds import ATTACHMENTS
 
 NOTE_PATH = "garden.note_path"  # env key: the note's path below the notes folder, e.g. `Folder/Note.md`
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+LOGSEQ_SIZE = re.compile(r"\{(:(?:height|width) \d{1,5}(?:, ?)?){1,2}\}")
+SIZE_ITEM = re.compile(r":(height|width) (\d{1,5})")
 
 
 def note_path_of(path: str, note_path: str) -> str | None:
@@ -58,15 +61,28 @@ def _retype_wikilink(token: Token) -> None:
         token.type, token.meta = "file_link", {"file": (None, target.lstrip("/"))}
 
 
+def _take_size(image: Token, after: Token | None) -> None:
+    """Move Logseq's `{:height 100, :width 200}` from the text right after an image onto the image."""
+    if after is None or after.type != "text":
+        return
+    size = LOGSEQ_SIZE.match(after.content)
+    if size is not None:
+        for name, value in SIZE_ITEM.findall(size.group()):
+            image.attrSet(name, value)
+        after.content = after.content[size.end():]
+
+
 def paths_rule(state: StateCore) -> None:
     """Annotate the links and images of every inline token, and retype file and in-page wikilinks."""
     note_path = state.env.get(NOTE_PATH, "")
     for block_token in state.tokens:
-        for token in block_token.children or ():
+        children = block_token.children or []
+        for index, token in enumerate(children):
             if token.type == "link_open":
                 _annotate(token, "href", note_path)
             elif token.type == "image":
                 _annotate(token, "src", note_path)
+                _take_size(token, children[index + 1] if index + 1 < len(children) else None)
             elif token.type == "wikilink":
                 _retype_wikilink(token)
 
