@@ -66,9 +66,10 @@ class Garden:
     file_sources: dict[str, str] = field(default_factory=dict)  # site path -> path below the notes folder
 
     def page(self, title: str) -> Page | None:
-        """The page with this title (or alias, or a link target that names it), if any."""
-        return (self.pages.get(title) or self.pages.get(self.aliases.get(title, ""))
-                or self.pages.get(self.resolved.get(title, "")))
+        """The page with this title, else the page a link to `title` goes to (as the flavour resolves
+        it, or by alias), if any."""
+        return (self.pages.get(title) or self.pages.get(self.resolved.get(title, ""))
+                or self.pages.get(self.aliases.get(title, "")))
 
     def daily_pages(self) -> list[Page]:
         """Daily-note pages, newest first."""

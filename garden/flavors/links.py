@@ -1,7 +1,8 @@
 """Which note a link names: by title or alias, by path below the notes folder, and in an Obsidian
 vault by file name anywhere in the vault, as Obsidian resolves them.
 
-Obsidian and Logseq compare names without case. In Obsidian `[[Note]]` finds `Folder/Note.md`
+A note's title (its path, or what its front matter says) always names that note. Obsidian and
+Logseq compare names without case. In Obsidian `[[Note]]` finds `Folder/Note.md`
 when no other file is called `Note.md`; among several, the one nearest the vault's top wins (fewest
 folders, then shortest path, then first in alphabetical order) and the link is ambiguous.
 """
@@ -59,7 +60,7 @@ class Resolver:
         """The page `target` names; the target itself (a ghost page) when no note matches."""
         if self.flavor == "obsidian":
             found = self._by_file_name(_clean(target).casefold())
-            if found is not None:
+            if found is not None and (found.title == target or target not in self.titles):
                 return found
         if target in self.titles:
             return Resolution(target)
