@@ -101,7 +101,9 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 def vault(tmp_path_factory: pytest.TempPathFactory):
     root = write_tree(tmp_path_factory.mktemp("garden") / "vault", VAULT)
     (root.parent / "outside.png").write_bytes(b"outside the vault")
-    (root / "Outsider.md").write_text("![[outside.png]] and ![x](../outside.png)\n", encoding="utf-8")
+    (root / "escape.png").symlink_to(root.parent / "outside.png")
+    (root / "Outsider.md").write_text("![[outside.png]], ![x](../outside.png) and ![[escape.png]]\n",
+                                      encoding="utf-8")
     result = run_garden(root, "build")
     return root, result
 
@@ -207,6 +209,7 @@ def test_vault_warnings_name_file_and_line(vault) -> None:
     assert "Home.md:17: attachment 'files/gone.jpg' is not in the garden; it is shown as text" in warnings
     assert "Outsider.md:1: attachment 'outside.png' is not in the garden; it is shown as text" in warnings
     assert "Outsider.md:1: attachment '../outside.png' is outside the notes folder; it is shown as text" in warnings
+    assert "Outsider.md:1: attachment 'escape.png' is not in the garden; it is shown as text" in warnings
     assert not [w for w in warnings if "Settings Note" in w or "Deleted" in w]
 
 
