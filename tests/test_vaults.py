@@ -250,6 +250,5 @@ def test_logseq_graph(graph) -> None:
     assert [(img.get("src"), img.get("width"), img.get("height")) for img in neuron.find_all("img")] == [
         ("../_files/assets/neuron.png", "240", "120")]
     assert "{:" not in neuron.text()
-    assert result.stderr.splitlines() == [
-        "pages/Machine Learning___Neuron.md:3: attachment '../assets/lost.png' is not in the garden; "
-        "it is shown as text"]
+    assert result.stderr.splitlines() == [("pages/Machine Learning___Neuron.md:3: attachment '../assets/lost.png' "
+                                           "is not in the garden; it is shown as text")]
