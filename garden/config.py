@@ -1,4 +1,4 @@
-"""`garden.toml` -> Config: the garden's name, entry page, folders, execution limits and cache size."""
+"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits and cache size."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from garden.flavors import FLAVORS, detect_flavor
+
 CONFIG_FILE = "garden.toml"
-KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs"}
+KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor"}
 
 
 class ConfigError(Exception):
@@ -28,6 +30,12 @@ class Config:
     memory_mb: int = 2048
     cache_mb: int = 256
     raw_outputs: bool = False
+    flavor_setting: str | None = None  # garden.toml `flavor`; None: detected from the notes folder
+
+    @property
+    def flavor(self) -> str:
+        """How the notes are written: `roam`, `obsidian` or `logseq` (set, else detected)."""
+        return self.flavor_setting or detect_flavor(self.notes_dir)
 
     @property
     def cache_dir(self) -> Path:
@@ -70,7 +78,7 @@ def load_config(root: Path) -> Config:
     for key in data:
         if key not in KNOWN_KEYS:
             raise fail(key, f"unknown setting; known settings are {', '.join(sorted(KNOWN_KEYS))}")
-    for key in ("title", "entry", "notes", "out"):
+    for key in ("title", "entry", "notes", "out", "flavor"):
         if key in data and not isinstance(data[key], str):
             raise fail(key, "must be a string")
     timeout = data.get("timeout", 30.0)
@@ -85,9 +93,12 @@ def load_config(root: Path) -> Config:
     raw_outputs = data.get("raw_outputs", False)
     if not isinstance(raw_outputs, bool):
         raise fail("raw_outputs", "must be true or false")
+    if data.get("flavor", "roam") not in FLAVORS:
+        raise fail("flavor", f"must be one of {', '.join(FLAVORS)}")
+    notes = data.get("notes", "notes" if (root / "notes").is_dir() else ".")
     return Config(
         root=root,
-        notes_dir=(root / data.get("notes", "notes")).resolve(),
+        notes_dir=(root / notes).resolve(),
         out_dir=(root / data.get("out", "site")).resolve(),
         title=data.get("title", root.name or "Garden"),
         entry=data.get("entry"),
@@ -95,4 +106,5 @@ def load_config(root: Path) -> Config:
         memory_mb=memory,
         cache_mb=cache_mb,
         raw_outputs=raw_outputs,
+        flavor_setting=data.get("flavor"),
     )

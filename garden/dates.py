@@ -19,3 +19,9 @@ def daily_note_date(title: str) -> dt.date | None:
         return dt.date(int(year), MONTHS.index(month) + 1, int(day))
     except ValueError:
         return None
+
+
+def daily_title(date: dt.date) -> str:
+    """The daily-note title of a date: `April 16th, 2021`."""
+    suffix = "th" if 10 <= date.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(date.day % 10, "th")
+    return f"{MONTHS[date.month - 1]} {date.day}{suffix}, {date.year}"

@@ -25,9 +25,13 @@ class OutputError(Exception):
 
 
 def check_output(out_dir: Path, notes_dir: Path, root: Path) -> None:
-    """Refuse outputs that would write into notes or replace something that is not a site."""
+    """Refuse outputs that would write into notes or replace something that is not a site.
+
+    When the notes folder is the garden itself, the site may be inside it: the notes are read
+    without it."""
     out, notes = out_dir.resolve(), notes_dir.resolve()
-    if out == notes or notes in out.parents or out in notes.parents or out == root.resolve():
+    inside = notes in out.parents and notes != root.resolve()
+    if out == notes or inside or out in notes.parents or out == root.resolve():
         raise OutputError(f"refusing to write the site to {out_dir}: it overlaps the notes folder {notes_dir}")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / SITE_MARKER).exists())):
         raise OutputError(f"refusing to replace {out_dir}: it exists and was not written by garden")
@@ -88,6 +92,12 @@ class SiteWriter:
         path = self.staging / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
+
+    def copy_file(self, source: Path, relative: str) -> None:
+        """Copy one file into the site."""
+        path = self.staging / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
 
     def copy_tree(self, source: Path, relative: str) -> None:
         """Copy a folder of static files into the site."""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
 
+from garden.attachments import place_attachments
 from garden.dates import daily_note_date
 from garden.diagnostics import Problem
+from garden.flavors.links import Resolution, Resolver
 from garden.model import Note, Ref
 from garden.model import Block
 from garden.urls import UrlRegistry
@@ -58,10 +61,15 @@ class Garden:
     blocks_by_uid: dict[str, tuple[Page, Block]]
     aliases: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    resolved: dict[str, str] = field(default_factory=dict)  # link target -> title, where they differ
+    files: dict[tuple[str | None, str], str] = field(default_factory=dict)  # FileLink.key -> site path
+    file_sources: dict[str, str] = field(default_factory=dict)  # site path -> path below the notes folder
 
     def page(self, title: str) -> Page | None:
-        """The page with this title (or alias), if any."""
-        return self.pages.get(title) or self.pages.get(self.aliases.get(title, ""))
+        """The page with this title, else the page a link to `title` goes to (as the flavour resolves
+        it, or by alias), if any."""
+        return (self.pages.get(title) or self.pages.get(self.resolved.get(title, ""))
+                or self.pages.get(self.aliases.get(title, "")))
 
     def daily_pages(self) -> list[Page]:
         """Daily-note pages, newest first."""
@@ -90,8 +98,11 @@ def _is_tag(ref: Ref) -> bool:
     return ref.kind == "tag" or (ref.attribute or "").casefold() in TAG_ATTRIBUTES
 
 
-def link_notes(notes: list[Note]) -> Garden:
-    """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index."""
+def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = ()) -> Garden:
+    """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
+    the attachments the notes name among `files` (the other files below the notes folder).
+
+    Link targets are resolved as the notes' flavour does (`garden.flavors.links`)."""
     registry = UrlRegistry()
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
@@ -109,8 +120,18 @@ def link_notes(notes: list[Note]) -> Garden:
         for alias in note.aliases:
             aliases.setdefault(alias, note.title)
 
-    def resolve(target: str) -> str:
-        return target if target in pages else aliases.get(target, target)
+    resolver = Resolver(notes, aliases, flavor)
+    resolutions: dict[str, Resolution] = {}
+
+    def resolve(target: str, note: Note | None = None, line: int | None = None) -> str:
+        if target not in resolutions:
+            resolutions[target] = resolver.resolve(target)
+        resolution = resolutions[target]
+        if resolution.candidates and note is not None:
+            problems.append(Problem(note.display, line, f"link {target!r} matches {len(resolution.candidates)} notes "
+                                                        f"({', '.join(resolution.candidates)}); it goes to the first, "
+                                                        f"the one nearest the top of the vault"))
+        return resolution.title
 
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(pages)
@@ -133,7 +154,7 @@ def link_notes(notes: list[Note]) -> Garden:
             else:
                 blocks_by_uid[block.uid] = (page, block)
         for ref in note.refs:
-            target = resolve(ref.target)
+            target = resolve(ref.target, note, ref.block.line)
             if target not in pages:
                 pages[target] = Page(target, "", None, daily_note_date(target))
             graph.add_edge(note.title, target, kind=ref.kind)
@@ -150,4 +171,7 @@ def link_notes(notes: list[Note]) -> Garden:
     for title, slug in registry.clashes:
         where = pages[title].note.display if pages[title].note else f"page {title!r}"
         problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
-    return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems)
+    placed, file_sources = place_attachments(notes, files, flavor)
+    return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems,
+                  {target: found.title for target, found in resolutions.items() if target != found.title},
+                  placed, file_sources)

@@ -27,11 +27,12 @@ class Source:
     display: str
     relative: str
     text: str
+    title: str | None = None  # the title its file name gives, where the flavour reads names its own way
 
     @property
     def file_title(self) -> str:
         """The note's title unless its front matter sets one: its path below the notes folder."""
-        return unicodedata.normalize("NFC", self.relative.removesuffix(".md"))
+        return self.title or unicodedata.normalize("NFC", self.relative.removesuffix(".md"))
 
 
 @dataclass(eq=False)
@@ -80,6 +81,25 @@ class Ref:
     block: Block
     anchor: str | None = None
     attribute: str | None = None
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """A link to, or embed of, a file that is not a note (an attachment), as written in a block.
+
+    `path` is where a Markdown link points below the notes folder (None for `![[name]]`, and for a
+    path that leaves the notes folder); `name` is the path as written, which Obsidian also looks
+    up anywhere in the vault.
+    """
+
+    path: str | None
+    name: str
+    block: Block
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """What a token of the block names the file by (`token.meta["file"]`)."""
+        return self.path, self.name
 
 
 Directives = tuple[tuple[str, bool], ...]  # doctest option names, each switched on (True) or off
@@ -184,6 +204,7 @@ class Note:
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
+    files: list[FileLink] = field(default_factory=list)
     code: list[CodeBlock] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
     failure: str | None = None  # why garden could not parse the note; its page says so instead

@@ -16,6 +16,7 @@ from garden.prose import is_prose, parse_prose
 from garden.syntax.balance import unclosed_delimiters
 from garden.syntax.comments import strip_comments
 from garden.syntax.env import warnings_of
+from garden.syntax.paths import NOTE_PATH, file_links
 from garden.syntax.scan import nested_targets
 
 
@@ -50,11 +51,12 @@ def _has_table_macro(tokens: list[Token]) -> bool:
 
 def _parse_block(note: Note, block: Block, md: MarkdownIt) -> list[Problem]:
     """Parse one block's text into its tokens and the note's refs; problems at the block's lines."""
-    env: dict = {}
+    env: dict = {NOTE_PATH: note.source.relative}
     block.tokens = md.parse(block.text, env)
     block.raw_html = _has_raw_html(block.tokens)
     block.table = _has_table_macro(block.tokens)
     note.refs.extend(_refs_of(block, block.tokens))
+    note.files.extend(file_links(block, block.tokens))
     problems = [Problem(note.display, block.line, message) for message in warnings_of(env)]
     problems += [Problem(note.display, block.line + offset, f"`{opener}` is never closed")
                  for offset, opener in unclosed_delimiters(block.text)]

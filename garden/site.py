@@ -16,7 +16,7 @@ from garden.execution import cache_warnings, failures_of, run_notes
 from garden.graph import Garden, Page, link_notes
 from garden.model import Note
 from garden.notes import parse_note
-from garden.sources import read_sources
+from garden.sources import garden_files, read_sources
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, SiteRenderer
 from garden.run.engine import RunReport
@@ -50,7 +50,8 @@ class BuildResult:
 
 def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     """Read, parse and link every note of the garden."""
-    sources, problems = read_sources(config.notes_dir, config.root)
+    skip = (config.out_dir, config.cache_dir)
+    sources, problems = read_sources(config.notes_dir, config.root, skip, config.flavor)
     md = make_parser()
     notes: list[Note] = []
     for source in sources:
@@ -63,7 +64,10 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
         if note is not None:
             notes.append(note)
         problems.extend(note_problems)
-    garden = link_notes(notes)
+    inside = config.notes_dir.resolve()
+    files = [path.relative_to(config.notes_dir).as_posix() for path in garden_files(config.notes_dir, skip)
+             if path.suffix != ".md" and path.resolve().is_relative_to(inside)]
+    garden = link_notes(notes, config.flavor, files)
     return garden, problems + garden.problems
 
 
@@ -110,6 +114,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         writer.write("graph.json", graph_json(garden))
         writer.copy_tree(STATIC_DIR, "static")
         writer.write("static/pygments.css", pygments_css())
+        _copy_attachments(writer, garden, config, problems)
         writer.commit()
     except BaseException:
         writer.abandon()
@@ -127,6 +132,22 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         cached=report.cached,
         failures=failures,
     )
+
+
+def _copy_attachments(writer: SiteWriter, garden: Garden, config: Config, problems: list[Problem]) -> None:
+    """Copy every attachment the notes name into the site (all below the notes folder, see `load_garden`)."""
+    for site_path, relative in garden.file_sources.items():
+        source = config.notes_dir / relative
+        try:
+            writer.copy_file(source, site_path)
+        except OSError as error:
+            problems.append(Problem(_shown(source, config.root), None, f"cannot be read ({error.strerror}); "
+                                                                       f"attachment not copied"))
+
+
+def _shown(path: Path, root: Path) -> str:
+    """How messages name a file of the garden."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def _page_or_error_box(renderer: SiteRenderer, page: Page, path: str, problems: list[Problem]) -> str:

@@ -1,10 +1,18 @@
-"""The load stage: every `.md` file below the notes folder as a `Source`, or a problem saying why not."""
+"""The load stage: every `.md` file below the notes folder as a `Source`, or a problem saying why not.
+
+App folders (`.obsidian/`, `logseq/`...), hidden folders and the folders given to skip (the
+site, when the notes folder is the garden itself) are not read.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from garden.diagnostics import Problem
+from garden.flavors import SKIPPED_FOLDERS
+from garden.flavors.logseq import logseq_title
 from garden.model import Source
 
 MAX_NOTE_BYTES = 10 * 1024 * 1024  # a note larger than this is refused
@@ -36,12 +44,27 @@ def _read(path: Path, notes_dir: Path) -> tuple[str | None, str | None]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n"), None
 
 
-def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], list[Problem]]:
-    """Read every `.md` file below `notes_dir`; files that cannot be notes become problems."""
+def garden_files(notes_dir: Path, skip: Iterable[Path] = ()) -> Iterator[Path]:
+    """Every file below `notes_dir`, outside skipped and hidden folders and those in `skip`."""
+    skipped = {path.resolve() for path in skip}
+    for folder, subfolders, files in os.walk(notes_dir):
+        here = Path(folder)
+        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS
+                               and not name.startswith(".") and (here / name).resolve() not in skipped)
+        for name in sorted(files):
+            yield here / name
+
+
+def read_sources(notes_dir: Path, display_root: Path, skip: Iterable[Path] = (),
+                 flavor: str = "roam") -> tuple[list[Source], list[Problem]]:
+    """Read every `.md` file below `notes_dir` (not below `skip`); files that cannot be notes become problems.
+
+    In a Logseq graph the file names give titles as Logseq reads them (`garden.flavors.logseq`).
+    """
     sources: list[Source] = []
     problems: list[Problem] = []
-    for path in sorted(notes_dir.rglob("*.md")):
-        if not path.is_file():
+    for path in sorted(garden_files(notes_dir, skip)):
+        if path.suffix != ".md" or not path.is_file():
             continue
         try:
             path.as_posix().encode("utf-8")
@@ -54,5 +77,7 @@ def read_sources(notes_dir: Path, display_root: Path) -> tuple[list[Source], lis
         if text is None:
             problems.append(Problem(display, None, refusal or "note skipped"))
             continue
-        sources.append(Source(path, display, path.relative_to(notes_dir).as_posix(), text))
+        relative = path.relative_to(notes_dir).as_posix()
+        title = logseq_title(relative) if flavor == "logseq" else None
+        sources.append(Source(path, display, relative, text, title))
     return sources, problems

@@ -81,5 +81,7 @@ def root_prefix(from_path: str) -> str:
 
 
 def heading_id(heading: str) -> str:
-    """The HTML id of a heading, as `[[Page#Heading]]` links to it."""
-    return "h-" + slugify(heading.replace("/", " "))
+    """The HTML id of a heading, as GitHub and Obsidian make it and `[[Page#Heading]]` and `(#heading)` link
+    to it: lower case, punctuation dropped, spaces as hyphens (`What's New?` -> `whats-new`)."""
+    text = unicodedata.normalize("NFC", heading).strip().lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-") or "section"

@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from garden.diagnostics import Problem
 from garden.graph import Garden, Page
 from garden.model import Block, CodeBlock
+from garden.render.anchors import page_anchors
 from garden.render.sanitize import sanitize
 from garden.render.text import plain_text, word_count
 from garden.run.cells import CellResult
@@ -38,7 +39,19 @@ class RenderContext:
         page = self.garden.page(title)
         if page is None or not page.url:
             return "#", None
-        return relative_href(self.page_path, page.url, heading_id(anchor) if anchor else None), page
+        return relative_href(self.page_path, page.url, self.anchor_on(page, anchor)), page
+
+    def anchor_on(self, page: Page, anchor: str | None) -> str | None:
+        """The id of `anchor` (a heading, or `^id` for a block) on `page`; None, with a warning if
+        the page is a note, when the page has no such heading or block."""
+        if not anchor or page.note is None:
+            return None
+        wanted = anchor[1:] if anchor.startswith("^") else heading_id(anchor)
+        if wanted in page_anchors(page.note):
+            return wanted
+        self.warn(f"{page.title!r} has no {'block' if anchor.startswith('^') else 'heading'} {anchor!r}; "
+                  f"the link goes to the top of the page")
+        return None
 
     def block_href(self, page: Page, block: Block) -> str:
         """Link to one block on its page."""

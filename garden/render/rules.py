@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from garden.render import embeds
 from garden.render.context import MAX_EMBED_DEPTH, RenderContext
 from garden.graph import Page
 from garden.model import Block, code_of
@@ -235,6 +236,7 @@ RULES = {
     "math_display": _math(display=True),
     "fence": fence,
     "heading_open": heading_open,
+    **embeds.RULES,
 }
 
 

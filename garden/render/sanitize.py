@@ -15,10 +15,10 @@ import re
 import nh3
 
 HTML_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
+    "a", "abbr", "audio", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
     "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
     "input", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "video", "wbr",
 }
 MATHML_TAGS = {
     "math", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover", "mpadded", "mphantom",
@@ -58,6 +58,7 @@ HTML_ATTRIBUTES = {
     "a": {"href"}, "img": {"src", "alt", "width", "height"}, "input": {"type", "checked", "disabled"},
     "details": {"open"}, "ol": {"start"}, "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align"},
     "time": {"datetime"},
+    "audio": {"src", "controls"}, "video": {"src", "controls", "width", "height"},
 }
 RASTER_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*\Z")
 SAFE_URL = re.compile(r"(?:https?:|mailto:|#|[^:]*(?:[/?#]|\Z))", re.IGNORECASE)

@@ -7,9 +7,11 @@ from markdown_it import MarkdownIt
 from garden.syntax.admonitions import admonitions_plugin
 from garden.syntax.attributes import attributes_plugin
 from garden.syntax.blockrefs import blockrefs_plugin
+from garden.syntax.embeds import embeds_plugin
 from garden.syntax.formatting import formatting_plugin
 from garden.syntax.macros import macros_plugin
 from garden.syntax.math import math_plugin
+from garden.syntax.paths import paths_plugin
 from garden.syntax.tags import tags_plugin
 from garden.syntax.tasks import tasks_plugin
 from garden.syntax.wikilinks import wikilinks_plugin
@@ -24,6 +26,8 @@ PLUGINS = (
     blockrefs_plugin,
     formatting_plugin,
     math_plugin,
+    embeds_plugin,
+    paths_plugin,
 )
 
 
