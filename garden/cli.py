@@ -113,8 +113,17 @@ def _import_summary(report: ImportReport, notes_dir: Path) -> str:
             f"{_plural(report.ids, 'block id')} kept for references and embeds{dangling}")
 
 
+def _import_folder(config: Config) -> Path:
+    """Where imported notes go: the notes folder, or `notes/` when the garden is still empty (a
+    garden without `notes/` is read from its root only once that holds notes)."""
+    if config.notes_dir == config.root.resolve() and not any(config.root.glob("*.md")):
+        return config.root.resolve() / "notes"
+    return config.notes_dir
+
+
 def _import(args: argparse.Namespace) -> int:
-    notes_dir = _config(args).notes_dir
+    config = _config(args)
+    notes_dir = config.notes_dir if args.notes is not None else _import_folder(config)
     if notes_dir.exists() and not notes_dir.is_dir():
         print(f"garden: {_shown(notes_dir)} is a file, not a notes folder", file=sys.stderr)
         return 2

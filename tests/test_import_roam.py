@@ -201,8 +201,8 @@ def test_outline_headings_views_and_multi_line_blocks(imported):
     body = lambda uid: by_id[uid].elements("div", "block-body")[0]
     assert [body(uid).elements()[0].tag for uid in ("hdgOne001", "hdgTwo002")] == ["h1", "h2"]
     assert body("hdgOne001").text() == "Met Alice about #roam and #Big Idea"
-    # a numbered view stays bullets (garden's outline has no ordered children), nested under its block
-    numbered = by_id["hdgTwo002"].elements("ul", "outline")[0].elements("li", "block")
+    # the children of a block in a numbered view are an ordered list, nested under their block
+    numbered = by_id["hdgTwo002"].elements("ol", "outline")[0].elements("li", "block")
     assert [item.text() for item in numbered] == ["first point", "second point with Bob", "third point"]
     details = [li for li in by_id["hdgOne001"].elements("ul", "outline")[0].elements("li", "block")][-1]
     assert details.elements("div", "block-body")[0].elements()[0].tag == "h3"

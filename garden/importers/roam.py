@@ -19,8 +19,9 @@ a page's `children` are blocks (`string`, `uid`, `children`, `heading`, `:childr
 - the page's `create-time`/`edit-time` as `created:`/`edited:` front matter (garden ignores keys
   it does not know).
 
-Numbered (`:numbered`) and document (`:document`) views are written as plain bullets: garden's
-outline has no ordered children. `text-align` and `props` have no garden equivalent and are
+The children of a block in a numbered view (`:numbered`) are written as `1. `, `2. `… lines, which
+garden shows as an ordered list; a page's own numbered view, and document views (`:document`), are
+written as plain bullets. `text-align` and `props` have no garden equivalent and are
 dropped. Pages without blocks are not written: garden shows them as ghost pages wherever they are
 linked. Nothing is ever overwritten: a page whose file exists, or whose title an existing note
 already has, is reported and left out.
@@ -52,6 +53,7 @@ from garden.syntax.blockrefs import BLOCK_REF
 INDENT = "    "
 GARDEN_ID = re.compile(r"[\w-]*[^\W\d_][\w-]*")  # what garden's outline reads as a ` ^id`
 BULLET_LIKE = re.compile(r"^([ \t]*)([-*+])(?=[ \t]|$)")  # a line garden's outline would read as a new block
+NUMBER_LIKE = re.compile(r"^([ \t]*\d{1,9})([.)] )")  # …or as a numbered one
 UNSAFE_CHARS = re.compile(r'[<>:"|?*\\\x00-\x1f\x7f]')
 DEVICE_NAMES = re.compile(r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?", re.IGNORECASE)
 MAX_SEGMENT_BYTES = 120  # of a file or folder name, `.md` not counted; file systems allow 255
@@ -332,8 +334,8 @@ def _block_text(block: RoamBlock, renamed: dict[str, str]) -> str:
     for number, line in enumerate(lines):
         expanded = line.replace("\t", "    ")
         if fence is None:
-            if number and BULLET_LIKE.match(line):
-                lines[number] = BULLET_LIKE.sub(r"\1\\\2", line)
+            if number:
+                lines[number] = NUMBER_LIKE.sub(r"\1\\\2", BULLET_LIKE.sub(r"\1\\\2", line))
             marker = FENCE.match(expanded)
             if marker is not None:
                 fence, opened = marker.group(1), number
@@ -349,8 +351,8 @@ def _block_text(block: RoamBlock, renamed: dict[str, str]) -> str:
     return text
 
 
-def _bullet(text: str, depth: int, block_id: str | None) -> list[str]:
-    """The lines of one block at `depth`: `- text`, further lines under it, the id last."""
+def _bullet(text: str, depth: int, block_id: str | None, marker: str = "-") -> list[str]:
+    """The lines of one block at `depth`: `- text` (or `1. text`), further lines under it, the id last."""
     lines = text.split("\n")
     if block_id is not None:
         if FENCE.match(lines[-1]):
@@ -358,7 +360,7 @@ def _bullet(text: str, depth: int, block_id: str | None) -> list[str]:
         else:
             lines[-1] = f"{lines[-1]} ^{block_id}".lstrip(" ")
     indent = INDENT * depth
-    first = f"{indent}- {lines[0]}" if lines[0] else f"{indent}-"
+    first = f"{indent}{marker} {lines[0]}" if lines[0] or marker != "-" else f"{indent}-"
     return [first, *(f"{indent}  {line}" if line.strip() else "" for line in lines[1:])]
 
 
@@ -373,7 +375,7 @@ def _referenced(texts: list[str], md: MarkdownIt) -> set[str]:
             token = pending.pop()
             if token.children:
                 pending.extend(token.children)
-            if token.type in ("blockref", "embed") and token.meta and "block" in token.meta:
+            if token.type in ("blockref", "blockref_alias", "embed") and token.meta and "block" in token.meta:
                 found.add(token.meta["block"])
     return found
 
@@ -400,11 +402,13 @@ def _note_text(page: RoamPage, path: str, texts: dict[int, str], ids: dict[int, 
     if page.edited is not None:
         header.append(f"edited: {_timestamp(page.edited)}")
     lines = ["---", *header, "---"] if header else []
-    pending = [(block, 0) for block in reversed(page.children)]
+    pending = [(block, 0, "-") for block in reversed(page.children)]
     while pending:
-        block, depth = pending.pop()
-        lines.extend(_bullet(texts[id(block)], depth, ids.get(id(block))))
-        pending.extend((child, depth + 1) for child in reversed(block.children))
+        block, depth, marker = pending.pop()
+        lines.extend(_bullet(texts[id(block)], depth, ids.get(id(block)), marker))
+        numbered = block.view == ":numbered"
+        pending.extend((child, depth + 1, f"{number}." if numbered else "-")
+                       for number, child in reversed(list(enumerate(block.children, start=1))))
     return "\n".join(lines) + "\n"
 
 
