@@ -205,6 +205,7 @@ class Note:
     tags: list[str] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
     files: list[FileLink] = field(default_factory=list)
+    footnotes: list[Block] = field(default_factory=list)  # `[^label]: …` definitions, shown after the outline
     code: list[CodeBlock] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
     failure: str | None = None  # why garden could not parse the note; its page says so instead

@@ -16,6 +16,7 @@ from garden.prose import is_prose, parse_prose
 from garden.syntax.balance import unclosed_delimiters
 from garden.syntax.comments import strip_comments
 from garden.syntax.env import warnings_of
+from garden.syntax.footnotes import take_footnotes
 from garden.syntax.paths import NOTE_PATH, file_links
 from garden.syntax.scan import nested_targets
 
@@ -33,6 +34,8 @@ def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) ->
             yield Ref(target, "attribute", block)
             continue
         yield Ref(target, token.meta["kind"], block, token.meta.get("anchor"), attribute)
+        for parent in token.meta.get("parents", ()):
+            yield Ref(parent, "tag", block, None, attribute)
         for inner in nested_targets(target):
             yield Ref(inner, token.meta["kind"], block, None, attribute)
 
@@ -75,6 +78,7 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     if unclosed is not None:
         problems.append(Problem(source.display, matter.first_line + unclosed,
                                 "`%%` opens a comment that is never closed; the rest of the note is hidden"))
+    body, footnotes = take_footnotes(body, matter.first_line)
     try:
         if is_prose(body):
             blocks, outline_problems = parse_prose(body, matter.first_line), []
@@ -83,8 +87,8 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     except TooManyBlocks as refused:
         return None, problems + [Problem(source.display, None, f"{refused}; note skipped")]
     problems += [Problem(source.display, line, message) for line, message in outline_problems]
-    note = Note(title, source, blocks, matter.aliases, matter.tags)
-    for block in note.walk():
+    note = Note(title, source, blocks, matter.aliases, matter.tags, footnotes=footnotes)
+    for block in [*note.walk(), *footnotes]:
         problems += _parse_block(note, block, md)
     collect_code(note, md)
     problems += [Problem(source.display, line, "expected-output block has no python block right before it")

@@ -22,7 +22,9 @@ PROSE = (
     "print(1)\n"
     "```\n"
     "\n"
-    "A closing paragraph.\n"
+    "A closing paragraph.[^why]\n"
+    "\n"
+    "[^why]: Because [[Learning]] needs an end.\n"
 )
 
 
@@ -46,10 +48,14 @@ def test_prose_keeps_its_paragraphs_headings_lists_and_fences(tmp_path):
     assert [li.text() for li in numbered.elements("li")] == ["start here", "then here"]
     code = outline.find_all("pre")
     assert len(code) == 1 and "- not a block" in code[0].text(), "the fence stays whole"
-    assert bodies[-1] == "A closing paragraph."
+    assert bodies[-1] == "A closing paragraph.1"
+    (footnote,) = page.find("section", "footnotes").find_all("li")
+    assert footnote.text() == "Because Learning needs an end."
+    assert page.find("sup", "footnote-ref").find("a").get("href") == f"reading.html#{footnote.get('id')}"
 
 
 def test_a_backlink_shows_the_paragraph_or_item_holding_it(tmp_path):
     page = read_html(build(tmp_path) / "learning.html")
     contexts = [block.text() for block in page.find_all("div", "reference-block")]
-    assert contexts == ["Some books about Learning, read in order.", "its chapter on Learning"]
+    assert contexts == ["Some books about Learning, read in order.", "its chapter on Learning",
+                        "Because Learning needs an end."]

@@ -51,3 +51,12 @@ def render_table(ctx: RenderContext, blocks: list[Block], page: Page, anchors: b
         rows.append([])
         place(block)
     return '<table class="roam-table">' + "".join("<tr>" + "".join(row) + "</tr>" for row in rows) + "</table>"
+
+
+def render_footnotes(ctx: RenderContext, footnotes: list[Block], page: Page) -> str:
+    """A page's footnotes, numbered in the order they are defined."""
+    if not footnotes:
+        return ""
+    items = "".join(f'<li class="block" id="{escape(block.anchor)}">{ctx.render_block(block, page)}</li>'
+                    for block in footnotes)
+    return f'<section class="footnotes"><ol>{items}</ol></section>'

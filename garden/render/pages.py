@@ -13,7 +13,7 @@ from garden.config import Config
 from garden.graph import Garden, Page
 from garden.model import Block
 from garden.render.context import RenderContext
-from garden.render.outline import render_outline
+from garden.render.outline import render_footnotes, render_outline
 from garden.render.text import plain_text, shorten
 from garden.render.rules import install_rules
 from garden.run.cells import CellResult
@@ -146,7 +146,8 @@ class SiteRenderer:
         if note is not None and note.failure:
             outline = error_box(note.failure)
         else:
-            outline = Markup(render_outline(ctx, note.blocks, page) if note else "")
+            outline = Markup(render_outline(ctx, note.blocks, page) + render_footnotes(ctx, note.footnotes, page)
+                             if note else "")
         return self._page(path, page, outline,
                           tags=self._titled_links(ctx, self.garden.tags_of(page.title)),
                           builds_on=self._titled_links(ctx, [title for code in note.code for title in code.uses]

@@ -21,7 +21,7 @@ from garden.render.math import to_mathml
 from garden.render.outline import render_outline
 from garden.render.outputs import render_output
 from garden.render.text import plain_text
-from garden.urls import heading_id
+from garden.urls import heading_id, relative_href
 
 Env = dict[str, Any]
 
@@ -114,6 +114,18 @@ def blockref_alias(self: Any, tokens: Sequence[Token], idx: int, options: Option
         return f'<span class="block-ref broken">{escape(token.content)}</span>'
     page, block = found
     return f'<a class="block-link" href="{escape(ctx.block_href(page, block))}">{escape(token.content)}</a>'
+
+
+def footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """`[^label]`: the footnote's number, linking to it at the end of its page."""
+    ctx, token = _ctx(env), tokens[idx]
+    footnotes = ctx.page.note.footnotes if ctx.page is not None and ctx.page.note is not None else []
+    number = next((index for index, block in enumerate(footnotes, start=1) if block.uid == token.meta["footnote"]), None)
+    if number is None:
+        ctx.warn(f"footnote {token.content} is never defined")
+        return escape(token.content)
+    href = relative_href(ctx.page_path, ctx.page.url, token.meta["footnote"])
+    return f'<sup class="footnote-ref"><a href="{escape(href)}">{number}</a></sup>'
 
 
 def _embedded(ctx: RenderContext, token: Token) -> tuple[Page | None, list[Block], str]:
@@ -231,6 +243,7 @@ RULES = {
     "query_close": query_close,
     "blockref": blockref,
     "blockref_alias": blockref_alias,
+    "footnote_ref": footnote_ref,
     "embed": embed,
     "math_inline": _math(display=False),
     "math_display": _math(display=True),

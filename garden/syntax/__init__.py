@@ -8,6 +8,7 @@ from garden.syntax.admonitions import admonitions_plugin
 from garden.syntax.attributes import attributes_plugin
 from garden.syntax.blockrefs import blockrefs_plugin
 from garden.syntax.embeds import embeds_plugin
+from garden.syntax.footnotes import footnotes_plugin
 from garden.syntax.formatting import formatting_plugin
 from garden.syntax.macros import macros_plugin
 from garden.syntax.math import math_plugin
@@ -21,6 +22,7 @@ PLUGINS = (
     attributes_plugin,
     tasks_plugin,
     wikilinks_plugin,
+    footnotes_plugin,
     tags_plugin,
     macros_plugin,
     blockrefs_plugin,

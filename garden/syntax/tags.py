@@ -1,4 +1,4 @@
-"""`#tag` and `#[[multi word tag]]`."""
+"""`#tag` and `#[[multi word tag]]`; a nested tag `#a/b` also tags its parents (`a`), as Obsidian's do."""
 
 from __future__ import annotations
 
@@ -31,7 +31,11 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         token = state.push("tag", "a", 0)
         token.content = "#" + target
-        token.meta = {"target": unicodedata.normalize("NFC", target), "anchor": None, "kind": "tag"}
+        target = unicodedata.normalize("NFC", target)
+        token.meta = {"target": target, "anchor": None, "kind": "tag"}
+        if not src.startswith("#[[", start) and "/" in target.strip("/"):
+            parts = target.split("/")
+            token.meta["parents"] = ["/".join(parts[:depth]) for depth in range(1, len(parts)) if parts[depth - 1]]
     state.pos = stop
     return True
 
