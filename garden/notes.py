@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
@@ -19,6 +20,8 @@ from garden.syntax.env import warnings_of
 from garden.syntax.footnotes import take_footnotes
 from garden.syntax.paths import NOTE_PATH, file_links
 from garden.syntax.scan import nested_targets
+
+PROPERTY = re.compile(r"^([\w-]+):: ?(.*)$")
 
 
 def _refs_of(block: Block, tokens: list[Token], attribute: str | None = None) -> Iterator[Ref]:
@@ -66,6 +69,17 @@ def _parse_block(note: Note, block: Block, md: MarkdownIt) -> list[Problem]:
     return problems
 
 
+def _page_properties(blocks: list[Block]) -> dict[str, str]:
+    """Logseq's page properties: a first block made only of `key:: value` lines (`title::`, `alias::`)."""
+    if not blocks:
+        return {}
+    lines = blocks[0].text.split("\n")
+    matches = [PROPERTY.match(line) for line in lines]
+    if not all(matches):
+        return {}
+    return {match.group(1).lower(): match.group(2).strip() for match in matches if match}
+
+
 def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Problem]]:
     """Parse one source into a Note; problems point at lines of the file.
 
@@ -87,7 +101,10 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     except TooManyBlocks as refused:
         return None, problems + [Problem(source.display, None, f"{refused}; note skipped")]
     problems += [Problem(source.display, line, message) for line, message in outline_problems]
-    note = Note(title, source, blocks, matter.aliases, matter.tags, footnotes=footnotes)
+    properties = _page_properties(blocks)
+    title = matter.title or properties.get("title") or title
+    aliases = matter.aliases + [alias.strip(" []") for alias in properties.get("alias", "").split(",") if alias.strip(" []")]
+    note = Note(title, source, blocks, aliases, matter.tags, footnotes=footnotes)
     for block in [*note.walk(), *footnotes]:
         problems += _parse_block(note, block, md)
     collect_code(note, md)

@@ -125,3 +125,13 @@ def test_videos_and_components_load_nothing_from_elsewhere(site):
 def test_every_link_resolves(site):
     problems = [problem for problem in check_links(site[0]) if "youtube.com" not in problem]
     assert problems == []
+
+
+def test_logseq_page_properties_name_the_page_and_its_aliases(tmp_path):
+    notes = {"some_file.md": "title:: My Real Title\nalias:: Other name, [[Third]]\n\n- body\n",
+             "B.md": "- links [[My Real Title]], [[Other name]] and [[Third]]\n"}
+    root = make_garden(tmp_path, notes)
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    links = read_html(root / "site" / "b.html").find("section", "content").find_all("a", "wikilink")
+    assert {link.get("href") for link in links} == {"my-real-title.html"}
+    assert "ghost" not in " ".join(" ".join(link.classes) for link in links)
