@@ -103,7 +103,8 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     problems += [Problem(source.display, line, message) for line, message in outline_problems]
     properties = _page_properties(blocks)
     title = matter.title or properties.get("title") or title
-    aliases = matter.aliases + [alias.strip(" []") for alias in properties.get("alias", "").split(",") if alias.strip(" []")]
+    aliases = matter.aliases + [alias for written in properties.get("alias", "").split(",")
+                                if (alias := written.strip(" []"))]
     note = Note(title, source, blocks, aliases, matter.tags, footnotes=footnotes)
     for block in [*note.walk(), *footnotes]:
         problems += _parse_block(note, block, md)

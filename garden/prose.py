@@ -14,8 +14,10 @@ from markdown_it.token import Token
 
 from garden.model import Block
 from garden.outline import BLOCK_ID, FENCE, MAX_BLOCKS, TooManyBlocks
+from garden.syntax.tokens import closing_index
 
 BULLET_OR_NUMBER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+LIST_OPENERS = ("bullet_list_open", "ordered_list_open")
 _STRUCTURE = MarkdownIt("commonmark", {"html": True}).enable(["table"])
 
 
@@ -55,15 +57,6 @@ def _take_id(block: Block) -> None:
         block.text = block.text[: match.start()].rstrip()
 
 
-def _closing(tokens: list[Token], opening: int) -> int:
-    """Index of the token closing the one at `opening`."""
-    level = 0
-    for index in range(opening, len(tokens)):
-        level += tokens[index].nesting
-        if level == 0:
-            return index
-    return len(tokens) - 1
-
 
 class _Builder:
     """Blocks from the block tokens of a note, their lines counted from `first_line`."""
@@ -78,8 +71,8 @@ class _Builder:
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            end = _closing(tokens, index) if token.nesting == 1 else index
-            if token.type in ("bullet_list_open", "ordered_list_open"):
+            end = closing_index(tokens, index) if token.nesting == 1 else index
+            if token.type in LIST_OPENERS:
                 blocks += self._list(tokens[index + 1:end], parent, token.type == "ordered_list_open")
             elif token.map is not None:
                 blocks.append(self._block(token.map[0], token.map[1], parent))
@@ -97,17 +90,17 @@ class _Builder:
         items = []
         index = 0
         while index < len(tokens):
-            end = _closing(tokens, index)
+            end = closing_index(tokens, index)
             start_line, end_line = tokens[index].map or (0, 0)
             content = tokens[index + 1:end]
-            nested = next((token.map[0] for token in content
-                           if token.type in ("bullet_list_open", "ordered_list_open") and token.map), end_line)
-            block = self._block(start_line, end_line, parent, _item_text(self.lines, start_line, nested))
+            lists = [position for position, token in enumerate(content)
+                     if token.type in LIST_OPENERS and token.level == content[0].level]
+            own_end = content[lists[0]].map[0] if lists and content[lists[0]].map else end_line
+            block = self._block(start_line, end_line, parent, _item_text(self.lines, start_line, own_end))
             block.ordered = ordered
-            block.children = [child for position, token in enumerate(content)
-                              if token.type in ("bullet_list_open", "ordered_list_open") and token.level == content[0].level
-                              for child in self._list(content[position + 1:_closing(content, position)], block,
-                                                      token.type == "ordered_list_open")]
+            for position in lists:
+                block.children += self._list(content[position + 1:closing_index(content, position)], block,
+                                             content[position].type == "ordered_list_open")
             items.append(block)
             index = end + 1
         return items

@@ -9,6 +9,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 
+from garden.syntax.tokens import closing_index
+
 CALLOUT = re.compile(r"\[!([\w-]+)\]([-+]?)[ \t]*(.*)")
 ORG_BEGIN = re.compile(r"#\+BEGIN_(\w+)[ \t]*(.*)$", re.IGNORECASE)
 VERBATIM = {"src": "", "example": "text"}  # org blocks whose lines are code, with their language
@@ -61,22 +63,13 @@ def callout_rule(state: StateCore) -> None:
         kind, fold, title = callout.group(1).lower(), callout.group(2), callout.group(3).strip()
         token.type, token.tag = "admonition_open", "div"
         token.meta = {"kind": kind, "title": title or kind.capitalize(), "fold": fold}
-        closing = _closing(tokens, index)
+        closing = closing_index(tokens, index)
         tokens[closing].type, tokens[closing].tag = "admonition_close", "div"
         inline.content = rest
         if not rest.strip():
             for paragraph in (tokens[index + 1], inline, tokens[index + 3]):
                 paragraph.hidden, paragraph.type, paragraph.content = True, "text", ""
 
-
-def _closing(tokens: list, opening: int) -> int:
-    """The index of the token closing the one at `opening`."""
-    level = 0
-    for index in range(opening, len(tokens)):
-        level += tokens[index].nesting
-        if level == 0:
-            return index
-    return len(tokens) - 1
 
 
 def admonitions_plugin(md: MarkdownIt) -> None:
