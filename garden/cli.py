@@ -7,14 +7,15 @@ import dataclasses
 import os
 import sys
 import textwrap
+from pathlib import Path
 
 import jinja2
-from pathlib import Path
 
 from garden.check.runner import check_notes, summary_line
 from garden.config import Config, ConfigError, find_root, load_config
 from garden.emit import OutputError
-from garden.importers.roam import ExportError, ImportReport, import_roam
+from garden.importers.roam import ImportReport, import_roam
+from garden.importers.roam_export import ExportError
 from garden.site import BuildOptions, BuildResult, build_site
 
 

@@ -29,22 +29,18 @@ already has, is reported and left out.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import os
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
 
 from garden.frontmatter import read_front_matter
+from garden.importers.roam_export import RoamBlock, RoamPage, read_export, timestamp
+from garden.importers.roam_paths import Placer
 from garden.outline import BLOCK_ID, FENCE
 from garden.sources import read_sources
 from garden.syntax import make_parser
@@ -54,47 +50,6 @@ INDENT = "    "
 GARDEN_ID = re.compile(r"[\w-]*[^\W\d_][\w-]*")  # what garden's outline reads as a ` ^id`
 BULLET_LIKE = re.compile(r"^([ \t]*)([-*+])(?=[ \t]|$)")  # a line garden's outline would read as a new block
 NUMBER_LIKE = re.compile(r"^([ \t]*\d{1,9})([.)] )")  # …or as a numbered one
-UNSAFE_CHARS = re.compile(r'[<>:"|?*\\\x00-\x1f\x7f]')
-DEVICE_NAMES = re.compile(r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?", re.IGNORECASE)
-MAX_SEGMENT_BYTES = 120  # of a file or folder name, `.md` not counted; file systems allow 255
-MAX_EXPORT_BYTES = 1 << 30
-VIEW_TYPES = {":bullet", ":numbered", ":document"}
-
-
-class ExportError(Exception):
-    """The export cannot be read: not JSON, or not shaped like Roam's JSON export."""
-
-
-@dataclass
-class RoamBlock:
-    """One block of the export, its text as written in Roam."""
-
-    text: str
-    uid: str | None
-    heading: int | None
-    view: str | None
-    children: list[RoamBlock] = field(default_factory=list)
-
-    def walk(self) -> Iterator[RoamBlock]:
-        pending = [self]
-        while pending:
-            block = pending.pop()
-            yield block
-            pending.extend(reversed(block.children))
-
-
-@dataclass
-class RoamPage:
-    """One page of the export."""
-
-    title: str
-    children: list[RoamBlock]
-    created: int | None = None
-    edited: int | None = None
-
-    def walk(self) -> Iterator[RoamBlock]:
-        for block in self.children:
-            yield from block.walk()
 
 
 @dataclass
@@ -111,186 +66,12 @@ class ImportReport:
     dangling: int = 0  # block ids referenced as `((uid))` or embedded that no block of the export has
 
 
-# --------------------------------------------------------------------------- reading the export
-
-def _clean(text: str) -> str:
-    """`text` as writable UTF-8: lone surrogates (JSON allows `\\ud800`) become U+FFFD."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        if path.stat().st_size > MAX_EXPORT_BYTES:
-            raise ExportError(f"is over {MAX_EXPORT_BYTES >> 30} GB")
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                members = [info for info in archive.infolist() if info.filename.endswith(".json")]
-                if len(members) != 1:
-                    raise ExportError(f"is a zip archive with {len(members)} .json files; expected Roam's one")
-                if members[0].file_size > MAX_EXPORT_BYTES:
-                    raise ExportError(f"holds a .json file over {MAX_EXPORT_BYTES >> 30} GB")
-                data = archive.read(members[0])
-        else:
-            data = path.read_bytes()
-    except (OSError, zipfile.BadZipFile) as error:
-        raise ExportError(f"cannot be read ({getattr(error, 'strerror', None) or error})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ExportError(f"is not JSON: not valid UTF-8 at byte offset {error.start}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ExportError(f"is not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-    except RecursionError:
-        raise ExportError("is not JSON garden can read: nested too deeply") from None
-
-
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
-
-
-def _optional(item: dict, key: str, kinds: tuple[type, ...], where: str, expected: str) -> Any:
-    value = item.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
-        raise ExportError(f"{where}: {key!r} is {_kind(value)}, expected {expected}")
-    return value
-
-
-def _time(item: dict, key: str, where: str) -> int | None:
-    """A time in milliseconds since 1970, or None where it is missing or out of range."""
-    value = _optional(item, key, (int, float), where, "milliseconds since 1970")
-    if value is None:
-        return None
-    try:
-        _timestamp(int(value))  # a date Python can show
-    except (ValueError, OverflowError, OSError):
-        return None
-    return int(value)
-
-
-def _blocks(children: Any, where: str) -> list[RoamBlock]:
-    """The blocks of a `children` list, read without recursion (Roam outlines can nest deep)."""
-    roots: list[RoamBlock] = []
-    pending: list[tuple[Any, str, list[RoamBlock]]] = [(children, where, roots)]
-    while pending:
-        items, at, into = pending.pop()
-        if items is None:
-            continue
-        if not isinstance(items, list):
-            raise ExportError(f"{at}: 'children' is {_kind(items)}, expected a list of blocks")
-        for index, item in enumerate(items):
-            here = f"{at}.children[{index}]"
-            if not isinstance(item, dict):
-                raise ExportError(f"{here}: a block is {_kind(item)}, expected an object")
-            text = _optional(item, "string", (str,), here, "text") or ""
-            uid = _optional(item, "uid", (str,), here, "text")
-            heading = _optional(item, "heading", (int,), here, "a number 1-3")
-            view = _optional(item, ":children/view-type", (str,), here, "text")
-            block = RoamBlock(_clean(text).replace("\r\n", "\n").replace("\r", "\n"), uid or None,
-                              heading if heading in (1, 2, 3) else None, view if view in VIEW_TYPES else None)
-            into.append(block)
-            pending.append((item.get("children"), here, block.children))
-    return roots
-
-
-def read_export(path: Path) -> list[RoamPage]:
-    """The pages of a Roam JSON export (or of the zip Roam downloads); ExportError says what is wrong."""
-    data = _load_json(path)
-    if not isinstance(data, list):
-        raise ExportError(f"is {_kind(data)}, expected Roam's JSON export: a list of pages")
-    pages: list[RoamPage] = []
-    for index, item in enumerate(data):
-        where = f"page {index + 1}"
-        if not isinstance(item, dict):
-            raise ExportError(f"{where} is {_kind(item)}, expected an object with a title")
-        title = item.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise ExportError(f"{where} has no title" if title in (None, "") or isinstance(title, str)
-                              else f"{where}: 'title' is {_kind(title)}, expected text")
-        where = f"page {index + 1} ({title!r})"
-        pages.append(RoamPage(unicodedata.normalize("NFC", _clean(title)), _blocks(item.get("children"), where),
-                              _time(item, "create-time", where), _time(item, "edit-time", where)))
-    return pages
-
-
-# --------------------------------------------------------------------------- where each page goes
-
-def _safe_segment(segment: str) -> str:
-    """A file or folder name that works on Linux, macOS and Windows, as close to `segment` as may be."""
-    name = UNSAFE_CHARS.sub("_", segment)
-    name = re.sub(r"^\.+", lambda m: "_" * len(m.group()), name)
-    name = re.sub(r"[.\s]+$", lambda m: "_" * len(m.group()), name)
-    if DEVICE_NAMES.fullmatch(name):
-        name = "_" + name
-    encoded = name.encode("utf-8")
-    if len(encoded) > MAX_SEGMENT_BYTES:
-        digest = hashlib.sha1(segment.encode("utf-8")).hexdigest()[:8]
-        name = encoded[:MAX_SEGMENT_BYTES - 9].decode("utf-8", "ignore").rstrip(". ") + "-" + digest
-    return name or "_"
-
-
-class _Placer:
-    """Hands out one relative `.md` path per title: files and folders distinct even up to case."""
-
-    def __init__(self, notes_dir: Path) -> None:
-        self.files: dict[str, str] = {}  # casefolded path -> path, of every file below notes/
-        self.folders: dict[str, str] = {}  # casefolded path -> path as first spelled
-        if notes_dir.is_dir():
-            for path in notes_dir.rglob("*"):
-                relative = path.relative_to(notes_dir).as_posix()
-                (self.folders if path.is_dir() else self.files)[self._key(relative)] = relative
-
-    @staticmethod
-    def _key(relative: str) -> str:
-        return unicodedata.normalize("NFC", relative).casefold()
-
-    def place(self, title: str) -> str:
-        """A new path for `title`, the natural one where it is safe and free."""
-        segments = [_safe_segment(part) for part in title.split("/") if part.strip()] or ["_"]
-        folders: list[str] = []
-        for segment in segments[:-1]:
-            prefix = "/".join([*folders, segment])
-            if self._key(prefix) in self.files:  # a file has the folder's name: keep the page out of it
-                segments = [_safe_segment("_".join(segments))]
-                break
-            folders.append(self.folders.get(self._key(prefix), prefix).rsplit("/", 1)[-1])
-        stem = "/".join([*folders, segments[-1]])
-        path = stem + ".md"
-        if self._key(path) in self.files or self._key(path) in self.folders:
-            digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
-            path = f"{stem}-{digest}.md"
-            number = 2
-            while self._key(path) in self.files or self._key(path) in self.folders:
-                path, number = f"{stem}-{digest}-{number}.md", number + 1
-        self.claim(path)
-        return path
-
-    def claim(self, path: str) -> None:
-        self.files[self._key(path)] = path
-        parts = path.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            folder = "/".join(parts[:depth])
-            self.folders.setdefault(self._key(folder), folder)
-
-
 # --------------------------------------------------------------------------- writing a note
 
 def _yaml_string(value: str) -> str:
     """`value` as one double-quoted YAML scalar on one line (escapes for anything unusual)."""
     return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
 
-
-def _timestamp(milliseconds: int) -> str:
-    moment = dt.datetime.fromtimestamp(milliseconds / 1000, dt.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -398,9 +179,9 @@ def _note_text(page: RoamPage, path: str, texts: dict[int, str], ids: dict[int, 
     if path.removesuffix(".md") != page.title:
         header.append(f"title: {_yaml_string(page.title)}")
     if page.created is not None:
-        header.append(f"created: {_timestamp(page.created)}")
+        header.append(f"created: {timestamp(page.created)}")
     if page.edited is not None:
-        header.append(f"edited: {_timestamp(page.edited)}")
+        header.append(f"edited: {timestamp(page.edited)}")
     lines = ["---", *header, "---"] if header else []
     pending = [(block, 0, "-") for block in reversed(page.children)]
     while pending:
@@ -466,7 +247,7 @@ def import_roam(export: Path, notes_dir: Path) -> ImportReport:
                     ids[id(block)] = block_id
     report.dangling = len(referenced - known)
     existing = _existing_titles(notes_dir)
-    placer = _Placer(notes_dir)
+    placer = Placer(notes_dir)
     for page in kept:
         if page.title in existing:
             report.conflicts.append((notes_dir / existing[page.title], f"already holds the page {page.title!r}"))
