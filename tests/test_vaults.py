@@ -61,6 +61,26 @@ VAULT = {
         "Not part of the weights section.\n"
     ),
     "Topics/Layer.md": "Neurons side by side. See [Home](../Home.md).\n",
+    "Topics/Reading.md": (
+        "# Reading\n"
+        "\n"
+        "A ==highlighted== idea %%a private aside about [[Secret Page]]%% with a footnote.[^1]\n"
+        "\n"
+        "> [!note] Remember\n"
+        "> the [[Layer]] comes first\n"
+        "\n"
+        "> [!tip]- Folded\n"
+        "> hidden until opened\n"
+        "\n"
+        "- [ ] read [[Neuron]]\n"
+        "- [x] read #ml/basics\n"
+        "\n"
+        "%%\n"
+        "a whole hidden paragraph\n"
+        "%%\n"
+        "\n"
+        "[^1]: Footnotes go [[Home]].\n"
+    ),
     "Topics/Loss Function.md": "How wrong the network is.\n",
     "Index.md": "The top index.\n",
     "Archive/Old/Index.md": "An older index.\n",
@@ -81,7 +101,11 @@ GRAPH = {
     "pages/Machine Learning___Neuron.md": "- A neuron\n    - ![diagram](../assets/neuron.png){:height 120, :width 240}\n"
                                           "    - ![lost](../assets/lost.png)\n",
     "pages/Machine Learning%2FLayer.md": "- A layer of [[Machine Learning/Neuron]]s\n",
-    "journals/2021_04_16.md": "- Read about [[Machine Learning/Layer]] today\n",
+    "journals/2021_04_16.md": "- Read about [[Machine Learning/Layer]] today\n"
+                              "- A quotable block\n  id:: 6512a1b2-0000-4c3d-9e8f-0123456789ab\n  collapsed:: true\n"
+                              "- #+BEGIN_NOTE\n  keep [[Machine Learning/Neuron]] in mind\n  #+END_NOTE\n"
+                              "- type:: [[Reading]]\n  status:: done\n",
+    "pages/quotes.md": "title:: Quotes\n\n- ((6512a1b2-0000-4c3d-9e8f-0123456789ab))\n",
     "assets/neuron.png": b"\x89PNG neuron",
 }
 
@@ -140,10 +164,15 @@ def test_no_ghost_page_for_an_existing_note(built) -> None:
     assert ghosts and not [title for title in ghosts if title.casefold() in notes | stems]
 
 
-def test_no_embed_syntax_in_visible_text(built) -> None:
+RAW_SYNTAX = re.compile(r"!\[\[|%%|\{\{\[\[|==|\[!note\]|\[!tip\]|id::|collapsed::|#\+BEGIN|\[\^1\]")
+
+
+def test_no_raw_syntax_in_visible_text(built) -> None:
     root, _ = built
     for page in sorted((root / "site").rglob("*.html")):
-        assert "![[" not in visible_text_outside_code(read_html(page)), page
+        found = RAW_SYNTAX.search(visible_text_outside_code(read_html(page)))
+        assert found is None, (page.name, found and found.group())
+    assert not list((root / "site").rglob("secret-page.html")), "a link in a comment is no reference"
 
 
 def test_every_href_and_src_resolves(built) -> None:
@@ -242,9 +271,11 @@ def test_logseq_graph(graph) -> None:
     site = root / "site"
     nodes = {node["title"]: node["ghost"] for node in load_graph(site)["nodes"]}
     assert {title for title, ghost in nodes.items() if not ghost} == {
-        "contents", "Machine Learning/Neuron", "Machine Learning/Layer", "April 16th, 2021"}
+        "contents", "Machine Learning/Neuron", "Machine Learning/Layer", "April 16th, 2021", "Quotes"}
     assert nodes["Apr 16th, 2021"] is True
-    assert "Built 5 pages (4 notes, 1 ghost pages, 1 daily notes)" in result.stdout
+    assert "(5 notes, 5 ghost pages, 1 daily notes)" in result.stdout, "ghosts: Apr 16th, Reading, type, status, title"
+    quotes = read_html(site / "quotes.html").find("span", "block-ref")
+    assert quotes.text().startswith("A quotable block")
     assert (site / "_files" / "assets" / "neuron.png").read_bytes() == GRAPH["assets/neuron.png"]
     neuron = read_html(site / "machine-learning" / "neuron.html")
     assert [(img.get("src"), img.get("width"), img.get("height")) for img in neuron.find_all("img")] == [
