@@ -52,7 +52,7 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     """Read, parse and link every note of the garden."""
     skip = (config.out_dir, config.cache_dir)
     sources, problems = read_sources(config.notes_dir, config.root, skip, config.flavor)
-    md = make_parser()
+    md = make_parser(config.flavor)
     notes: list[Note] = []
     for source in sources:
         try:

@@ -73,7 +73,7 @@ VAULT = {
         "> hidden until opened\n"
         "\n"
         "- [ ] read [[Neuron]]\n"
-        "- [x] read #ml/basics\n"
+        "- [x] read #ml/basics, issue #2024\n"
         "\n"
         "%%\n"
         "a whole hidden paragraph\n"
@@ -193,6 +193,13 @@ def test_vault_links_resolve_as_obsidian_does(vault) -> None:
     referrers = {a.text() for a in layer.find_all("a") if "references" in {c for p in a.ancestors()
                                                                                for c in p.classes}}
     assert "Home" in referrers
+
+
+def test_vault_tags_are_obsidian_tags(vault) -> None:
+    root, _ = vault
+    titles = {node["title"]: node["ghost"] for node in load_graph(root / "site")["nodes"]}
+    assert "2024" not in titles, "in Obsidian a number alone is no tag"
+    assert titles["ml/basics"] is True and titles["ml"] is True, "a nested tag tags its parent too"
 
 
 def test_vault_embed_syntax_in_code_stays(vault) -> None:

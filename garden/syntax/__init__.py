@@ -33,13 +33,15 @@ PLUGINS = (
 )
 
 
-def make_parser() -> MarkdownIt:
-    """CommonMark with tables, strikethrough and the Roam constructs.
+def make_parser(flavor: str = "roam") -> MarkdownIt:
+    """CommonMark with tables, strikethrough and the Roam constructs, as `flavor` reads them (in
+    Obsidian a tag needs a character that is not a digit: `#2024` is text).
 
     Raw HTML is parsed as CommonMark says; the renderer passes blocks holding it through the
     sanitiser (`garden.render.sanitize`).
     """
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.options["numeric_tags"] = flavor != "obsidian"
     for plugin in PLUGINS:
         md.use(plugin)
     return md

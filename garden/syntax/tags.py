@@ -28,6 +28,8 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
         if match is None:
             return False
         target, stop = match.group(1), match.end()
+        if target.isdigit() and not state.md.options.get("numeric_tags", True):
+            return False
     if not silent:
         token = state.push("tag", "a", 0)
         token.content = "#" + target
