@@ -98,6 +98,11 @@ def _is_tag(ref: Ref) -> bool:
     return ref.kind == "tag" or (ref.attribute or "").casefold() in TAG_ATTRIBUTES
 
 
+def _nearest_top_first(note: Note) -> tuple[int, int, str]:
+    path = note.source.relative
+    return path.count("/"), len(path), path
+
+
 def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = ()) -> Garden:
     """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
     the attachments the notes name among `files` (the other files below the notes folder).
@@ -107,7 +112,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
     aliases: dict[str, str] = {}
-    for note in notes:
+    for note in sorted(notes, key=_nearest_top_first):  # of two notes with one title, the upper keeps it
         if note.title in pages:
             other = pages[note.title].note
             fallback = note.source.relative.removesuffix(".md")

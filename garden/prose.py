@@ -58,6 +58,13 @@ def _take_id(block: Block) -> None:
 
 
 
+def _is_comment(token: Token) -> bool:
+    """Whether a token is an HTML comment and nothing else: no block for it."""
+    content = token.content.strip()
+    return token.type == "html_block" and content.startswith("<!--") and content.endswith("-->") \
+        and content.count("<!--") == 1
+
+
 class _Builder:
     """Blocks from the block tokens of a note, their lines counted from `first_line`."""
 
@@ -74,7 +81,7 @@ class _Builder:
             end = closing_index(tokens, index) if token.nesting == 1 else index
             if token.type in LIST_OPENERS:
                 blocks += self._list(tokens[index + 1:end], parent, token.type == "ordered_list_open")
-            elif token.map is not None:
+            elif token.map is not None and not _is_comment(token):
                 blocks.append(self._block(token.map[0], token.map[1], parent))
             index = end + 1
         return blocks

@@ -22,6 +22,8 @@ PROSE = (
     "print(1)\n"
     "```\n"
     "\n"
+    "<!-- a comment, no block -->\n"
+    "\n"
     "A closing paragraph.[^why]\n"
     "\n"
     "[^why]: Because [[Learning]] needs an end.\n"
@@ -48,7 +50,7 @@ def test_prose_keeps_its_paragraphs_headings_lists_and_fences(tmp_path):
     assert [li.text() for li in numbered.elements("li")] == ["start here", "then here"]
     code = outline.find_all("pre")
     assert len(code) == 1 and "- not a block" in code[0].text(), "the fence stays whole"
-    assert bodies[-1] == "A closing paragraph.1"
+    assert bodies[-1] == "A closing paragraph.1" and "" not in bodies, "a comment makes no block"
     (footnote,) = page.find("section", "footnotes").find_all("li")
     assert footnote.text() == "Because Learning needs an end."
     assert page.find("sup", "footnote-ref").find("a").get("href") == f"reading.html#{footnote.get('id')}"

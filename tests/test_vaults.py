@@ -290,3 +290,21 @@ def test_logseq_graph(graph) -> None:
     assert "{:" not in neuron.text()
     assert result.stderr.splitlines() == [("pages/Machine Learning___Neuron.md:3: attachment '../assets/lost.png' "
                                            "is not in the garden; it is shown as text")]
+
+
+def test_obsidian_ghosts_ignore_case_and_the_upper_note_keeps_a_shared_title(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "vault", {
+        ".obsidian/app.json": "{}",
+        "a.md": "see #HUB\n",
+        "b.md": "---\ntags: [hub]\n---\ntext\n",
+        "c.md": "links [[Hub]] and [[top of mind]]\n",
+        "top-of-mind.md": "---\ntitle: top of mind\n---\nthe current one\n",
+        "archive/top-of-mind-old.md": "---\ntitle: top of mind\n---\nthe old one\n",
+    })
+    result = run_garden(root, "build", "--no-exec")
+    assert result.returncode == 0, result.stderr
+    ghosts = [node["title"] for node in load_graph(root / "site")["nodes"] if node["ghost"]]
+    assert [title for title in ghosts if title.casefold() == "hub"] == ["HUB"]
+    link = next(a for a in read_html(root / "site" / "c.html").find_all("a", "wikilink") if a.text() == "top of mind")
+    assert read_html(root / "site" / link.get("href")).find("section", "content").text() == "the current one"
+    assert "archive/top-of-mind-old.md: title 'top of mind' is also used by top-of-mind.md" in result.stderr

@@ -2,7 +2,7 @@
 vault by file name anywhere in the vault, as Obsidian resolves them.
 
 A note's title (its path, or what its front matter says) always names that note. Obsidian and
-Logseq compare names without case. In Obsidian `[[Note]]` finds `Folder/Note.md`
+Logseq compare names without case, ghost pages' too (`#HUB` and `[[hub]]` are one page). In Obsidian `[[Note]]` finds `Folder/Note.md`
 when no other file is called `Note.md`; among several, the one nearest the vault's top wins (fewest
 folders, then shortest path, then first in alphabetical order) and the link is ambiguous.
 """
@@ -43,6 +43,7 @@ class Resolver:
         self.titles = {note.title for note in notes}
         self.aliases = aliases
         self.folded: dict[str, str] = {}
+        self.ghosts: dict[str, str] = {}  # casefolded -> the first spelling of a target no note has
         self.paths: dict[str, str] = {}  # path below the notes folder (casefolded but in Roam) -> title
         self.by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)  # file name -> (path, title)
         for note in notes:
@@ -68,7 +69,10 @@ class Resolver:
             return Resolution(self.aliases[target])
         if self.flavor != "roam" and target.casefold() in self.folded:
             return Resolution(self.folded[target.casefold()])
-        return Resolution(self.paths.get(self._key(_clean(target)), target))
+        title = self.paths.get(self._key(_clean(target)))
+        if title is not None:
+            return Resolution(title)
+        return Resolution(target if self.flavor == "roam" else self.ghosts.setdefault(target.casefold(), target))
 
     def _by_file_name(self, path: str) -> Resolution | None:
         """The note whose path ends with `path` (casefolded), the one nearest the top among several."""

@@ -19,11 +19,14 @@ from garden.model import Block, code_of
 from garden.render.highlight import highlight_code
 from garden.render.math import to_mathml
 from garden.render.outline import render_outline
+from garden.render.sanitize import HTML_TAGS, MATHML_TAGS, SVG_TAGS
 from garden.render.outputs import render_output
 from garden.render.text import plain_text
 from garden.urls import heading_id, relative_href
 
 Env = dict[str, Any]
+RAW_TAG = re.compile(r"</?([A-Za-z][\w-]*)")
+KNOWN_TAGS = {tag.lower() for tag in HTML_TAGS | MATHML_TAGS | SVG_TAGS} | {"script", "style", "iframe", "object"}
 
 
 def _ctx(env: Env) -> RenderContext:
@@ -195,6 +198,19 @@ def admonition_close(self: Any, tokens: Sequence[Token], idx: int, options: Opti
     return "</details>\n" if opening.meta["fold"] else "</div>\n"
 
 
+def _raw_html(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """Raw HTML from a note: comments dropped; a tag the sanitiser knows passes (the block is then
+    sanitised), anything else (`POST /rpc/<fn>`) shows as the text it is rather than swallowing
+    what follows it."""
+    content = tokens[idx].content
+    if content.lstrip().startswith("<!--"):
+        return ""
+    tag = RAW_TAG.match(content.lstrip())
+    if tag and tag.group(1).lower() in KNOWN_TAGS:
+        return content
+    return escape(content).replace("\n", "<br>\n") if tokens[idx].type == "html_block" else escape(content)
+
+
 def _math(display: bool) -> Any:
     def rule(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         mathml, error = to_mathml(tokens[idx].content, display)
@@ -248,6 +264,8 @@ RULES = {
     "math_inline": _math(display=False),
     "math_display": _math(display=True),
     "fence": fence,
+    "html_inline": _raw_html,
+    "html_block": _raw_html,
     "heading_open": heading_open,
     **embeds.RULES,
 }

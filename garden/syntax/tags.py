@@ -16,7 +16,7 @@ TAG_WORD = re.compile(r"#([\w/-]*\w)")
 def tag_rule(state: StateInline, silent: bool) -> bool:
     """Match a tag that starts a word: `#tag` or `#[[multi word tag]]`."""
     src, start = state.src, state.pos
-    if src[start] != "#" or (start > 0 and not (src[start - 1].isspace() or src[start - 1] in "([{")):
+    if src[start] != "#" or (start > 0 and not (src[start - 1].isspace() or src[start - 1] in "([")):
         return False
     if src.startswith("#[[", start):
         end = link_end(state, start + 1)
