@@ -34,13 +34,14 @@ PLUGINS = (
 
 
 def make_parser(flavor: str = "roam") -> MarkdownIt:
-    """CommonMark with tables, strikethrough and the Roam constructs, as `flavor` reads them (in
+    """CommonMark with tables, strikethrough, bare web addresses as links (as Obsidian and Logseq
+    show them) and the Roam constructs, as `flavor` reads them (in
     Obsidian a tag needs a character that is not a digit: `#2024` is text).
 
     Raw HTML is parsed as CommonMark says; the renderer passes blocks holding it through the
     sanitiser (`garden.render.sanitize`).
     """
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(["table", "strikethrough", "linkify"])
     md.options["numeric_tags"] = flavor != "obsidian"
     for plugin in PLUGINS:
         md.use(plugin)
