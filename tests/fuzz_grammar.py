@@ -48,6 +48,9 @@ MACRO = st.one_of(
     st.builds("{{{{embed: (({}))}}}}".format, BLOCK_ID), st.builds("{{{{[[embed]]: [[{}]]}}}}".format, TITLE),
     st.sampled_from(["{{[[TODO]]}}", "{{[[DONE]]}}", "{{TODO}}", "{{word-count}}", "{{}}", "{{:}}"]),
     st.builds("{{{{query: {{and: {} {}}}}}}}".format, LINK, TAG), st.builds("{{{{{}}}}}".format, TITLE),
+    st.builds("{{{{embed-children: (({}))}}}}".format, BLOCK_ID), st.builds("{{{{embed-path: (({}))}}}}".format, BLOCK_ID),
+    st.builds("{{{{[[video]]: {}}}}}".format, st.sampled_from(["https://youtu.be/x", "javascript:x", "", "https://"])),
+    st.builds("{{{{[[{}]]: {}}}}}".format, TITLE, LINK), st.sampled_from(["{{[[table]]}}", "{{[[slider]]}}", "{{calc: 1+}}"]),
 )
 LATEX = st.lists(st.sampled_from([
     "x", "^", "_", "{", "}", "\\frac{a}{b}", "\\frac{", "\\text{<b>t</b>}", "\\text{", "\\begin{pmatrix}",
@@ -55,13 +58,16 @@ LATEX = st.lists(st.sampled_from([
     "\\unicode{60}", "\\href{javascript:x}{y}", "\\color{red}", "\\operatorname{", "&", "\\", "%", "$",
 ]), max_size=8).map("".join)
 MATH = st.builds("$${}$$".format, LATEX)
-FORMATTING = st.builds(lambda mark, text: f"{mark}{text}{mark}", st.sampled_from(["**", "__", "^^", "~~", "`", "*"]),
-                       TITLE)
+FORMATTING = st.builds(lambda mark, text: f"{mark}{text}{mark}",
+                       st.sampled_from(["**", "__", "^^", "~~", "`", "*", "==", "%%"]), TITLE)
 HTML = st.sampled_from([
     "<div>", "</div>", "<b>bold</b>", "<script>x()</script>", "<!--", "-->", "<img src=x onerror=y>", "<![CDATA[",
     "<svg><circle r='1'/></svg>", "<math><mi>x</mi></math>", "&amp;", "&#0;", "&#x110000;", "<style>", "<a href=",
 ])
-MARKDOWN = st.sampled_from(["[a](b)", "![i](x.png)", "> quote", "# ", "| a | b |", "\\", "<", "1. ", "***"])
+MARKDOWN = st.sampled_from(["[a](b)", "![i](x.png)", "> quote", "# ", "| a | b |", "\\", "<", "1. ", "***",
+                            "> [!note] T", "> [!tip]- ", "[ ] ", "[x] ", "[^1]", "[^1]: ", "#+BEGIN_NOTE", "#+END_NOTE",
+                            "%%", "id:: abc-1", "collapsed:: true", "![[x.png|10]]", "![[Page#^abc]]", "<fn>",
+                            "https://example.org", "[t](Other%20Note.md#H)", "[t](((abc)))", "**K::** v", "{#id}"])
 INLINE = st.one_of(
     near_miss(LINK), near_miss(TAG), near_miss(st.builds("(({}))".format, BLOCK_ID)), near_miss(MACRO),
     near_miss(MATH), near_miss(FORMATTING), HTML, MARKDOWN, WORD, ODD, ANY_TEXT, st.just(" "),
