@@ -18,7 +18,7 @@ from garden.model import Note
 from garden.notes import parse_note
 from garden.sources import garden_files, read_sources
 from garden.render.highlight import pygments_css
-from garden.render.pages import ALL_PAGES, DAILY_NOTES, SiteRenderer
+from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.run.engine import RunReport
 from garden.syntax import make_parser
 
@@ -111,6 +111,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         writer.write("index.html", _page_or_error_box(renderer, entry, "index.html", []) if entry else all_pages)
         writer.write(ALL_PAGES, all_pages)
         writer.write(DAILY_NOTES, renderer.daily_notes_html())
+        writer.write(NOT_FOUND, renderer.not_found_html())
         writer.write("graph.json", graph_json(garden))
         writer.copy_tree(STATIC_DIR, "static")
         writer.write("static/pygments.css", pygments_css())

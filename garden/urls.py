@@ -7,7 +7,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-RESERVED = {"index", "all-pages", "daily-notes", "static"}
+RESERVED = {"index", "all-pages", "daily-notes", "static", "404", "graph"}
 UNSAFE = re.compile(r"[^\w/]+")
 WINDOWS_RESERVED = re.compile(r"(?:con|prn|aux|nul|com\d|lpt\d)", re.IGNORECASE)
 MAX_SEGMENT_BYTES = 80  # a file name stays far below the 255 bytes file systems allow

@@ -26,8 +26,11 @@ def fence(language: str, code: str, indent: str = "    ") -> str:
 
 
 def site_markup(site: Path) -> str:
-    """All HTML of a site with text content removed: only tags and attributes remain."""
-    return "".join(re.sub(r">[^<]*<", "><", page.read_text(encoding="utf-8")) for page in site.rglob("*.html"))
+    """All HTML of a site with text content removed: only tags and attributes remain (and of those
+    not the descriptions in `<meta content>`, which are a note's text, escaped)."""
+    return "".join(re.sub(r'(<meta (?:name|property)="[\w:]*description" content=")[^"]*"', r'\1"',
+                          re.sub(r">[^<]*<", "><", page.read_text(encoding="utf-8")))
+                   for page in site.rglob("*.html"))
 
 
 # --------------------------------------------------------------------------- nothing from a note runs

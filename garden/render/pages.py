@@ -23,6 +23,8 @@ from garden.urls import relative_href, root_prefix
 ALL_PAGES = "all-pages.html"
 MAX_CONTEXT_CHARS = 5000  # a longer referring block shows as a plain-text excerpt in backlinks
 DAILY_NOTES = "daily-notes.html"
+NOT_FOUND = "404.html"
+DESCRIPTION_CHARS = 160  # of a page's meta description
 
 
 @dataclass
@@ -70,6 +72,12 @@ def template_environment(garden_templates: Path | None) -> jinja2.Environment:
                                 trim_blocks=True, lstrip_blocks=True)
 
 
+def _is_attribute(block: Block) -> bool:
+    """Whether a block opens with a `Key::` attribute."""
+    inline = next((token for token in block.tokens if token.type == "inline"), None)
+    return bool(inline and inline.children and inline.children[0].type == "attribute")
+
+
 class SiteRenderer:
     """Renders every page of a garden to HTML strings."""
 
@@ -95,11 +103,12 @@ class SiteRenderer:
         return RenderContext(self.garden, self.md, path, self.problems, results=self.results,
                              raw_outputs=self.config.raw_outputs)
 
-    def _common(self, path: str, title: str) -> dict:
+    def _common(self, path: str, title: str, description: str = "") -> dict:
         entry = self.garden.page(self.config.entry) if self.config.entry else None
         return {
             "site_title": self.config.title,
             "title": title,
+            "description": description,
             "root": root_prefix(path),
             "home_href": relative_href(path, "index.html"),
             "all_pages_href": relative_href(path, ALL_PAGES),
@@ -162,9 +171,18 @@ class SiteRenderer:
     def _page(self, path: str, page: Page, outline: Markup, **sections: list) -> str:
         """`page.html` for `page` with its outline and whichever link sections it has."""
         return self.templates.get_template("page.html").render(
-            **self._common(path, page.title), page=page, outline=outline,
+            **self._common(path, page.title, self._description(page)), page=page, outline=outline,
             **{"tags": [], "builds_on": [], "tagged": [], "groups": [], **sections},
             source=page.note.display if page.note else None)
+
+    def _description(self, page: Page) -> str:
+        """The page's summary for search engines and link previews: the text of its first blocks that
+        are prose (not `Key:: value` attributes, nor what is nested under one)."""
+        if page.note is None or page.note.failure:
+            return ""
+        prose = (" ".join(plain_text(block.tokens).split()) for block in page.note.walk()
+                 if not any(map(_is_attribute, [block, *block.ancestors()])))
+        return shorten(" ".join(text for _, text in zip(range(4), filter(None, prose))), DESCRIPTION_CHARS)
 
     def all_pages_html(self) -> str:
         """The index of every page, with its kind and how often it is referenced."""
@@ -173,6 +191,10 @@ class SiteRenderer:
                  "references": self.garden.reference_count(page.title)}
                 for page in sorted(self.garden.pages.values(), key=lambda page: page.title.casefold())]
         return self.templates.get_template("all_pages.html").render(**self._common(ALL_PAGES, "All pages"), rows=rows)
+
+    def not_found_html(self) -> str:
+        """`404.html`, which static hosts serve for an address the site lacks."""
+        return self.templates.get_template("not_found.html").render(**self._common(NOT_FOUND, "Page not found"))
 
     def daily_notes_html(self) -> str:
         """The timeline of daily notes, newest first, each with its outline."""
