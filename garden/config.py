@@ -10,7 +10,8 @@ from pathlib import Path
 from garden.flavors import FLAVORS, detect_flavor
 
 CONFIG_FILE = "garden.toml"
-KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor"}
+KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor",
+              "base_url"}
 
 
 class ConfigError(Exception):
@@ -31,6 +32,7 @@ class Config:
     cache_mb: int = 256
     raw_outputs: bool = False
     flavor_setting: str | None = None  # garden.toml `flavor`; None: detected from the notes folder
+    base_url: str | None = None  # where the site is published, ending in `/`: absolute URLs, sitemap.xml
 
     @property
     def flavor(self) -> str:
@@ -78,7 +80,7 @@ def load_config(root: Path) -> Config:
     for key in data:
         if key not in KNOWN_KEYS:
             raise fail(key, f"unknown setting; known settings are {', '.join(sorted(KNOWN_KEYS))}")
-    for key in ("title", "entry", "notes", "out", "flavor"):
+    for key in ("title", "entry", "notes", "out", "flavor", "base_url"):
         if key in data and not isinstance(data[key], str):
             raise fail(key, "must be a string")
     timeout = data.get("timeout", 30.0)
@@ -95,6 +97,9 @@ def load_config(root: Path) -> Config:
         raise fail("raw_outputs", "must be true or false")
     if data.get("flavor", "roam") not in FLAVORS:
         raise fail("flavor", f"must be one of {', '.join(FLAVORS)}")
+    base_url = data.get("base_url")
+    if base_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(?:/[^\s?#]*)?", base_url):
+        raise fail("base_url", "must be the site's web address, such as https://example.org/garden/")
     notes = data.get("notes", "notes" if (root / "notes").is_dir() else ".")
     return Config(
         root=root,
@@ -107,4 +112,5 @@ def load_config(root: Path) -> Config:
         cache_mb=cache_mb,
         raw_outputs=raw_outputs,
         flavor_setting=data.get("flavor"),
+        base_url=base_url.rstrip("/") + "/" if base_url else None,
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from html import escape
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -23,6 +25,7 @@ from garden.run.engine import RunReport
 from garden.syntax import make_parser
 
 STATIC_DIR = Path(__file__).parent / "render" / "static"
+SITEMAP = "sitemap.xml"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,15 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     return garden, problems + garden.problems
 
 
+def sitemap_xml(garden: Garden, base_url: str) -> str:
+    """`sitemap.xml`: the address of the start page and of every page with a note."""
+    urls = [base_url] + [base_url + page.url for page in sorted(garden.pages.values(), key=lambda page: page.url)
+                         if not page.ghost]
+    entries = "".join(f"  <url><loc>{escape(quote(url, safe=':/%#?=&'))}</loc></url>\n" for url in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
+
+
 def graph_json(garden: Garden) -> str:
     """`graph.json`: nodes (title, url, tags, ghost) and links (source, target, kind)."""
     nodes = [{"title": page.title, "url": page.url, "tags": garden.tags_of(page.title), "ghost": page.ghost}
@@ -112,6 +124,8 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         writer.write(ALL_PAGES, all_pages)
         writer.write(DAILY_NOTES, renderer.daily_notes_html())
         writer.write(NOT_FOUND, renderer.not_found_html())
+        if config.base_url:
+            writer.write(SITEMAP, sitemap_xml(garden, config.base_url))
         writer.write("graph.json", graph_json(garden))
         writer.copy_tree(STATIC_DIR, "static")
         writer.write("static/pygments.css", pygments_css())

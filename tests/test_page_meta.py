@@ -43,3 +43,28 @@ def test_a_note_called_404_does_not_replace_the_404_page(tmp_path):
     assert "URL of '404' clashes with another page; it is served at 404-2" in proc.stderr
     assert read_html(root / "site" / "404.html").find("h1").text() == "Page not found"
     assert read_html(root / "site" / "404-2.html").find("h1").text() == "404"
+
+
+def test_base_url_gives_a_sitemap_and_canonical_addresses(tmp_path):
+    notes = {"Über Notes.md": "- links [[Ghost]]\n", "A/B.md": "- nested\n"}
+    root = make_garden(tmp_path, notes, 'base_url = "https://example.org/garden"\n')
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    sitemap = (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    locations = [line.strip().removeprefix("<url><loc>").removesuffix("</loc></url>")
+                 for line in sitemap.splitlines() if "<loc>" in line]
+    assert locations == ["https://example.org/garden/", "https://example.org/garden/a/b.html",
+                         "https://example.org/garden/%C3%BCber-notes.html"], "no ghost page, addresses encoded"
+    page = read_html(root / "site" / "a" / "b.html")
+    canonical = next(link for link in page.find_all("link") if link.get("rel") == "canonical")
+    assert canonical.get("href") == meta(page, "og:url") == "https://example.org/garden/a/b.html"
+
+
+def test_without_base_url_there_is_no_sitemap_and_a_bad_one_is_named(tmp_path):
+    root = make_garden(tmp_path, {"A.md": "- a\n"})
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    assert not (root / "site" / "sitemap.xml").exists()
+    assert meta(read_html(root / "site" / "a.html"), "og:url") is None
+    (root / "garden.toml").write_text('title = "x"\nbase_url = "example.org"\n', encoding="utf-8")
+    proc = run_garden(root, "build", "--no-exec")
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "garden: garden.toml:2: base_url: must be the site's web address, such as https://example.org/garden/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -109,6 +110,7 @@ class SiteRenderer:
             "site_title": self.config.title,
             "title": title,
             "description": description,
+            "canonical": quote(self.config.base_url + path, safe=":/%") if self.config.base_url else None,
             "root": root_prefix(path),
             "home_href": relative_href(path, "index.html"),
             "all_pages_href": relative_href(path, ALL_PAGES),
