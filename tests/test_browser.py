@@ -135,6 +135,20 @@ def test_no_network_requests(open_page, index_url, shipped_site):
     assert failed == []
 
 
+def test_no_page_scrolls_sideways_on_a_phone(browser, shipped_site):
+    """At 360 px wide, long formulas, code and words scroll or wrap inside their own box."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    wide = []
+    for path in sorted(shipped_site.rglob("*.html")):
+        page.goto(path.as_uri())
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide.append((path.name, width))
+    context.close()
+    assert wide == []
+
+
 # --------------------------------------------------------------------------- served under a sub-path
 
 @pytest.fixture(scope="module")
