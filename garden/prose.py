@@ -13,7 +13,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from garden.model import Block
-from garden.outline import BLOCK_ID, FENCE, MAX_BLOCKS, TooManyBlocks
+from garden.outline import BLOCK_ID, MAX_BLOCKS, TooManyBlocks
+from garden.syntax.fences import FenceTracker
 from garden.syntax.tokens import closing_index
 
 BULLET_OR_NUMBER = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -24,19 +25,14 @@ _STRUCTURE = MarkdownIt("commonmark", {"html": True}).enable(["table"])
 def is_prose(text: str) -> bool:
     """Whether a note is prose rather than an outline: it has no `- ` block at all, or after its
     first one a line outside code starts at the margin without being a list item."""
-    seen_bullet, fence = False, None
+    seen_bullet, code = False, FenceTracker()
     for line in text.split("\n"):
-        marker = FENCE.match(line)
-        if fence is not None:
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = None
+        if code.is_code(line):
             continue
         if BULLET_OR_NUMBER.match(line):
             seen_bullet = True
         elif line.strip() and not line[0].isspace() and seen_bullet:
             return True
-        if marker:
-            fence = marker.group(1)
     return not seen_bullet
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from html import escape
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 
@@ -18,11 +17,12 @@ from garden.execution import cache_warnings, failures_of, run_notes
 from garden.graph import Garden, Page, link_notes
 from garden.model import Note
 from garden.notes import parse_note
-from garden.sources import garden_files, read_sources
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.run.engine import RunReport
+from garden.sources import garden_files, read_sources
 from garden.syntax import make_parser
+from garden.urls import published_url
 
 STATIC_DIR = Path(__file__).parent / "render" / "static"
 SITEMAP = "sitemap.xml"
@@ -76,9 +76,8 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
 
 def sitemap_xml(garden: Garden, base_url: str) -> str:
     """`sitemap.xml`: the address of the start page and of every page with a note."""
-    urls = [base_url] + [base_url + page.url for page in sorted(garden.pages.values(), key=lambda page: page.url)
-                         if not page.ghost]
-    entries = "".join(f"  <url><loc>{escape(quote(url, safe=':/%#?=&'))}</loc></url>\n" for url in urls)
+    paths = [""] + sorted(page.url for page in garden.pages.values() if not page.ghost)
+    entries = "".join(f"  <url><loc>{escape(published_url(base_url, path))}</loc></url>\n" for path in paths)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
 

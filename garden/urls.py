@@ -85,3 +85,8 @@ def heading_id(heading: str) -> str:
     to it: lower case, punctuation dropped, spaces as hyphens (`What's New?` -> `whats-new`)."""
     text = unicodedata.normalize("NFC", heading).strip().lower()
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-") or "section"
+
+
+def published_url(base_url: str, path: str) -> str:
+    """The absolute address of the site file at `path` once the site is published at `base_url`."""
+    return quote(base_url + path, safe=":/%")

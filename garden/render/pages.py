@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -15,11 +14,11 @@ from garden.graph import Garden, Page
 from garden.model import Block
 from garden.render.context import RenderContext
 from garden.render.outline import render_footnotes, render_outline
-from garden.render.text import plain_text, shorten
 from garden.render.rules import install_rules
+from garden.render.text import plain_text, shorten
 from garden.run.cells import CellResult
 from garden.syntax import make_parser
-from garden.urls import relative_href, root_prefix
+from garden.urls import published_url, relative_href, root_prefix
 
 ALL_PAGES = "all-pages.html"
 MAX_CONTEXT_CHARS = 5000  # a longer referring block shows as a plain-text excerpt in backlinks
@@ -110,7 +109,7 @@ class SiteRenderer:
             "site_title": self.config.title,
             "title": title,
             "description": description,
-            "canonical": quote(self.config.base_url + path, safe=":/%") if self.config.base_url else None,
+            "canonical": published_url(self.config.base_url, path) if self.config.base_url else None,
             "root": root_prefix(path),
             "home_href": relative_href(path, "index.html"),
             "all_pages_href": relative_href(path, ALL_PAGES),

@@ -193,9 +193,8 @@ def admonition_open(self: Any, tokens: Sequence[Token], idx: int, options: Optio
 
 
 def admonition_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
-    opening = next(token for token in reversed(tokens[:idx]) if token.type == "admonition_open"
-                   and token.level == tokens[idx].level)
-    return "</details>\n" if opening.meta["fold"] else "</div>\n"
+    """The end of the box `admonition_open` began (the parser gives both tokens the same `fold`)."""
+    return "</details>\n" if tokens[idx].meta["fold"] else "</div>\n"
 
 
 def _raw_html(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:

@@ -44,7 +44,7 @@ def org_block_rule(state: StateBlock, start: int, end: int, silent: bool) -> boo
         state.lineMax = closing
         state.md.block.tokenize(state, start + 1, closing)
         state.lineMax = old_max
-        state.push(f"{name}_close", tag, -1)
+        state.push(f"{name}_close", tag, -1).meta = {"fold": ""}
     state.line = closing + 1
     return True
 
@@ -64,7 +64,7 @@ def callout_rule(state: StateCore) -> None:
         token.type, token.tag = "admonition_open", "div"
         token.meta = {"kind": kind, "title": title or kind.capitalize(), "fold": fold}
         closing = closing_index(tokens, index)
-        tokens[closing].type, tokens[closing].tag = "admonition_close", "div"
+        tokens[closing].type, tokens[closing].tag, tokens[closing].meta = "admonition_close", "div", {"fold": fold}
         inline.content = rest
         if not rest.strip():
             for paragraph in (tokens[index + 1], inline, tokens[index + 3]):

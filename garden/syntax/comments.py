@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-FENCE = re.compile(r"^\s*(?:[-*+]\s+|\d{1,9}[.)]\s+)?(`{3,}|~{3,})")
+from garden.syntax.fences import FenceTracker
+
 CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
 
 
@@ -40,18 +41,12 @@ def strip_comments(text: str) -> tuple[str, int | None]:
     if "%%" not in text:
         return text, None
     lines = text.split("\n")
-    fence: str | None = None
+    code = FenceTracker()
     open_comment = False
     opened_at: int | None = None
     for index, line in enumerate(lines):
-        marker = FENCE.match(line)
-        if fence is not None:
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                fence = None
-            continue
-        if marker and not open_comment:
-            fence = marker.group(1)
-            continue
+        if not open_comment and (code.is_code(line) or code.fence is not None):
+            continue  # code, or the line opening it: no comment starts there
         was_open = open_comment
         lines[index], open_comment = _comment_free(line, open_comment)
         if open_comment and (not was_open or "%%" in line):

@@ -10,10 +10,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from garden.model import Block
+from garden.syntax.fences import FenceTracker
 
 DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?(.*)$")
 REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
-FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 CONTINUATION = re.compile(r"^(?: {4}|\t)")
 
 
@@ -29,14 +29,11 @@ def take_footnotes(text: str, first_line: int) -> tuple[str, list[Block]]:
         return text, []
     lines = text.split("\n")
     footnotes: list[Block] = []
-    fence: str | None = None
+    code = FenceTracker()
     index = 0
     while index < len(lines):
         line = lines[index]
-        marker = FENCE.match(line)
-        if marker and (fence is None or marker.group(1)[0] == fence[0]):
-            fence = marker.group(1) if fence is None else None
-        definition = DEFINITION.match(line) if fence is None else None
+        definition = None if code.is_code(line) else DEFINITION.match(line)
         if definition is None:
             index += 1
             continue
