@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -32,7 +34,7 @@ class RenderContext:
     results: dict[tuple[str, int], CellResult] = field(default_factory=dict)
     raw_outputs: bool = False  # show rich outputs of code unsanitised (garden.toml `raw_outputs`)
     word_counts: dict[int, int] = field(default_factory=dict)  # by id() of the block: counted once
-    embedding: list[str] = field(default_factory=list)  # the embeds being shown, outermost first
+    embedding: list[Block] = field(default_factory=list)  # the blocks holding the embeds being shown
 
     def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:
         """(href, page) for a link to `title`; page is None when nothing has that title."""
@@ -67,6 +69,25 @@ class RenderContext:
         """Record a problem at the block being rendered."""
         if self.block is not None and self.page is not None and self.page.note is not None:
             self.problems.add(Problem(self.page.note.display, self.block.line, message))
+
+    def would_show_itself(self, blocks: list[Block]) -> bool:
+        """Whether embedding `blocks` here would show again a block that holds this embed or an outer one."""
+        holders = [*self.embedding, *([self.block] if self.block is not None else [])]
+        return any(block is holder or block in holder.ancestors() for holder in holders for block in blocks)
+
+    @contextmanager
+    def embedded(self) -> Iterator[None]:
+        """Render what an embed shows: one level deeper, the block holding the embed remembered."""
+        self.depth += 1
+        if self.block is not None:
+            self.embedding.append(self.block)
+        holder = self.block
+        try:
+            yield
+        finally:
+            self.depth -= 1
+            if holder is not None:
+                self.embedding.pop()
 
     def render_block(self, block: Block, page: Page | None = None) -> str:
         """HTML of one block's own content (not its children)."""

@@ -117,15 +117,15 @@ def wiki_embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDic
     if href is None or not blocks:
         ctx.warn(f"embed of {title!r} points at nothing")
         return f'<span class="embed broken">{escape(title)}</span>'
+    source = f'<a class="embed-source" href="{escape(href)}">{escape(title)}</a>'
+    if ctx.would_show_itself(blocks):
+        ctx.warn(f"embed of {title!r} would show itself; shown as a link")
+        return f'<span class="embed">{source}</span>'
     if ctx.depth >= MAX_EMBED_DEPTH:
-        return f'<span class="embed"><a class="embed-source" href="{escape(href)}">{escape(title)}</a></span>'
-    page = ctx.garden.page(target)
-    ctx.depth += 1
-    try:
-        body = render_outline(ctx, blocks, page, anchors=False)
-    finally:
-        ctx.depth -= 1
-    return f'<span class="embed"><a class="embed-source" href="{escape(href)}">{escape(title)}</a>{body}</span>'
+        return f'<span class="embed">{source}</span>'
+    with ctx.embedded():
+        body = render_outline(ctx, blocks, ctx.garden.page(target), anchors=False)
+    return f'<span class="embed">{source}{body}</span>'
 
 
 def file_link(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,15 +12,15 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from garden.render import embeds
-from garden.render.context import MAX_EMBED_DEPTH, RenderContext
 from garden.graph import Page
 from garden.model import Block, code_of
+from garden.render import embeds
+from garden.render.context import MAX_EMBED_DEPTH, RenderContext
 from garden.render.highlight import highlight_code
 from garden.render.math import to_mathml
 from garden.render.outline import render_outline
-from garden.render.sanitize import HTML_TAGS, MATHML_TAGS, SVG_TAGS
 from garden.render.outputs import render_output
+from garden.render.sanitize import HTML_TAGS, MATHML_TAGS, SVG_TAGS
 from garden.render.text import plain_text
 from garden.urls import heading_id, relative_href
 
@@ -131,53 +131,36 @@ def footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsD
     return f'<sup class="footnote-ref"><a href="{escape(href)}">{number}</a></sup>'
 
 
-def _embedded(ctx: RenderContext, token: Token) -> tuple[Page | None, list[Block], str]:
-    """What an embed shows: the page it comes from, its blocks, and a key naming it."""
+def _embedded(ctx: RenderContext, token: Token) -> tuple[Page | None, list[Block]]:
+    """What an embed shows: the page it comes from and its blocks."""
     if "block" in token.meta:
         found = ctx.garden.blocks_by_uid.get(token.meta["block"])
         if found is None:
-            return None, [], ""
+            return None, []
         page, block = found
-        blocks = block.children if token.meta.get("show") == "children" else [block]
-        return page, blocks, f"(({block.uid}))"
+        return page, block.children if token.meta.get("show") == "children" else [block]
     page = ctx.garden.page(token.meta["target"])
-    blocks = page.note.blocks if page is not None and page.note is not None else []
-    return page, blocks, f"[[{page.title}]]" if page else ""
-
-
-def _embeds_itself(ctx: RenderContext, token: Token, page: Page, key: str) -> bool:
-    """Whether showing the embed would show the embed again (a page or block embedding itself)."""
-    if key in ctx.embedding:
-        return True
-    if "block" in token.meta:
-        block = ctx.garden.blocks_by_uid[token.meta["block"]][1]
-        return ctx.block is not None and (block is ctx.block or block in ctx.block.ancestors())
-    return page is ctx.page
+    return page, page.note.blocks if page is not None and page.note is not None else []
 
 
 def embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     ctx, token = _ctx(env), tokens[idx]
-    page, blocks, key = _embedded(ctx, token)
+    page, blocks = _embedded(ctx, token)
     if page is None or (not blocks and token.meta.get("show") != "children"):
         ctx.warn(f"embed {token.content} points at nothing")
         return f'<span class="embed broken">{escape(token.content)}</span>'
     href, _ = ctx.link(page.title)
     source = f'<a class="embed-source" href="{escape(href)}">{escape(page.title)}</a>'
-    if _embeds_itself(ctx, token, page, key):
+    if ctx.would_show_itself(blocks):
         ctx.warn(f"embed {token.content} would show itself; shown as a link")
         return f'<span class="embed">{source}</span>'
     if ctx.depth >= MAX_EMBED_DEPTH:
         return f'<span class="embed">{escape(token.content)}</span>'
-    ctx.depth += 1
-    ctx.embedding.append(key)
-    try:
+    with ctx.embedded():
         body = render_outline(ctx, blocks, page, anchors=False)
         if token.meta.get("show") == "path" and blocks:
             path = " › ".join(escape(plain_text(parent.tokens)) for parent in blocks[0].ancestors())
             body = (f'<span class="embed-path">{path}</span>' if path else "") + body
-    finally:
-        ctx.depth -= 1
-        ctx.embedding.pop()
     return f'<span class="embed">{source}{body}</span>'
 
 
