@@ -18,6 +18,7 @@ from helpers import REPO, SUMMARY, load_graph, make_garden, read_html, run_garde
 from hostile import hostile_garden
 
 SCRIPT_VECTORS = re.compile(r"<script|<iframe|<style|\son\w+\s*=|javascript:|<[^>]*\shref=\"https?:", re.IGNORECASE)
+OWN_SCRIPT = re.compile(r'<script src="(?:\.\./)*static/garden\.js" defer></script>')
 
 
 def fence(language: str, code: str, indent: str = "    ") -> str:
@@ -27,10 +28,15 @@ def fence(language: str, code: str, indent: str = "    ") -> str:
 
 def site_markup(site: Path) -> str:
     """All HTML of a site with text content removed: only tags and attributes remain (and of those
-    not the descriptions in `<meta content>`, which are a note's text, escaped)."""
-    return "".join(re.sub(r'(<meta (?:name|property)="[\w:]*description" content=")[^"]*"', r'\1"',
-                          re.sub(r">[^<]*<", "><", page.read_text(encoding="utf-8")))
-                   for page in site.rglob("*.html"))
+    not the descriptions in `<meta content>`, which are a note's text, escaped, nor garden's own
+    script, which every page loads once)."""
+    pages = []
+    for page in site.rglob("*.html"):
+        markup, own_scripts = OWN_SCRIPT.subn("", page.read_text(encoding="utf-8"))
+        assert own_scripts == 1, f"{page} loads garden.js {own_scripts} times"
+        pages.append(re.sub(r'(<meta (?:name|property)="[\w:]*description" content=")[^"]*"', r'\1"',
+                            re.sub(r">[^<]*<", "><", markup)))
+    return "".join(pages)
 
 
 # --------------------------------------------------------------------------- nothing from a note runs

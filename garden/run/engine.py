@@ -66,7 +66,8 @@ def run_cells(
     ran = 0
     if scheduled:
         jobs = [plan.job for plan in scheduled]
-        outcomes = run_jobs(jobs, workers=workers or os.cpu_count() or 1, memory_mb=memory_mb)
+        outcomes = run_jobs(jobs, workers=workers or os.cpu_count() or 1, memory_mb=memory_mb,
+                            key=environment_fingerprint())
         ran = sum(plan.record(outcome, cache) for plan, outcome in zip(scheduled, outcomes))
     results = {
         (item.cell.note, item.cell.line): result

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import queue
 import re
+import select
 import signal
-import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,11 +15,11 @@ from pathlib import Path
 import garden
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
 from garden.run.protocol import MessageReader, encode_job
+from garden.run.zygote import Spawned, Zygote, ZygoteError, zygote_for
 
-STARTUP_TIMEOUT = 60.0  # seconds for a worker to import its modules
+STARTUP_TIMEOUT = 60.0  # seconds for a forked worker to say it is ready
 CLOSE_TIMEOUT = 5.0
 CRASH_LOG_LIMIT = 4000  # characters of the worker's stderr kept for a crash report
-BOOT = "from garden.run.worker import main; main()"
 
 
 @dataclass(frozen=True)
@@ -83,31 +82,32 @@ def _worth_showing(text: str, note_frame: re.Pattern[str]) -> bool:
 
 
 class WorkerProcess:
-    """One worker subprocess; once it timed out or crashed it is dead for good."""
+    """One worker, forked by the zygote for one note; once it timed out or crashed it is dead for good."""
 
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, zygote: Zygote, memory_mb: int, env: dict[str, str]) -> None:
         self._log = tempfile.TemporaryFile()  # the worker's stderr: crash reports land here
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", BOOT, str(memory_mb)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=worker_env(),
-            start_new_session=True,
-        )
-        self._reader = MessageReader(self._process.stdout.fileno())
-        self._ready = False
+        self._returncode: int | None = None
+        self.alive = False
+        try:
+            self._spawned: Spawned | None = zygote.fork(memory_mb, os.getcwd(), env, self._log.fileno())
+        except ZygoteError as error:
+            self._spawned = None
+            self._start_failure = str(error)
+            return
+        self._reader = MessageReader(self._spawned.replies)
         self.alive = True
 
     def run(self, job: Job) -> list[CellResult]:
         """Results for every cell of ``job``, in order."""
+        if self._spawned is None:
+            error = CellError(type="WorkerCrash", message=f"no worker could be started: {self._start_failure}",
+                              line=job.cells[0].cell.line)
+            return _abort(job, 0, CellResult(status="crash", error=error))
         mark = self._log_size()
         try:
-            if not self._ready:
-                self._reader.receive(STARTUP_TIMEOUT)
-                self._ready = True
-            self._process.stdin.write(encode_job(job))
-            self._process.stdin.flush()
+            self._reader.receive(STARTUP_TIMEOUT)
+            self._spawned.requests.write(encode_job(job))
+            self._spawned.requests.flush()
         except (TimeoutError, EOFError, OSError):
             return _abort(job, 0, self._crashed(job.cells[0].cell, mark))
         results: list[CellResult] = []
@@ -129,27 +129,42 @@ class WorkerProcess:
             results.append(CellResult.from_dict(message["result"]))
         return results
 
-    def close(self) -> None:
-        """Stop the worker (politely if it is idle) and release its resources."""
-        if self.alive:
+    def end_input(self) -> None:
+        """Tell the worker there is no more work: it ends by itself (see `finish`)."""
+        if self._spawned is not None:
             try:
-                self._process.stdin.close()
-                self._process.wait(CLOSE_TIMEOUT)
-            except (OSError, subprocess.TimeoutExpired):
+                self._spawned.requests.close()
+            except OSError:
                 pass
-        if self._process.returncode is None:
-            self.kill()
-        self._process.stdout.close()
+
+    def finish(self) -> None:
+        """Wait for the worker to end (killing it if it lingers) and release everything."""
+        self.end_input()
+        if self._spawned is not None:
+            if self._wait(CLOSE_TIMEOUT) is None:
+                self.kill()
+            os.close(self._spawned.replies)
+            os.close(self._spawned.status)
+            self._spawned = None
         self._log.close()
 
     def kill(self) -> None:
         """Kill the worker and anything the user's code started in its session."""
         self.alive = False
+        if self._spawned is None or self._wait(0) is not None:
+            return
         try:
-            os.killpg(self._process.pid, signal.SIGKILL)
+            os.killpg(self._spawned.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        self._process.wait()
+        self._wait(None)
+
+    def _wait(self, timeout: float | None) -> int | None:
+        """The worker's exit code once it ended (waiting up to ``timeout`` s), else None."""
+        if self._returncode is None and select.select([self._spawned.status], [], [], timeout)[0]:
+            text = os.read(self._spawned.status, 64).strip()
+            self._returncode = int(text) if text else -signal.SIGKILL  # no code: its parent was killed
+        return self._returncode
 
     def _log_size(self) -> int:
         return os.fstat(self._log.fileno()).st_size
@@ -157,7 +172,7 @@ class WorkerProcess:
     def _crashed(self, cell: Cell, mark: int) -> CellResult:
         """Describe the death of the worker while it ran ``cell``."""
         self.kill()
-        code = self._process.returncode
+        code = self._returncode
         how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
         size = self._log_size() - mark
         log = os.pread(self._log.fileno(), size, mark).decode(errors="replace")[-CRASH_LOG_LIMIT:]
@@ -175,35 +190,43 @@ class WorkerProcess:
         )
 
 
-def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int) -> list[list[CellResult]]:
-    """Run ``jobs`` on up to ``workers`` worker processes; results in job order.
+def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str) -> list[list[CellResult]]:
+    """Run ``jobs`` on up to ``workers`` workers at a time; results in job order.
 
-    Each pool thread owns one worker and reuses it for note after note; a
-    worker that timed out or crashed is replaced by a fresh one.
+    Each job gets a worker of its own, forked by this process's zygote for ``key`` (what the
+    workers' code depends on, see garden.run.zygote): numpy is imported once, not per note.
+    A pool thread waits for a worker to exit only after the next job ran, so exits cost no time.
     """
+    env = worker_env()
     results: list[list[CellResult]] = [[] for _ in jobs]
     pending: queue.SimpleQueue[int] = queue.SimpleQueue()
     for index in range(len(jobs)):
         pending.put(index)
-    processes: list[WorkerProcess] = []
+    unfinished: set[WorkerProcess] = set()
 
     def serve() -> None:
-        process: WorkerProcess | None = None
+        ending: WorkerProcess | None = None  # the previous worker: it exits while the next one works
         try:
             while True:
                 try:
                     index = pending.get_nowait()
                 except queue.Empty:
                     return
-                if process is None or not process.alive:
-                    if process is not None:
-                        process.close()
-                    process = WorkerProcess(memory_mb)
-                    processes.append(process)
+                process = WorkerProcess(zygote_for(key, env), memory_mb, env)
+                if not process.alive:  # the zygote died: once more, with a new one
+                    process.finish()
+                    process = WorkerProcess(zygote_for(key, env), memory_mb, env)
+                unfinished.add(process)
                 results[index] = process.run(jobs[index])
+                process.end_input()
+                if ending is not None:
+                    ending.finish()
+                    unfinished.discard(ending)
+                ending = process
         finally:
-            if process is not None:
-                process.close()
+            if ending is not None:
+                ending.finish()
+                unfinished.discard(ending)
 
     count = max(1, min(workers, len(jobs)))
     with ThreadPoolExecutor(count) as executor:
@@ -214,7 +237,7 @@ def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int) -> list[list[Cell
         except BaseException:  # e.g. KeyboardInterrupt: stop handing out jobs, stop the workers
             while not pending.empty():
                 pending.get_nowait()
-            for process in processes:
+            for process in list(unfinished):
                 process.kill()
             raise
     return results

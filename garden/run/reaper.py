@@ -40,13 +40,24 @@ def _children(parent: int) -> list[int]:
     return children
 
 
+def _has_live_children() -> bool:
+    """Reap the children that already ended; whether any child is still running."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        if pid == 0:
+            return True
+
+
 def end_children() -> None:
     """Kill and reap every child of this process, and the orphans that brings back to it."""
     if sys.platform != "linux":
         return
     me = os.getpid()
     for _ in range(ROUNDS):
-        children = _children(me)
+        children = _children(me) if _has_live_children() else []
         if not children:
             return
         for pid in children:

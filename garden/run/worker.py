@@ -1,8 +1,7 @@
-"""The worker process: runs the cells of one note at a time, one namespace per note.
+"""The worker process: runs the cells of one note, in one namespace.
 
-Started by garden.run.pool as
-``python -c "from garden.run.worker import main; main()" MEMORY_MB``;
-speaks the protocol of garden.run.protocol on private copies of stdin/stdout.
+Forked by the zygote (garden.run.zygote), which calls `serve`; speaks the protocol of
+garden.run.protocol on private copies of stdin/stdout.
 """
 
 from __future__ import annotations
@@ -68,9 +67,11 @@ def private_channels() -> tuple[TextIO, BinaryIO]:
 
 
 def preload() -> None:
-    """Import numpy up front: nearly every note uses it."""
+    """Import numpy and garden's numpy backend up front: nearly every note uses them."""
     try:
         import numpy  # noqa: F401
+
+        import garden.nn.blocks  # noqa: F401
     except ImportError:
         pass
 
@@ -152,12 +153,11 @@ def run_note(job: Job, send: Callable[[dict[str, Any]], None], home: str) -> Non
             send({"index": index, "result": result.to_dict()})
 
 
-def main() -> None:
-    """Entry point of the worker process."""
-    limit_memory(int(sys.argv[1]))
+def serve(memory_mb: int) -> None:
+    """Run the jobs read from stdin until it closes (modules already imported by the zygote)."""
+    limit_memory(memory_mb)
     requests, replies = private_channels()
     faulthandler.enable()
-    preload()
     become_subreaper()
     home = os.getcwd()
 
