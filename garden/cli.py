@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import os
 import sys
 import textwrap
@@ -11,6 +12,9 @@ from pathlib import Path
 
 import jinja2
 
+import garden
+from garden.authoring.new_note import NewNoteError, Template, create_note
+from garden.authoring.scaffold import InitError, init_garden
 from garden.check.runner import check_notes, summary_line
 from garden.config import Config, ConfigError, find_root, load_config
 from garden.emit import OutputError
@@ -21,7 +25,14 @@ from garden.site import BuildOptions, BuildResult, build_site
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="garden", description="Compile Roam-style notes into a static site.")
+    parser.add_argument("--version", action="version", version=f"garden {garden.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init", help="start a garden: garden.toml, notes/ with a welcome note, .gitignore")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="folder for the garden (default: this one)")
+    new = commands.add_parser("new", help="write a new note from the template (never overwrites)")
+    new.add_argument("title", metavar="TITLE", help="the note's title; `a/b` makes the note b in folder a")
+    new.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
     build = commands.add_parser("build", help="build the site from the notes (runs their code)")
     build.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
     build.add_argument("--out", type=Path, help="output folder (default: site/)")
@@ -62,7 +73,7 @@ def _summary(result: BuildResult, out_dir: Path) -> str:
     warnings = len(result.problems)
     counted = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     return (f"Built {result.pages} pages ({result.notes} notes, {result.ghosts} ghost pages, "
-            f"{result.daily} daily notes) into {_shown(out_dir)}/ in {result.seconds:.2f}s{counted}; "
+            f"{result.daily} daily note{'s' if result.daily != 1 else ''}) into {_shown(out_dir)}/ in {result.seconds:.2f}s{counted}; "
             f"code blocks: {result.ran} ran, {result.cached} from cache, {len(result.failures)} failed")
 
 
@@ -97,6 +108,29 @@ def _check(args: argparse.Namespace) -> int:
                 print(textwrap.indent(outcome.diff.rstrip("\n"), "    "))
     print(summary_line(report))
     return 1 if report.count("failed") else 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    try:
+        written = init_garden(args.folder, dt.date.today())
+    except InitError as error:
+        print(f"garden: {error}; nothing written", file=sys.stderr)
+        return 2
+    print(f"Planted a garden in {_shown(args.folder.resolve())}/: {', '.join(_shown(path) for path in written)}. "
+          f"Next: `garden build` or `garden serve`{' in ' + str(args.folder) if args.folder != Path('.') else ''}.")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    config = _config(args)
+    template = Template(config.note_template.read_text(encoding="utf-8")) if config.note_template else Template()
+    try:
+        path = create_note(config.notes_dir, args.title.strip(), template, dt.date.today())
+    except NewNoteError as error:
+        print(f"garden: {_shown(error.path) + ': ' if error.path else ''}{error.reason}", file=sys.stderr)
+        return 2
+    print(f"Wrote {_shown(path)}")
+    return 0
 
 
 def _plural(count: int, word: str) -> str:
@@ -148,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `garden` console script."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "init":
+            return _init(args)
+        if args.command == "new":
+            return _new(args)
         if args.command == "build":
             return _build(args)
         if args.command == "check":

@@ -11,7 +11,7 @@ from garden.flavors import FLAVORS, detect_flavor
 
 CONFIG_FILE = "garden.toml"
 KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor",
-              "base_url"}
+              "base_url", "note_template"}
 
 
 class ConfigError(Exception):
@@ -33,6 +33,7 @@ class Config:
     raw_outputs: bool = False
     flavor_setting: str | None = None  # garden.toml `flavor`; None: detected from the notes folder
     base_url: str | None = None  # where the site is published, ending in `/`: absolute URLs, sitemap.xml
+    note_template: Path | None = None  # the file `garden new` starts a note from
 
     @property
     def flavor(self) -> str:
@@ -80,7 +81,7 @@ def load_config(root: Path) -> Config:
     for key in data:
         if key not in KNOWN_KEYS:
             raise fail(key, f"unknown setting; known settings are {', '.join(sorted(KNOWN_KEYS))}")
-    for key in ("title", "entry", "notes", "out", "flavor", "base_url"):
+    for key in ("title", "entry", "notes", "out", "flavor", "base_url", "note_template"):
         if key in data and not isinstance(data[key], str):
             raise fail(key, "must be a string")
     timeout = data.get("timeout", 30.0)
@@ -100,6 +101,9 @@ def load_config(root: Path) -> Config:
     base_url = data.get("base_url")
     if base_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(?:/[^\s?#]*)?", base_url):
         raise fail("base_url", "must be the site's web address, such as https://example.org/garden/")
+    note_template = root / data["note_template"] if "note_template" in data else None
+    if note_template is not None and not note_template.is_file():
+        raise fail("note_template", f"no such file: {data['note_template']} (a path from the garden's folder)")
     notes = data.get("notes", "notes" if (root / "notes").is_dir() else ".")
     return Config(
         root=root,
@@ -113,4 +117,5 @@ def load_config(root: Path) -> Config:
         raw_outputs=raw_outputs,
         flavor_setting=data.get("flavor"),
         base_url=base_url.rstrip("/") + "/" if base_url else None,
+        note_template=note_template,
     )

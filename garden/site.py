@@ -17,6 +17,7 @@ from garden.execution import cache_warnings, failures_of, run_notes
 from garden.graph import Garden, Page, link_notes
 from garden.model import Note
 from garden.notes import parse_note
+from garden.progress import progress
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.run.engine import RunReport
@@ -57,16 +58,18 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     sources, problems = read_sources(config.notes_dir, config.root, skip, config.flavor)
     md = make_parser(config.flavor)
     notes: list[Note] = []
-    for source in sources:
-        try:
-            note, note_problems = parse_note(source, md)
-        except Exception as error:  # one note garden cannot parse must not cost the site
-            reason = f"{type(error).__name__}: {error}"
-            note = Note(source.file_title, source, [], failure=f"garden could not parse this note: {reason}")
-            note_problems = [Problem(source.display, None, f"could not be parsed ({reason}); its page says so")]
-        if note is not None:
-            notes.append(note)
-        problems.extend(note_problems)
+    with progress("reading notes", len(sources), "note") as bar:
+        for source in sources:
+            try:
+                note, note_problems = parse_note(source, md)
+            except Exception as error:  # one note garden cannot parse must not cost the site
+                reason = f"{type(error).__name__}: {error}"
+                note = Note(source.file_title, source, [], failure=f"garden could not parse this note: {reason}")
+                note_problems = [Problem(source.display, None, f"could not be parsed ({reason}); its page says so")]
+            if note is not None:
+                notes.append(note)
+            problems.extend(note_problems)
+            bar.update()
     inside = config.notes_dir.resolve()
     files = [path.relative_to(config.notes_dir).as_posix() for path in garden_files(config.notes_dir, skip)
              if path.suffix != ".md" and path.resolve().is_relative_to(inside)]
@@ -113,8 +116,10 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
     renderer = SiteRenderer(garden, config, report.results)
     writer = SiteWriter(config.out_dir)
     try:
-        for page in garden.pages.values():
-            writer.write(page.url, _page_or_error_box(renderer, page, page.url, problems))
+        with progress("writing pages", len(garden.pages), "page") as bar:
+            for page in garden.pages.values():
+                writer.write(page.url, _page_or_error_box(renderer, page, page.url, problems))
+                bar.update()
         entry = garden.page(config.entry) if config.entry else None
         if config.entry and entry is None:
             problems.append(Problem("garden.toml", None, f"entry page {config.entry!r} does not exist"))

@@ -104,7 +104,7 @@ def load_graph(site: Path) -> dict:
     return json.loads((site / "graph.json").read_text(encoding="utf-8"))
 
 
-SUMMARY = re.compile(r"^Built (\d+) pages \((\d+) notes, (\d+) ghost pages, (\d+) daily notes\) "
+SUMMARY = re.compile(r"^Built (\d+) pages \((\d+) notes, (\d+) ghost pages, (\d+) daily notes?\) "
                      r"into (.+)/ in \d+\.\d\ds(?:, (\d+) warnings?)?; "
                      r"code blocks: (?P<ran>\d+) ran, (?P<cached>\d+) from cache, (?P<failed>\d+) failed$")
 

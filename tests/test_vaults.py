@@ -280,7 +280,7 @@ def test_logseq_graph(graph) -> None:
     assert {title for title, ghost in nodes.items() if not ghost} == {
         "contents", "Machine Learning/Neuron", "Machine Learning/Layer", "April 16th, 2021", "Quotes"}
     assert nodes["Apr 16th, 2021"] is True
-    assert "(5 notes, 5 ghost pages, 1 daily notes)" in result.stdout, "ghosts: Apr 16th, Reading, type, status, title"
+    assert "(5 notes, 5 ghost pages, 1 daily note)" in result.stdout, "ghosts: Apr 16th, Reading, type, status, title"
     quotes = read_html(site / "quotes.html").find("span", "block-ref")
     assert quotes.text().startswith("A quotable block")
     assert (site / "_files" / "assets" / "neuron.png").read_bytes() == GRAPH["assets/neuron.png"]

@@ -8,11 +8,13 @@ import re
 import select
 import signal
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import garden
+from garden.progress import TaskProgress
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
 from garden.run.protocol import MessageReader, encode_job
 from garden.run.zygote import Spawned, Zygote, ZygoteError, zygote_for
@@ -97,8 +99,8 @@ class WorkerProcess:
         self._reader = MessageReader(self._spawned.replies)
         self.alive = True
 
-    def run(self, job: Job) -> list[CellResult]:
-        """Results for every cell of ``job``, in order."""
+    def run(self, job: Job, running: Callable[[str], None]) -> list[CellResult]:
+        """Results for every cell of ``job``, in order; `running` hears of each cell as it starts."""
         if self._spawned is None:
             error = CellError(type="WorkerCrash", message=f"no worker could be started: {self._start_failure}",
                               line=job.cells[0].cell.line)
@@ -112,6 +114,7 @@ class WorkerProcess:
             return _abort(job, 0, self._crashed(job.cells[0].cell, mark))
         results: list[CellResult] = []
         for index, item in enumerate(job.cells):
+            running(f"{item.cell.note}:{item.cell.line}")
             mark = self._log_size()
             allowed = item.timeout + (job.prelude_timeout if index == 0 else 0)
             try:
@@ -217,8 +220,9 @@ def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str) -> list
                     process.finish()
                     process = WorkerProcess(zygote_for(key, env), memory_mb, env)
                 unfinished.add(process)
-                results[index] = process.run(jobs[index])
+                results[index] = process.run(jobs[index], bar.running)
                 process.end_input()
+                bar.done()
                 if ending is not None:
                     ending.finish()
                     unfinished.discard(ending)
@@ -229,7 +233,7 @@ def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str) -> list
                 unfinished.discard(ending)
 
     count = max(1, min(workers, len(jobs)))
-    with ThreadPoolExecutor(count) as executor:
+    with TaskProgress("running code", len(jobs), "note") as bar, ThreadPoolExecutor(count) as executor:
         futures = [executor.submit(serve) for _ in range(count)]
         try:
             for future in futures:
