@@ -1,4 +1,9 @@
-"""Generate a synthetic garden of N linked notes, for build benchmarks."""
+"""Generate a synthetic Roam-style garden of N linked notes, for build benchmarks.
+
+Links follow a skewed popularity (a few concepts are linked from everywhere, most from a few
+notes, as in real gardens); notes carry tags, attributes, daily-note links, math, block ids and
+block references, and one note in `CODE_EVERY` holds a small python block.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,37 @@ from pathlib import Path
 
 WORDS = ("gradient loss neuron layer weight bias signal model data capacity network training "
          "function error batch epoch feature representation learning scale").split()
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+CODE_EVERY = 20
+
+
+def popular(rng: random.Random, count: int) -> int:
+    """A note index, skewed: index k is picked about 1/(k+1) as often as index 0 (Zipf-like)."""
+    return min(int(count ** rng.random()) - 1, count - 1)
+
+
+def ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def daily_link(index: int) -> str:
+    return f"[[{MONTHS[index % 12]} {ordinal(1 + index % 28)}, 2021]]"
 
 
 def note_text(index: int, count: int, rng: random.Random) -> str:
-    """One note: attributes, a few nested blocks with links, tags, math and a block id."""
-    links = [f"[[Concept {rng.randrange(count)}]]" for _ in range(4)]
-    lines = ["- Tags:: [[concept]] #generated", "- Updates::", f"    - [[April {1 + index % 28}th, 2021]]: created.",
-             "- Notes {{word-count}}"]
+    """One note: attributes, nested blocks with links, tags, math, block ids, block refs, maybe code."""
+    links = [f"[[Concept {popular(rng, count)}]]" for _ in range(4)]
+    lines = ["- Tags:: [[concept]] #generated", f"- Sources:: [[Author {index % 40}]]", "- Updates::",
+             f"    - {daily_link(index)}: created.", "- Notes {{word-count}}"]
     for section in range(4):
         words = " ".join(rng.choice(WORDS) for _ in range(12))
         lines.append(f"    - Section {section} about {links[section]} and {words} ^c{index}s{section}")
         lines.append(f"        - Detail with $$z_{section} = \\sum_i w_i a_i$$ and **bold** and __italic__.")
-        lines.append(f"        - See ((c{rng.randrange(count)}s{section})) and #[[topic {index % 50}]].")
+        lines.append(f"        - See ((c{popular(rng, count)}s{section})) and #[[topic {index % 50}]].")
+    if index % CODE_EVERY == 0:
+        lines += ["    - Example:", "        ```python", f"        sum(range({index % 97}))", "        ```"]
     return "\n".join(lines) + "\n"
 
 
