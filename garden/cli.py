@@ -23,6 +23,12 @@ from garden.importers.roam_export import ExportError
 from garden.site import BuildOptions, BuildResult, build_site
 
 
+INTERRUPTED = {
+    "build": "the workers were stopped; the previous site and the cached results are kept",
+    "check": "the workers were stopped; the cached results are kept",
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="garden", description="Compile Roam-style notes into a static site.")
     parser.add_argument("--version", action="version", version=f"garden {garden.__version__}")
@@ -195,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, OutputError) as error:
         print(f"garden: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"garden: interrupted; {INTERRUPTED.get(args.command, 'stopped')}", file=sys.stderr)
+        return 130
     except jinja2.TemplateError as error:
         where = f"templates/{error.name}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
         print(f"garden: {where}template error: {error.message}", file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, SUMMARY, load_graph, make_garden, read_html, run_garden
+from helpers import REPO, SUMMARY, load_graph, make_garden, read_html, run_garden, tree_digest
 from hostile import hostile_garden
 
 SCRIPT_VECTORS = re.compile(r"<script|<iframe|<style|\son\w+\s*=|javascript:|<[^>]*\shref=\"https?:", re.IGNORECASE)
@@ -298,3 +298,39 @@ def test_a_block_with_thousands_of_tags_gives_each_tag_page_an_excerpt(tmp_path)
     assert reference.find("p", "excerpt") and reference.text().startswith("#tag0 #tag1")
     assert page.stat().st_size < 20_000, "not the whole block with its 1,000 links on each of 1,000 pages"
     assert len(read_html(root / "site" / "tags.html").find_all("a", "tag")) >= 1000, "the note itself shows it all"
+
+
+def cached_results(root: Path) -> dict[str, bytes]:
+    """The result cache's entries and their bytes."""
+    return {path.name: path.read_bytes() for path in (root / ".garden-cache").rglob("*.json")}
+
+
+def test_ctrl_c_stops_the_workers_and_keeps_the_site_and_cache(tmp_path):
+    root = make_garden(tmp_path, {
+        "Quick.md": "- quick\n    ```python\n    6 * 7\n    ```\n",
+        "Slow.md": "- slow\n    ```python\n    import os, time\n    open('worker.pid', 'w').write(str(os.getpid()))\n"
+                   "    time.sleep(60)\n    ```\n",
+    })
+    (root / "notes" / "Slow.md").write_text("- slow, but not yet\n")
+    assert run_garden(root, "build").returncode == 0
+    site, cache = tree_digest(root / "site"), cached_results(root)
+    assert len(cache) == 1, "the quick note's result is cached"
+    (root / "notes" / "Slow.md").write_text("- slow\n    ```python\n    import os, time\n"
+                                            "    open('worker.pid', 'w').write(str(os.getpid()))\n"
+                                            "    time.sleep(60)\n    ```\n")
+    process = subprocess.Popen([sys.executable, "-m", "garden", "build"], cwd=root, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (root / "worker.pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    worker = int((root / "worker.pid").read_text())
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == ("garden: interrupted; the workers were stopped; "
+                                       "the previous site and the cached results are kept"), stderr
+    assert "Traceback" not in stderr
+    assert tree_digest(root / "site") == site
+    assert cached_results(root) == cache
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)

@@ -8,6 +8,7 @@ import re
 import select
 import signal
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ class WorkerProcess:
     def __init__(self, zygote: Zygote, memory_mb: int, env: dict[str, str]) -> None:
         self._log = tempfile.TemporaryFile()  # the worker's stderr: crash reports land here
         self._returncode: int | None = None
+        self._lock = threading.RLock()  # kill (any thread) against finish (the pool thread)
         self.alive = False
         try:
             self._spawned: Spawned | None = zygote.fork(memory_mb, os.getcwd(), env, self._log.fileno())
@@ -143,24 +145,26 @@ class WorkerProcess:
     def finish(self) -> None:
         """Wait for the worker to end (killing it if it lingers) and release everything."""
         self.end_input()
-        if self._spawned is not None:
-            if self._wait(CLOSE_TIMEOUT) is None:
-                self.kill()
-            os.close(self._spawned.replies)
-            os.close(self._spawned.status)
-            self._spawned = None
-        self._log.close()
+        with self._lock:
+            if self._spawned is not None:
+                if self._wait(CLOSE_TIMEOUT) is None:
+                    self.kill()
+                os.close(self._spawned.replies)
+                os.close(self._spawned.status)
+                self._spawned = None
+            self._log.close()
 
     def kill(self) -> None:
-        """Kill the worker and anything the user's code started in its session."""
+        """Kill the worker and anything the user's code started in its session (from any thread)."""
         self.alive = False
-        if self._spawned is None or self._wait(0) is not None:
-            return
-        try:
-            os.killpg(self._spawned.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._wait(None)
+        with self._lock:
+            if self._spawned is None or self._wait(0) is not None:
+                return
+            try:
+                os.killpg(self._spawned.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._wait(None)
 
     def _wait(self, timeout: float | None) -> int | None:
         """The worker's exit code once it ended (waiting up to ``timeout`` s), else None."""
