@@ -55,9 +55,13 @@ def garden_build(garden: Path) -> tuple[float, int]:
 
 
 def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    """Rewrite the note at `path` from its generated text with `old` replaced by `new` (once)."""
+    original = ORIGINALS.setdefault(path, path.read_text(encoding="utf-8"))
+    assert old in original, (path, old)
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+
+
+ORIGINALS: dict[Path, str] = {}
 
 
 def hugo_site(garden: Path, folder: Path) -> Path:
