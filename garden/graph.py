@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -107,11 +108,14 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
     the attachments the notes name among `files` (the other files below the notes folder).
 
-    Link targets are resolved as the notes' flavour does (`garden.flavors.links`)."""
+    Link targets are resolved as the notes' flavour does (`garden.flavors.links`). The notes are
+    only read: a note whose title another note has is linked as a copy with its fallback title, so
+    that parsed notes can be kept and linked again by the next build."""
     registry = UrlRegistry()
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
     aliases: dict[str, str] = {}
+    retitled: dict[int, Note] = {}  # by id() of the parsed note: its copy under a fallback title
     for note in sorted(notes, key=_nearest_top_first):  # of two notes with one title, the upper keeps it
         if note.title in pages:
             other = pages[note.title].note
@@ -120,10 +124,11 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                 fallback += " (another)"
             problems.append(Problem(note.display, None, f"title {note.title!r} is also used by {other.display}; "
                                                          f"this note is kept as {fallback!r}"))
-            note.title = fallback
+            note = retitled[id(note)] = dataclasses.replace(note, title=fallback)
         pages[note.title] = Page(note.title, registry.claim(note.title), note, daily_note_date(note.title))
         for alias in note.aliases:
             aliases.setdefault(alias, note.title)
+    notes = [retitled.get(id(note), note) for note in notes]
 
     resolver = Resolver(notes, aliases, flavor)
     resolutions: dict[str, Resolution] = {}
@@ -142,11 +147,13 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     graph.add_nodes_from(pages)
     backlinks: dict[str, dict[str, list[Backlink]]] = defaultdict(dict)
     tags: dict[str, list[str]] = defaultdict(list)
+    tagged_by: dict[str, set[str]] = defaultdict(set)  # the titles in tags[target], to test membership at once
     blocks_by_uid: dict[str, tuple[Page, Block]] = {}
     for note in notes:
         page = pages[note.title]
         for tag in map(resolve, note.tags):
             tags[tag].append(note.title)
+            tagged_by[tag].add(note.title)
             if tag not in pages:
                 pages[tag] = Page(tag, "", None, daily_note_date(tag))
             graph.add_edge(note.title, tag, kind="tag")
@@ -163,8 +170,9 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
             if target not in pages:
                 pages[target] = Page(target, "", None, daily_note_date(target))
             graph.add_edge(note.title, target, kind=ref.kind)
-            if _is_tag(ref) and note.title not in tags[target]:
+            if _is_tag(ref) and note.title not in tagged_by[target]:
                 tags[target].append(note.title)
+                tagged_by[target].add(note.title)
             by_page = backlinks[target].setdefault(note.title, [])
             if by_page and by_page[-1].block is ref.block:
                 if ref.kind not in by_page[-1].kinds:

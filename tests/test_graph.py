@@ -115,3 +115,15 @@ def test_empty_front_matter_keeps_line_numbers():
     note, problems = parse_note(source, md)
     assert [block.line for block in note.blocks] == [3, 4]
     assert [problem.line for problem in problems] == [4]
+
+
+def test_linking_reads_the_parsed_notes_without_changing_them():
+    """A build keeps parsed notes and links them again: two notes sharing a title are linked the
+    same way every time, and the parsed notes keep the title they were parsed with."""
+    md = make_parser()
+    notes = [parse_note(Source(Path(f"/g/notes/{path}"), f"notes/{path}", path, "---\ntitle: Same\n---\n- x\n"), md)[0]
+             for path in ("a/One.md", "Two.md")]
+    first, second = link_notes(notes), link_notes(notes)
+    assert sorted(first.pages) == sorted(second.pages) == ["Same", "a/One"]
+    assert first.pages["a/One"].note.source.relative == "a/One.md"
+    assert [note.title for note in notes] == ["Same", "Same"]
