@@ -48,6 +48,7 @@ class Block:
     raw_html: bool = False  # the block's text holds raw HTML, which must be sanitised when shown
     ordered: bool = False  # a numbered item, shown in an ordered list with the numbered items next to it
     table: bool = False  # holds Roam's {{[[table]]}}: its children show as a table
+    order: int = 0  # its place among its note's blocks, in document order (footnotes after the outline)
 
     @property
     def anchor(self) -> str:

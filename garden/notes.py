@@ -106,7 +106,8 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     aliases = matter.aliases + [alias for written in properties.get("alias", "").split(",")
                                 if (alias := written.strip(" []"))]
     note = Note(title, source, blocks, aliases, matter.tags, footnotes=footnotes)
-    for block in [*note.walk(), *footnotes]:
+    for order, block in enumerate([*note.walk(), *footnotes]):
+        block.order = order
         problems += _parse_block(note, block, md)
     collect_code(note, md)
     problems += [Problem(source.display, line, "expected-output block has no python block right before it")

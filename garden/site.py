@@ -20,6 +20,7 @@ from garden.notes import parse_note
 from garden.progress import progress
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
+from garden.render.view import GardenView
 from garden.run.engine import RunReport
 from garden.sources import garden_files, read_sources
 from garden.syntax import make_parser
@@ -113,7 +114,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
               else RunReport({}, 0, 0, 0))
     failures = failures_of(report)
     problems += cache_warnings(report)
-    renderer = SiteRenderer(garden, config, report.results)
+    renderer = SiteRenderer(GardenView(garden, report.results), config)
     writer = SiteWriter(config.out_dir)
     try:
         with progress("writing pages", len(garden.pages), "page") as bar:

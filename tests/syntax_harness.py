@@ -8,6 +8,7 @@ from garden.graph import link_notes
 from garden.notes import Note, Source, parse_note
 from garden.render.context import RenderContext
 from garden.render.rules import install_rules
+from garden.render.view import GardenView
 from garden.syntax import make_parser
 
 NEIGHBOURS = {
@@ -27,8 +28,8 @@ def render_fixture(text: str) -> tuple[str, list[str], list[str]]:
     notes = [fixture] + [_note(title, body)[0] for title, body in NEIGHBOURS.items()]
     garden = link_notes(notes)
     page = garden.pages["Fixture"]
-    ctx = RenderContext(garden, install_rules(make_parser()), page.url)
+    ctx = RenderContext(GardenView(garden), install_rules(make_parser()), page.url)
     html = ctx.render_block(fixture.blocks[0], page).strip()
     refs = [f"{ref.kind} {ref.target}" for ref in fixture.refs]
-    messages = [str(problem) for problem in [*problems, *sorted(ctx.problems, key=str)]]
+    messages = [str(problem) for problem in [*problems, *sorted(ctx.view.log.problems, key=str)]]
     return html, refs, messages

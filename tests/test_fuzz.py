@@ -29,6 +29,7 @@ from garden.diagnostics import Problem
 from garden.graph import link_notes
 from garden.notes import parse_note
 from garden.render.pages import SiteRenderer
+from garden.render.view import GardenView
 from garden.site import graph_json
 from garden.sources import read_sources
 from garden.syntax import make_parser
@@ -79,7 +80,7 @@ def parse_and_render(root: Path) -> list[Problem]:
             lines = source.text.count("\n") + 1
             assert problem.line is None or 1 <= problem.line <= lines, f"{problem} points outside the note"
     garden = link_notes(notes)
-    renderer = SiteRenderer(garden, config, {})
+    renderer = SiteRenderer(GardenView(garden), config)
     for page in garden.pages.values():
         renderer.page_html(page)
     renderer.all_pages_html()

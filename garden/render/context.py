@@ -1,4 +1,5 @@
-"""What rendering one page needs: the garden, where the page lives, and the problems found."""
+"""What rendering one page needs: the garden (through its view), where the page lives, and the
+problems found."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 
 from garden.diagnostics import Problem
-from garden.graph import Garden, Page
+from garden.graph import Page
 from garden.model import Block, CodeBlock
-from garden.render.anchors import page_anchors
 from garden.render.sanitize import sanitize
 from garden.render.text import plain_text, word_count
+from garden.render.view import Capture, GardenView
 from garden.run.cells import CellResult
-from garden.urls import heading_id, relative_href
+from garden.urls import relative_href
 
 MAX_EMBED_DEPTH = 3
 
@@ -24,21 +25,19 @@ MAX_EMBED_DEPTH = 3
 class RenderContext:
     """Renders blocks for the page at `page_path`; links come out relative to it."""
 
-    garden: Garden
+    view: GardenView
     md: MarkdownIt
     page_path: str
-    problems: set[Problem] = field(default_factory=set)
     block: Block | None = None
     page: Page | None = None
     depth: int = 0
-    results: dict[tuple[str, int], CellResult] = field(default_factory=dict)
     raw_outputs: bool = False  # show rich outputs of code unsanitised (garden.toml `raw_outputs`)
-    word_counts: dict[int, int] = field(default_factory=dict)  # by id() of the block: counted once
+    word_counts: dict[int, tuple[int, Capture]] = field(default_factory=dict)  # by id() of the block: counted once
     embedding: list[Block] = field(default_factory=list)  # the blocks holding the embeds being shown
 
     def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:
         """(href, page) for a link to `title`; page is None when nothing has that title."""
-        page = self.garden.page(title)
+        page = self.view.page(title)
         if page is None or not page.url:
             return "#", None
         return relative_href(self.page_path, page.url, self.anchor_on(page, anchor)), page
@@ -46,29 +45,35 @@ class RenderContext:
     def anchor_on(self, page: Page, anchor: str | None) -> str | None:
         """The id of `anchor` (a heading, or `^id` for a block) on `page`; None, with a warning if
         the page is a note, when the page has no such heading or block."""
-        if not anchor or page.note is None:
+        if not anchor:
             return None
-        wanted = anchor[1:] if anchor.startswith("^") else heading_id(anchor)
-        if wanted in page_anchors(page.note):
-            return wanted
-        self.warn(f"{page.title!r} has no {'block' if anchor.startswith('^') else 'heading'} {anchor!r}; "
-                  f"the link goes to the top of the page")
-        return None
+        found, has_note = self.view.anchor(page.title, anchor)
+        if found is None and has_note:
+            self.warn(f"{page.title!r} has no {'block' if anchor.startswith('^') else 'heading'} {anchor!r}; "
+                      f"the link goes to the top of the page")
+        return found
 
     def block_href(self, page: Page, block: Block) -> str:
-        """Link to one block on its page."""
+        """Link to one block on its page (`page` comes from a question whose answer holds its URL)."""
         return relative_href(self.page_path, page.url, block.anchor)
+
+    def read(self, block: Block, page: Page | None = None) -> Block:
+        """Note that this page shows something of `block` (of `page`, by default the page being rendered)."""
+        page = page or self.page
+        if page is not None and page.note is not None:
+            self.view.block(page.note, block)
+        return block
 
     def result_of(self, code: CodeBlock) -> CellResult | None:
         """What the build computed for a code block of the page being rendered."""
         if self.page is None or self.page.note is None:
             return None
-        return self.results.get((self.page.note.display, code.line))
+        return self.view.result(self.page.note.display, code.line)
 
     def warn(self, message: str) -> None:
         """Record a problem at the block being rendered."""
         if self.block is not None and self.page is not None and self.page.note is not None:
-            self.problems.add(Problem(self.page.note.display, self.block.line, message))
+            self.view.log.warn(Problem(self.page.note.display, self.block.line, message))
 
     def would_show_itself(self, blocks: list[Block]) -> bool:
         """Whether embedding `blocks` here would show again a block that holds this embed or an outer one."""
@@ -93,6 +98,7 @@ class RenderContext:
         """HTML of one block's own content (not its children)."""
         saved = self.block, self.page
         self.block, self.page = block, page or self.page
+        self.read(block)
         try:
             html = self.md.renderer.render(block.tokens, self.md.options, {"ctx": self})
             return sanitize(html) if block.raw_html else html
@@ -108,10 +114,8 @@ class RenderContext:
 
     def children_word_count(self) -> int:
         """Words in the children of the block being rendered (Roam's `{{word-count}}`)."""
-        if self.block is None:
+        block = self.block
+        if block is None:
             return 0
-        count = self.word_counts.get(id(self.block))
-        if count is None:
-            count = sum(word_count(plain_text(child.tokens)) for child in self.block.walk() if child is not self.block)
-            self.word_counts[id(self.block)] = count
-        return count
+        return self.view.log.cached(self.word_counts, id(block), lambda: sum(
+            word_count(plain_text(self.read(child).tokens)) for child in block.walk() if child is not block))

@@ -25,7 +25,7 @@ Env = dict[str, Any]
 def _file_href(ctx: RenderContext, token: Token) -> str | None:
     """The relative URL of the attachment a token names; None, with a warning, when it was not found."""
     path, name = token.meta["file"]
-    placed = ctx.garden.files.get((path, name))
+    placed = ctx.view.attachment(path, name)
     if placed is None:
         where = "is outside the notes folder" if path is None and name.startswith("..") else "is not in the garden"
         ctx.warn(f"attachment {name!r} {where}; it is shown as text")
@@ -94,15 +94,16 @@ def _file_embed(ctx: RenderContext, token: Token) -> str:
 
 def _embedded_blocks(ctx: RenderContext, target: str, anchor: str | None) -> tuple[str | None, list[Block]]:
     """(href of the source, blocks shown) for `![[target#anchor]]`; no blocks when there is nothing."""
-    page = ctx.garden.page(target)
+    page = ctx.view.page(target)
     if page is None or page.note is None:
         return None, []
+    note = ctx.view.note(page.note)
     if not anchor:
-        return ctx.link(page.title)[0], page.note.blocks
+        return ctx.link(page.title)[0], note.blocks
     if anchor.startswith("^"):
-        block = next((block for block in page.note.walk() if block.uid == anchor[1:]), None)
+        block = next((block for block in note.walk() if block.uid == anchor[1:]), None)
         return (ctx.block_href(page, block), [block]) if block is not None else (None, [])
-    blocks = section(page.note, heading_id(anchor))
+    blocks = section(note, heading_id(anchor))
     return relative_href(ctx.page_path, page.url, heading_id(anchor)), blocks
 
 
@@ -124,7 +125,7 @@ def wiki_embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDic
     if ctx.depth >= MAX_EMBED_DEPTH:
         return f'<span class="embed">{source}</span>'
     with ctx.embedded():
-        body = render_outline(ctx, blocks, ctx.garden.page(target), anchors=False)
+        body = render_outline(ctx, blocks, ctx.view.page(target), anchors=False)
     return f'<span class="embed">{source}{body}</span>'
 
 

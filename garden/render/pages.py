@@ -10,13 +10,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from garden.config import Config
-from garden.graph import Garden, Page
+from garden.diagnostics import Problem
+from garden.graph import Page
 from garden.model import Block
 from garden.render.context import RenderContext
 from garden.render.outline import render_footnotes, render_outline
 from garden.render.rules import install_rules
 from garden.render.text import plain_text, shorten
-from garden.run.cells import CellResult
+from garden.render.view import Capture, GardenView
 from garden.syntax import make_parser
 from garden.urls import published_url, relative_href, root_prefix
 
@@ -79,32 +80,33 @@ def _is_attribute(block: Block) -> bool:
 
 
 class SiteRenderer:
-    """Renders every page of a garden to HTML strings."""
+    """Renders every page of a garden to HTML strings, reading the garden through `view`."""
 
-    def __init__(self, garden: Garden, config: Config, results: dict[tuple[str, int], CellResult]) -> None:
-        self.garden = garden
+    def __init__(self, view: GardenView, config: Config) -> None:
+        self.view = view
         self.config = config
-        self.results = results
         self.md = install_rules(make_parser())
         self.templates = template_environment(config.root / "templates")
-        self.problems: set = set()
-        self._shortened: dict[tuple[Block, int], str] = {}
-        self._referring_html: dict[tuple[Block, int], Markup] = {}
+        self._shortened: dict[tuple[Block, int], tuple[str, Capture]] = {}
+        self._referring_html: dict[tuple[Block, int], tuple[Markup, Capture]] = {}
 
-    def _shortened_text(self, block: Block, limit: int) -> str:
+    @property
+    def problems(self) -> set[Problem]:
+        """Every problem found while rendering so far."""
+        return self.view.log.problems
+
+    def _shortened_text(self, ctx: RenderContext, block: Block, page: Page, limit: int) -> str:
         """A block's plain text cut to `limit` characters, worked out once per block and limit:
         breadcrumbs of deep outlines and long referring blocks repeat on every page they refer to."""
-        key = (block, limit)
-        if key not in self._shortened:
-            self._shortened[key] = shorten(plain_text(block.tokens), limit)
-        return self._shortened[key]
+        return self.view.log.cached(self._shortened, (block, limit),
+                                    lambda: shorten(plain_text(ctx.read(block, page).tokens), limit))
 
     def _context(self, path: str) -> RenderContext:
-        return RenderContext(self.garden, self.md, path, self.problems, results=self.results,
-                             raw_outputs=self.config.raw_outputs)
+        return RenderContext(self.view, self.md, path, raw_outputs=self.config.raw_outputs)
 
     def _common(self, path: str, title: str, description: str = "") -> dict:
-        entry = self.garden.page(self.config.entry) if self.config.entry else None
+        self.view.site()
+        entry = self.view.page(self.config.entry) if self.config.entry else None
         return {
             "site_title": self.config.title,
             "title": title,
@@ -119,13 +121,10 @@ class SiteRenderer:
 
     def _references(self, ctx: RenderContext, page: Page) -> list[ReferenceGroup]:
         groups = []
-        by_source = self.garden.backlinks.get(page.title, {})
-        for source_title in sorted(by_source, key=lambda title: (title != page.title, title.casefold())):
-            backlinks = by_source[source_title]
-            source = self.garden.pages[source_title]
+        for source, backlinks in self.view.backlinks(page.title):
             references = []
             for backlink in backlinks:
-                crumbs = [Crumb(self._shortened_text(parent, 60), ctx.block_href(source, parent))
+                crumbs = [Crumb(self._shortened_text(ctx, parent, source, 60), ctx.block_href(source, parent))
                           for parent in backlink.breadcrumb]
                 html = self._context_of(ctx, backlink.block, source)
                 references.append(Reference(html, ctx.block_href(source, backlink.block), crumbs, backlink.kinds))
@@ -138,12 +137,10 @@ class SiteRenderer:
 
         Rendered once per folder depth of the pages showing it (its links are relative), not once
         per page it refers to."""
-        if len(block.text) > MAX_CONTEXT_CHARS:
-            return Markup('<p class="excerpt">{}</p>').format(self._shortened_text(block, 300))
-        key = (block, ctx.page_path.count("/"))
-        if key not in self._referring_html:
-            self._referring_html[key] = Markup(ctx.render_block(block, source))
-        return self._referring_html[key]
+        if len(ctx.read(block, source).text) > MAX_CONTEXT_CHARS:
+            return Markup('<p class="excerpt">{}</p>').format(self._shortened_text(ctx, block, source, 300))
+        return self.view.log.cached(self._referring_html, (block, ctx.page_path.count("/")),
+                                    lambda: Markup(ctx.render_block(block, source)))
 
     def _titled_links(self, ctx: RenderContext, titles: list[str]) -> list[dict]:
         return [{"title": title, "href": ctx.link(title)[0]} for title in sorted(set(titles))]
@@ -152,21 +149,25 @@ class SiteRenderer:
         """The HTML of one page, written at `path` (its own URL by default)."""
         path = path or page.url
         ctx = self._context(path)
-        note = page.note
+        self.view.page(page.title)
+        note = self.view.note(page.note) if page.note is not None else None
         if note is not None and note.failure:
             outline = error_box(note.failure)
         else:
             outline = Markup(render_outline(ctx, note.blocks, page) + render_footnotes(ctx, note.footnotes, page)
                              if note else "")
         return self._page(path, page, outline,
-                          tags=self._titled_links(ctx, self.garden.tags_of(page.title)),
+                          tags=self._titled_links(ctx, self.view.tags_of(page.title)),
                           builds_on=self._titled_links(ctx, [title for code in note.code for title in code.uses]
                                                        if note else []),
-                          tagged=self._titled_links(ctx, self.garden.tags.get(page.title, [])),
+                          tagged=self._titled_links(ctx, self.view.tagged(page.title)),
                           groups=self._references(ctx, page))
 
     def error_page_html(self, page: Page, path: str, message: str) -> str:
         """A page whose content is an error box saying why it could not be rendered."""
+        self.view.page(page.title)
+        if page.note is not None:
+            self.view.note(page.note)
         return self._page(path, page, error_box(message))
 
     def _page(self, path: str, page: Page, outline: Markup, **sections: list) -> str:
@@ -189,8 +190,7 @@ class SiteRenderer:
         """The index of every page, with its kind and how often it is referenced."""
         ctx = self._context(ALL_PAGES)
         rows = [{"title": page.title, "href": ctx.link(page.title)[0], "ghost": page.ghost, "daily": page.date,
-                 "references": self.garden.reference_count(page.title)}
-                for page in sorted(self.garden.pages.values(), key=lambda page: page.title.casefold())]
+                 "references": references} for page, references in self.view.all_pages()]
         return self.templates.get_template("all_pages.html").render(**self._common(ALL_PAGES, "All pages"), rows=rows)
 
     def not_found_html(self) -> str:
@@ -201,8 +201,9 @@ class SiteRenderer:
         """The timeline of daily notes, newest first, each with its outline."""
         ctx = self._context(DAILY_NOTES)
         days = [{"title": page.title, "href": ctx.link(page.title)[0], "date": page.date,
-                 "outline": Markup(render_outline(ctx, page.note.blocks, page, anchors=False) if page.note else ""),
-                 "references": self.garden.reference_count(page.title)}
-                for page in self.garden.daily_pages()]
+                 "outline": Markup(render_outline(ctx, self.view.note(page.note).blocks, page, anchors=False)
+                                   if page.note else ""),
+                 "references": references}
+                for page, references in self.view.daily_pages()]
         return self.templates.get_template("timeline.html").render(**self._common(DAILY_NOTES, "Daily notes"),
                                                                    days=days)

@@ -91,7 +91,7 @@ def query_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDi
 def blockref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     ctx, token = _ctx(env), tokens[idx]
     uid = token.meta["block"]
-    found = ctx.garden.blocks_by_uid.get(uid)
+    found = ctx.view.block_with_id(uid)
     if found is None:
         ctx.warn(f"block reference (({uid})) points at no block")
         return f'<span class="block-ref broken" title="no block has the id {escape(uid)}">{escape(token.content)}</span>'
@@ -111,7 +111,7 @@ def blockref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
 def blockref_alias(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     """Roam's `[label](((id)))`: the label, linking to the block."""
     ctx, token = _ctx(env), tokens[idx]
-    found = ctx.garden.blocks_by_uid.get(token.meta["block"])
+    found = ctx.view.block_with_id(token.meta["block"])
     if found is None:
         ctx.warn(f"block reference (({token.meta['block']})) points at no block")
         return f'<span class="block-ref broken">{escape(token.content)}</span>'
@@ -122,7 +122,7 @@ def blockref_alias(self: Any, tokens: Sequence[Token], idx: int, options: Option
 def footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     """`[^label]`: the footnote's number, linking to it at the end of its page."""
     ctx, token = _ctx(env), tokens[idx]
-    footnotes = ctx.page.note.footnotes if ctx.page is not None and ctx.page.note is not None else []
+    footnotes = ctx.view.note(ctx.page.note).footnotes if ctx.page is not None and ctx.page.note is not None else []
     number = next((index for index, block in enumerate(footnotes, start=1) if block.uid == token.meta["footnote"]), None)
     if number is None:
         ctx.warn(f"footnote {token.content} is never defined")
@@ -134,13 +134,13 @@ def footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsD
 def _embedded(ctx: RenderContext, token: Token) -> tuple[Page | None, list[Block]]:
     """What an embed shows: the page it comes from and its blocks."""
     if "block" in token.meta:
-        found = ctx.garden.blocks_by_uid.get(token.meta["block"])
+        found = ctx.view.block_with_id(token.meta["block"])
         if found is None:
             return None, []
         page, block = found
-        return page, block.children if token.meta.get("show") == "children" else [block]
-    page = ctx.garden.page(token.meta["target"])
-    return page, page.note.blocks if page is not None and page.note is not None else []
+        return page, ctx.read(block, page).children if token.meta.get("show") == "children" else [block]
+    page = ctx.view.page(token.meta["target"])
+    return page, ctx.view.note(page.note).blocks if page is not None and page.note is not None else []
 
 
 def embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
@@ -159,7 +159,7 @@ def embed(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
     with ctx.embedded():
         body = render_outline(ctx, blocks, page, anchors=False)
         if token.meta.get("show") == "path" and blocks:
-            path = " › ".join(escape(plain_text(parent.tokens)) for parent in blocks[0].ancestors())
+            path = " › ".join(escape(plain_text(ctx.read(parent, page).tokens)) for parent in blocks[0].ancestors())
             body = (f'<span class="embed-path">{path}</span>' if path else "") + body
     return f'<span class="embed">{source}{body}</span>'
 

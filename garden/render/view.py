@@ -1,0 +1,274 @@
+"""What rendering reads of the linked garden, each read remembered with a digest of its answer.
+
+Every question a file of the site depends on (where a link goes, a block's content, a page's
+backlinks, a code block's result, the site's settings…) is asked through `GardenView`, which
+answers it and notes the question's key in the `ReadLog` of the file being made. `digest(key)`
+asks the question again, of whatever garden the view holds now: a file none of whose questions
+has a new answer would come out byte for byte the same, so an incremental build keeps it.
+
+Keys are tuples of plain values, `(question, *arguments)`, that pickle and compare by value; a
+question is the name of the method asking it, and blocks and notes are named by their note's
+path (and the block's `order` in it). Digests hash a plain-data description of
+the answer (`repr` of tuples of str, int, bool, None and dates), the same in every process.
+Rendering code reads the garden only through this view; the view has no other way in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from garden.diagnostics import Problem
+from garden.graph import Backlink, Garden, Page
+from garden.model import Block, Note, code_of
+from garden.render.anchors import page_anchors
+from garden.run.cells import CellResult
+from garden.urls import heading_id
+
+Key = tuple[Any, ...]
+PARSED_KINDS = frozenset({"note", "block"})  # keys whose answer is fixed by one note's parse
+
+
+def digest_of(material: object) -> bytes:
+    """A short stable hash of plain data (its repr)."""
+    return hashlib.blake2b(repr(material).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+
+
+@dataclass
+class Capture:
+    """The keys read and the problems found while making one file, or one piece of it."""
+
+    keys: set[Key] = field(default_factory=set)
+    problems: set[Problem] = field(default_factory=set)
+
+    def merge(self, other: Capture) -> None:
+        """Take in what a piece made inside this one read and found."""
+        self.keys |= other.keys
+        self.problems |= other.problems
+
+
+class ReadLog:
+    """Where reads and problems go: the innermost open capture, which hands them outwards when it
+    closes. `problems` keeps every problem ever found, for callers that make no captures."""
+
+    def __init__(self) -> None:
+        self._open: list[Capture] = []
+        self.problems: set[Problem] = set()
+
+    @contextmanager
+    def capture(self) -> Iterator[Capture]:
+        """Collect what is read and found inside the `with` block (and hand it to the outer capture)."""
+        capture = Capture()
+        self._open.append(capture)
+        try:
+            yield capture
+        finally:
+            self._open.pop()
+            if self._open:
+                self._open[-1].merge(capture)
+
+    def read(self, key: Key) -> None:
+        if self._open:
+            self._open[-1].keys.add(key)
+
+    def warn(self, problem: Problem) -> None:
+        self.problems.add(problem)
+        if self._open:
+            self._open[-1].problems.add(problem)
+
+    def replay(self, capture: Capture) -> None:
+        """Count a piece made earlier (and kept) as read and found again here."""
+        self.problems |= capture.problems
+        if self._open:
+            self._open[-1].merge(capture)
+
+    def cached(self, cache: dict[Any, tuple[Any, Capture]], key: Any, make: Callable[[], Any]) -> Any:
+        """`make()` once per `key` of `cache`; later calls replay its reads and problems."""
+        if key in cache:
+            value, capture = cache[key]
+            self.replay(capture)
+            return value
+        with self.capture() as capture:
+            value = make()
+        cache[key] = (value, capture)
+        return value
+
+
+def _page_material(page: Page | None) -> tuple | None:
+    return None if page is None else (page.title, page.url, page.ghost)
+
+
+def block_material(block: Block) -> tuple:
+    """Everything rendering reads of one block: its text, line, id, list kind, place in the outline
+    and the code read from its fences (an `output` fence after it may sit in the next block)."""
+    return (block.text, block.line, block.uid, block.ordered, block.table,
+            tuple(parent.order for parent in block.ancestors()), tuple(child.order for child in block.children),
+            tuple(repr(code_of(token)) for token in block.tokens if token.type == "fence"))
+
+
+def _note_material(note: Note) -> tuple:
+    blocks = [*note.walk(), *note.footnotes]
+    return (note.display, note.failure, tuple(block.order for block in note.blocks),
+            tuple(block.order for block in note.footnotes), tuple(map(block_material, blocks)))
+
+
+def _result_material(result: CellResult | None) -> dict | None:
+    return None if result is None else {**result.to_dict(), "from_cache": None}
+
+
+class GardenView:
+    """The garden, the results of its code and the site's settings, as rendering may read them."""
+
+    def __init__(self, garden: Garden, results: dict[tuple[str, int], CellResult] | None = None,
+                 site: str = "", stamps: dict[str, object] | None = None, log: ReadLog | None = None) -> None:
+        self._garden = garden
+        self._results = results or {}
+        self._site = site  # a digest of the settings, templates and garden version every file is made with
+        self._stamps = stamps or {}  # path below the notes folder -> what says its content is unchanged
+        self.log = log or ReadLog()
+        self.digests: dict[Key, bytes] = {}
+        self._notes: dict[str, Note] | None = None
+        self._blocks: dict[str, list[Block]] = {}
+
+    def _read(self, key: Key, material: Callable[[], object]) -> None:
+        if key not in self.digests:
+            self.digests[key] = digest_of(material())
+        self.log.read(key)
+
+    # -- questions: each answers, and remembers the question with a digest of its answer
+
+    def site(self) -> str:
+        """The digest of what every file is made with (settings, templates, garden's version)."""
+        self._read(("site",), lambda: self._site)
+        return self._site
+
+    def page(self, target: str) -> Page | None:
+        """The page a link to `target` goes to (its title, URL and whether it is a ghost)."""
+        page = self._garden.page(target)
+        self._read(("page", target), lambda: _page_material(page))
+        return page
+
+    def anchor(self, title: str, anchor: str) -> tuple[str | None, bool]:
+        """(the id of `anchor` on the page titled `title`, or None; whether that page has a note).
+        `anchor` is a heading, or `^id` for a block."""
+        page = self._garden.page(title)
+        found: str | None = None
+        if page is not None and page.note is not None:
+            wanted = anchor[1:] if anchor.startswith("^") else heading_id(anchor)
+            found = wanted if wanted in page_anchors(page.note) else None
+        answer = found, page is not None and page.note is not None
+        self._read(("anchor", title, anchor), lambda: answer)
+        return answer
+
+    def note(self, note: Note) -> Note:
+        """A whole note: every block, its outline and footnotes (for its own page, and embeds)."""
+        self._read(("note", note.source.relative), lambda: _note_material(note))
+        return note
+
+    def block(self, note: Note, block: Block) -> Block:
+        """One block of `note`: its own content and place (not its children's content)."""
+        self._read(("block", note.source.relative, block.order), lambda: block_material(block))
+        return block
+
+    def block_with_id(self, uid: str) -> tuple[Page, Block] | None:
+        """The block with the id `uid` and its page."""
+        found = self._garden.blocks_by_uid.get(uid)
+        material = None if found is None else (*_page_material(found[0]), found[0].note.source.relative,
+                                               found[1].order)
+        self._read(("block_with_id", uid), lambda: material)
+        return found
+
+    def backlinks(self, title: str) -> list[tuple[Page, list[Backlink]]]:
+        """The blocks referring to the page titled `title`, grouped by their page, as shown: the
+        page itself first, then by title."""
+        by_source = self._garden.backlinks.get(title, {})
+        groups = [(self._garden.pages[source], by_source[source])
+                  for source in sorted(by_source, key=lambda source: (source != title, source.casefold()))]
+        self._read(("backlinks", title), lambda: tuple(
+            (*_page_material(page), tuple((backlink.block.order, tuple(backlink.kinds)) for backlink in backlinks))
+            for page, backlinks in groups))
+        return groups
+
+    def tags_of(self, title: str) -> list[str]:
+        """The tags the page titled `title` carries."""
+        tags = self._garden.tags_of(title)
+        self._read(("tags_of", title), lambda: tuple(tags))
+        return tags
+
+    def tagged(self, title: str) -> list[str]:
+        """The pages carrying the tag `title`."""
+        members = list(self._garden.tags.get(title, []))
+        self._read(("tagged", title), lambda: tuple(members))
+        return members
+
+    def result(self, note: str, line: int) -> CellResult | None:
+        """What the build computed for the code block at `line` of the note shown as `note`."""
+        result = self._results.get((note, line))
+        self._read(("result", note, line), lambda: _result_material(result))
+        return result
+
+    def attachment(self, path: str | None, name: str) -> str | None:
+        """Where the site keeps the attachment a note names as (`path`, `name`); None if not found."""
+        placed = self._garden.files.get((path, name))
+        self._read(("attachment", path, name), lambda: placed)
+        return placed
+
+    def file_stamp(self, relative: str) -> object:
+        """What says a file below the notes folder still has the content it had (for copying it)."""
+        stamp = self._stamps.get(relative)
+        self._read(("file_stamp", relative), lambda: stamp)
+        return stamp
+
+    def all_pages(self) -> list[tuple[Page, int]]:
+        """Every page with how often it is referenced, by title without case."""
+        rows = [(page, self._garden.reference_count(page.title))
+                for page in sorted(self._garden.pages.values(), key=lambda page: page.title.casefold())]
+        self._read(("all_pages",), lambda: tuple((*_page_material(page), page.date, count) for page, count in rows))
+        return rows
+
+    def daily_pages(self) -> list[tuple[Page, int]]:
+        """Daily-note pages, newest first, with how often each is referenced."""
+        rows = [(page, self._garden.reference_count(page.title)) for page in self._garden.daily_pages()]
+        self._read(("daily_pages",), lambda: tuple((*_page_material(page), page.date, count) for page, count in rows))
+        return rows
+
+    def note_urls(self) -> list[str]:
+        """The URLs of every page that has a note, sorted."""
+        urls = sorted(page.url for page in self._garden.pages.values() if not page.ghost)
+        self._read(("note_urls",), lambda: tuple(urls))
+        return urls
+
+    # -- asking again
+
+    def digest(self, key: Key) -> bytes:
+        """The digest of `key`'s answer in the garden this view holds (asked once per view)."""
+        if key not in self.digests:
+            kind, *arguments = key
+            if kind in PARSED_KINDS:
+                self._parsed(kind, *arguments)
+            else:
+                getattr(self, kind)(*arguments)
+        return self.digests[key]
+
+    def _parsed(self, kind: str, relative: str, order: int | None = None) -> None:
+        """Ask a question about one note's parse again, naming the note by its path."""
+        if self._notes is None:
+            self._notes = {page.note.source.relative: page.note for page in self._garden.pages.values()
+                           if page.note is not None}
+        note = self._notes.get(relative)
+        if kind == "note":
+            if note is None:
+                self.digests[("note", relative)] = digest_of(None)
+            else:
+                self.note(note)
+            return
+        if note is not None and relative not in self._blocks:
+            self._blocks[relative] = [*note.walk(), *note.footnotes]
+        blocks = self._blocks.get(relative, [])
+        if note is None or not 0 <= order < len(blocks):
+            self.digests[("block", relative, order)] = digest_of(None)
+        else:
+            self.block(note, blocks[order])
