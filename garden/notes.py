@@ -115,3 +115,14 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     if not blocks:
         problems.append(Problem(source.display, None, "note is empty"))
     return note, problems
+
+
+def parse_source(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Problem]]:
+    """`parse_note`, except that a note garden cannot parse (a bug) does not cost the site: it
+    becomes a note whose page says so, and a warning."""
+    try:
+        return parse_note(source, md)
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"
+        note = Note(source.file_title, source, [], failure=f"garden could not parse this note: {reason}")
+        return note, [Problem(source.display, None, f"could not be parsed ({reason}); its page says so")]

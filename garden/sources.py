@@ -55,29 +55,33 @@ def garden_files(notes_dir: Path, skip: Iterable[Path] = ()) -> Iterator[Path]:
             yield here / name
 
 
+def read_source(path: Path, notes_dir: Path, display_root: Path, flavor: str = "roam") -> Source | Problem:
+    """The note at `path` (a `.md` file below `notes_dir`), or the problem saying why it is skipped.
+
+    In a Logseq graph the file name gives the title as Logseq reads it (`garden.flavors.logseq`).
+    """
+    try:
+        path.as_posix().encode("utf-8")
+    except UnicodeEncodeError:
+        shown = path.as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return Problem(shown, None, "file name is not valid UTF-8; note skipped")
+    display = _shown(path, display_root)
+    text, refusal = _read(path, notes_dir)
+    if text is None:
+        return Problem(display, None, refusal or "note skipped")
+    relative = path.relative_to(notes_dir).as_posix()
+    title = logseq_title(relative) if flavor == "logseq" else None
+    return Source(path, display, relative, text, title)
+
+
 def read_sources(notes_dir: Path, display_root: Path, skip: Iterable[Path] = (),
                  flavor: str = "roam") -> tuple[list[Source], list[Problem]]:
-    """Read every `.md` file below `notes_dir` (not below `skip`); files that cannot be notes become problems.
-
-    In a Logseq graph the file names give titles as Logseq reads them (`garden.flavors.logseq`).
-    """
+    """Read every `.md` file below `notes_dir` (not below `skip`); files that cannot be notes become problems."""
     sources: list[Source] = []
     problems: list[Problem] = []
     for path in sorted(garden_files(notes_dir, skip)):
         if path.suffix != ".md" or not path.is_file():
             continue
-        try:
-            path.as_posix().encode("utf-8")
-        except UnicodeEncodeError:
-            shown = path.as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            problems.append(Problem(shown, None, "file name is not valid UTF-8; note skipped"))
-            continue
-        display = _shown(path, display_root)
-        text, refusal = _read(path, notes_dir)
-        if text is None:
-            problems.append(Problem(display, None, refusal or "note skipped"))
-            continue
-        relative = path.relative_to(notes_dir).as_posix()
-        title = logseq_title(relative) if flavor == "logseq" else None
-        sources.append(Source(path, display, relative, text, title))
+        read = read_source(path, notes_dir, display_root, flavor)
+        (sources if isinstance(read, Source) else problems).append(read)
     return sources, problems

@@ -1,0 +1,88 @@
+"""Parsed notes, kept: in memory while the builder lives, and on disk for the next process.
+
+An entry is named by a digest of the note's Source and of everything else parsing depends on
+(garden's own source, its dependencies' versions, Python's version, the flavour), so a hit is
+exactly what parsing would give. On disk each is a sealed pickle (`sealed.py`) in
+`.garden-cache/build/notes/`; a build deletes the entries it did not use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from garden.build import sealed
+from garden.build.scan import ScannedNote, source_digest
+from garden.diagnostics import Problem
+from garden.model import Note, Source
+from garden.notes import parse_source
+from garden.run.fingerprint import dependency_versions, garden_source_digest
+
+SUFFIX = ".note"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What parsing one note gave: the note (None when it was refused) and its problems."""
+
+    note: Note | None
+    problems: tuple[Problem, ...]
+
+
+class ParseCache:
+    """Parses notes, or finds them parsed already."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._salt = ""
+        self._memory: dict[str, Parsed] = {}
+        self._used: set[str] = set()
+        self.parsed = 0  # notes parsed (not found) since the last `forget_unused`
+
+    def prepare(self, flavor: str) -> None:
+        """Start a build: name entries by what parsing depends on now (garden's source, packages, flavour)."""
+        salt = f"{garden_source_digest()}\0{dependency_versions()}\0{sys.version}\0{flavor}"
+        self._salt = hashlib.blake2b(salt.encode(), digest_size=20).hexdigest()
+
+    def _key(self, content: str) -> str:
+        return hashlib.blake2b(f"{self._salt}\0{content}".encode(), digest_size=20).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}{SUFFIX}"
+
+    def parse(self, scanned: ScannedNote, read: Callable[[Path], Source | Problem], md: MarkdownIt) -> Parsed:
+        """The parsed note of a scanned note file (read now if the scan did not, and nothing is kept)."""
+        key = self._key(scanned.content)
+        found = self._memory.get(key)
+        if found is None:
+            loaded = sealed.load(self._path(key))
+            found = loaded if isinstance(loaded, Parsed) else None
+        if found is None:
+            source = scanned.source or read(scanned.path)
+            if isinstance(source, Problem):  # the file went away or changed into a non-note since the scan
+                return Parsed(None, (source,))
+            key = self._key(source_digest(source))
+            note, problems = parse_source(source, md)
+            found = Parsed(note, tuple(problems))
+            sealed.dump(found, self._path(key))
+            self.parsed += 1
+        self._memory[key] = found
+        self._used.add(key)
+        return found
+
+    def forget_unused(self) -> None:
+        """Drop every entry, in memory and on disk, that no parse since the last call asked for."""
+        self._memory = {key: parsed for key, parsed in self._memory.items() if key in self._used}
+        try:
+            stale = [path for path in self.folder.iterdir() if path.suffix == SUFFIX and path.stem not in self._used]
+        except OSError:
+            stale = []
+        for path in stale:
+            path.unlink(missing_ok=True)
+        self._used = set()
+        self.parsed = 0

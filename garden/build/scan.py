@@ -1,0 +1,172 @@
+"""Which files of the notes folder changed since the last build, told by their stat: only new and
+changed files are read.
+
+A file whose size, times, inode and device are what they were is taken as unchanged, as git and
+make take it, unless it was changed so shortly before it was looked at that a later change could
+have left its times the same (git's "racy" files): those are read again, every time, until their
+last change is older than the coarsest file-time resolution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from garden.config import Config
+from garden.diagnostics import Problem
+from garden.model import Source
+from garden.sources import garden_files, read_source
+
+RACY_NS = 2_000_000_000  # file times are as coarse as 2 s on some file systems
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What stat says of a file: equal stamps mean unchanged content (for a settled file)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    device: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> Stamp:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a scan learnt of one file: its stamp, and its content digest or why it is no note."""
+
+    stamp: Stamp
+    settled: bool  # changed long enough before the scan that an equal stamp later means equal content
+    content: str | None = None  # for a note, the digest of its Source; for another file, of its bytes
+    problem: Problem | None = None  # a note that cannot be read: why
+
+
+@dataclass(frozen=True)
+class ScannedNote:
+    """A note file: its content digest, and its Source when this scan read it."""
+
+    path: Path
+    content: str
+    source: Source | None
+
+
+@dataclass
+class Scan:
+    """The notes folder as one scan found it."""
+
+    notes: list[ScannedNote] = field(default_factory=list)  # in path order
+    problems: list[Problem] = field(default_factory=list)  # note files that cannot be read
+    files: list[str] = field(default_factory=list)  # every other file below the notes folder (attachments)
+    seen: dict[str, Seen] = field(default_factory=dict)  # by path below the notes folder
+    changed: bool = False  # anything differs from the scan it was compared with
+
+    def file_contents(self) -> dict[str, str | Problem]:
+        """For each file below the notes folder that is not a note: the digest of its content, or
+        the problem reading it."""
+        found = (self.seen.get(relative) for relative in self.files)
+        return {relative: seen.content or seen.problem for relative, seen in zip(self.files, found)
+                if seen is not None and (seen.content or seen.problem)}
+
+
+def source_digest(source: Source) -> str:
+    """A digest of everything of a Source that parsing reads: its paths, names and text."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (str(source.path), source.display, source.relative, source.title or "", source.text):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    """A digest of a file's bytes (OSError when it cannot be read)."""
+    digest = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Scanner:
+    """Scans one garden's notes folder, comparing each file with the previous scan."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.notes_dir = config.notes_dir
+        self.flavor = config.flavor
+
+    def scan(self, previous: dict[str, Seen]) -> Scan:
+        """The notes folder now: notes and attachments as the load stage finds them (`load_garden`)."""
+        started = time.time_ns()
+        scan = Scan()
+        inside = self.notes_dir.resolve()
+        notes: list[tuple[Path, str, Stamp]] = []
+        for path in garden_files(self.notes_dir, (self.config.out_dir, self.config.cache_dir)):
+            relative = path.relative_to(self.notes_dir).as_posix()
+            try:
+                status = os.stat(path)
+            except OSError:
+                status = None
+            if path.suffix == ".md":
+                if status is not None and stat.S_ISREG(status.st_mode):
+                    notes.append((path, relative, Stamp.of(status)))
+            elif not path.is_symlink() or path.resolve().is_relative_to(inside):
+                scan.files.append(relative)
+                if status is not None:
+                    self._look_at_file(scan, previous, path, relative, Stamp.of(status), started)
+        for path, relative, stamp in sorted(notes):
+            self._look_at_note(scan, previous, path, relative, stamp, started)
+        scan.changed = scan.changed or previous.keys() != scan.seen.keys()
+        return scan
+
+    def read(self, path: Path) -> Source | Problem:
+        """Read one note file (for a note the scan did not read, when its parse is not cached)."""
+        return read_source(path, self.notes_dir, self.config.root, self.flavor)
+
+    def _unchanged(self, previous: dict[str, Seen], relative: str, stamp: Stamp) -> Seen | None:
+        seen = previous.get(relative)
+        return seen if seen is not None and seen.settled and seen.stamp == stamp else None
+
+    def _look_at_note(self, scan: Scan, previous: dict[str, Seen], path: Path, relative: str, stamp: Stamp,
+                      started: int) -> None:
+        seen = self._unchanged(previous, relative, stamp)
+        source = None
+        if seen is None:
+            read = self.read(path)
+            settled = max(stamp.mtime_ns, stamp.ctime_ns) < started - RACY_NS
+            if isinstance(read, Problem):
+                seen = Seen(stamp, settled, problem=read)
+            else:
+                source = read
+                seen = Seen(stamp, settled, content=source_digest(source))
+            before = previous.get(relative)
+            scan.changed = scan.changed or before is None or (before.content, before.problem) != (seen.content,
+                                                                                                  seen.problem)
+        scan.seen[relative] = seen
+        if seen.problem is not None:
+            scan.problems.append(seen.problem)
+        elif seen.content is not None:
+            scan.notes.append(ScannedNote(path, seen.content, source))
+
+    def _look_at_file(self, scan: Scan, previous: dict[str, Seen], path: Path, relative: str, stamp: Stamp,
+                      started: int) -> None:
+        seen = self._unchanged(previous, relative, stamp)
+        if seen is None:
+            settled = max(stamp.mtime_ns, stamp.ctime_ns) < started - RACY_NS
+            try:
+                seen = Seen(stamp, settled, content=_file_digest(path))
+            except OSError as error:
+                shown = path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) \
+                    else path.as_posix()
+                seen = Seen(stamp, settled, problem=Problem(shown, None, f"cannot be read ({error.strerror}); "
+                                                                         f"attachment not copied"))
+            before = previous.get(relative)
+            scan.changed = scan.changed or before is None or (before.content, before.problem) != (seen.content,
+                                                                                                  seen.problem)
+        scan.seen[relative] = seen
