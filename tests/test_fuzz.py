@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fuzz_grammar import INLINE, TITLE, note
+from garden.build.products import graph_json
 from garden.cli import main as garden_main
 from garden.code.imports import imported_modules
 from garden.config import load_config
@@ -30,7 +31,6 @@ from garden.graph import link_notes
 from garden.notes import parse_note
 from garden.render.pages import SiteRenderer
 from garden.render.view import GardenView
-from garden.site import graph_json
 from garden.sources import read_sources
 from garden.syntax import make_parser
 from garden.urls import UrlRegistry
@@ -80,12 +80,14 @@ def parse_and_render(root: Path) -> list[Problem]:
             lines = source.text.count("\n") + 1
             assert problem.line is None or 1 <= problem.line <= lines, f"{problem} points outside the note"
     garden = link_notes(notes)
-    renderer = SiteRenderer(GardenView(garden), config)
+    view = GardenView(garden)
+    renderer = SiteRenderer(view, config)
     for page in garden.pages.values():
         renderer.page_html(page)
     renderer.all_pages_html()
     renderer.daily_notes_html()
-    json.loads(graph_json(garden))
+    graph = graph_json(*view.graph())
+    assert graph == json.dumps(json.loads(graph), ensure_ascii=False, indent=1), "graph.json as json.dumps writes it"
     return problems + garden.problems + sorted(renderer.problems, key=str)
 
 

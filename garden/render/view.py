@@ -123,11 +123,11 @@ class GardenView:
     """The garden, the results of its code and the site's settings, as rendering may read them."""
 
     def __init__(self, garden: Garden, results: dict[tuple[str, int], CellResult] | None = None,
-                 site: str = "", stamps: dict[str, object] | None = None, log: ReadLog | None = None) -> None:
+                 site: str = "", files: dict[str, str | Problem] | None = None, log: ReadLog | None = None) -> None:
         self._garden = garden
         self._results = results or {}
         self._site = site  # a digest of the settings, templates and garden version every file is made with
-        self._stamps = stamps or {}  # path below the notes folder -> what says its content is unchanged
+        self._files = files or {}  # path below the notes folder -> digest of its content, or the problem reading it
         self.log = log or ReadLog()
         self.digests: dict[Key, bytes] = {}
         self._notes: dict[str, Note] | None = None
@@ -216,11 +216,12 @@ class GardenView:
         self._read(("attachment", path, name), lambda: placed)
         return placed
 
-    def file_stamp(self, relative: str) -> object:
-        """What says a file below the notes folder still has the content it had (for copying it)."""
-        stamp = self._stamps.get(relative)
-        self._read(("file_stamp", relative), lambda: stamp)
-        return stamp
+    def file_content(self, relative: str) -> str | Problem | None:
+        """The digest of the content of a file below the notes folder (for copying it), or the
+        problem met reading it; None for no such file."""
+        content = self._files.get(relative)
+        self._read(("file_content", relative), lambda: content)
+        return content
 
     def all_pages(self) -> list[tuple[Page, int]]:
         """Every page with how often it is referenced, by title without case."""
@@ -240,6 +241,16 @@ class GardenView:
         urls = sorted(page.url for page in self._garden.pages.values() if not page.ghost)
         self._read(("note_urls",), lambda: tuple(urls))
         return urls
+
+    def graph(self) -> tuple[list[tuple[str, str, tuple[str, ...], bool]], list[tuple[str, str, str]]]:
+        """The whole graph: (title, url, tags, ghost) of every page by title, and every
+        (source, target, kind) link, sorted."""
+        garden = self._garden
+        nodes = [(page.title, page.url, tuple(garden.tags_of(page.title)), page.ghost)
+                 for page in sorted(garden.pages.values(), key=lambda page: page.title)]
+        links = sorted({(source, target, data["kind"]) for source, target, data in garden.graph.edges(data=True)})
+        self._read(("graph",), lambda: (nodes, links))
+        return nodes, links
 
     # -- asking again
 
