@@ -20,7 +20,7 @@ from garden.config import Config, ConfigError, find_root, load_config
 from garden.emit import OutputError
 from garden.importers.roam import ImportReport, import_roam
 from garden.importers.roam_export import ExportError
-from garden.site import BuildOptions, BuildResult, build_site
+from garden.build.builder import Builder, BuildOptions, BuildResult
 
 
 INTERRUPTED = {
@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-exec", action="store_true", help="show code without running it (untrusted gardens)")
     build.add_argument("--allow-errors", action="store_true", help="exit 0 even when a code block fails")
     build.add_argument("--refresh", action="store_true", help="ignore cached results and run every block")
+    build.add_argument("--clean", action="store_true",
+                       help="rebuild from nothing: parse every note and write every page (code results stay cached)")
     check = commands.add_parser("check", help="run every example and report those whose output changed")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="notes or folders to check (default: all)")
     check.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
@@ -78,8 +80,10 @@ def _shown(path: Path) -> str:
 def _summary(result: BuildResult, out_dir: Path) -> str:
     warnings = len(result.problems)
     counted = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    changed = len(result.changed) + len(result.removed)
     return (f"Built {result.pages} pages ({result.notes} notes, {result.ghosts} ghost pages, "
             f"{result.daily} daily note{'s' if result.daily != 1 else ''}) into {_shown(out_dir)}/ in {result.seconds:.2f}s{counted}; "
+            f"{result.rendered} rendered, {changed} file{'s' if changed != 1 else ''} changed; "
             f"code blocks: {result.ran} ran, {result.cached} from cache, {len(result.failures)} failed")
 
 
@@ -88,7 +92,7 @@ def _build(args: argparse.Namespace) -> int:
     if not config.notes_dir.is_dir():
         print(f"garden: no notes folder at {_shown(config.notes_dir)}", file=sys.stderr)
         return 2
-    result = build_site(config, BuildOptions(execute=not args.no_exec, refresh=args.refresh))
+    result = Builder(config).build(BuildOptions(execute=not args.no_exec, refresh=args.refresh, clean=args.clean))
     for problem in [*result.problems, *result.failures]:
         print(problem, file=sys.stderr)
     print(_summary(result, config.out_dir))

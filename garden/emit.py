@@ -80,32 +80,57 @@ def recover(out_dir: Path) -> None:
 
 
 class SiteWriter:
-    """Collects a site in a temporary folder next to `out_dir`, then swaps it in."""
+    """Collects a site in a temporary folder next to `out_dir`, then swaps it in.
+
+    A file the new site shares with the old one is kept as a hard link to it (a copy where the file
+    system has no links): the old site is never written to, so a build that stops half way leaves
+    it as it was."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
+        self._folders: set[Path] = {self.staging}
+        self._taken: set[str] = set()
 
-    def write(self, relative: str, content: str | bytes) -> None:
+    def _fresh(self, relative: str) -> Path:
+        """Where a file of the new site goes: its folder made, nothing there yet."""
+        path = self.staging / relative
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        if relative in self._taken:
+            path.unlink(missing_ok=True)  # a file made twice: never write through a link into the old site
+        self._taken.add(relative)
+        return path
+
+    def write(self, relative: str, content: str | bytes) -> Path:
         """Write one file of the site (characters UTF-8 cannot carry become `?`)."""
-        path = self.staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self._fresh(relative)
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
+        return path
 
-    def copy_file(self, source: Path, relative: str) -> None:
+    def copy_file(self, source: Path, relative: str) -> Path:
         """Copy one file into the site."""
-        path = self.staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self._fresh(relative)
         shutil.copyfile(source, path)
+        return path
 
-    def copy_tree(self, source: Path, relative: str) -> None:
-        """Copy a folder of static files into the site."""
-        shutil.copytree(source, self.staging / relative, dirs_exist_ok=True)
+    def keep(self, relative: str) -> Path:
+        """Take a file of the old site into the new one unchanged."""
+        path = self._fresh(relative)
+        try:
+            os.link(self.out_dir / relative, path)
+        except OSError:
+            shutil.copy2(self.out_dir / relative, path)
+        return path
 
     def commit(self) -> None:
         """Replace the old site with the finished one."""
-        (self.staging / SITE_MARKER).write_text("written by garden build\n")
+        try:
+            self.keep(SITE_MARKER)
+        except OSError:
+            self.write(SITE_MARKER, "written by garden build\n")
         self.staging.chmod(0o755)
         previous = _previous(self.out_dir)
         if self.out_dir.exists():

@@ -106,6 +106,7 @@ def load_graph(site: Path) -> dict:
 
 SUMMARY = re.compile(r"^Built (\d+) pages \((\d+) notes, (\d+) ghost pages, (\d+) daily notes?\) "
                      r"into (.+)/ in \d+\.\d\ds(?:, (\d+) warnings?)?; "
+                     r"(?P<rendered>\d+) rendered, (?P<changed>\d+) files? changed; "
                      r"code blocks: (?P<ran>\d+) ran, (?P<cached>\d+) from cache, (?P<failed>\d+) failed$")
 
 

@@ -255,8 +255,8 @@ def test_killed_builds_leave_a_complete_site_and_the_next_build_cleans_up(tmp_pa
              for index in range(40)}
     root = make_garden(tmp_path, notes, 'title = "Killed"\n')
     assert run_garden(root, "build", "--no-exec").returncode == 0
-    for moment in (0.3, 0.55, 0.8):  # a build takes about 0.8 s here, 0.4 s of it starting Python
-        process = _garden_process(root, "--no-exec")
+    for moment in (0.3, 0.55, 0.8):  # a clean build takes about 0.8 s here, 0.4 s of it starting Python
+        process = _garden_process(root, "--no-exec", "--clean")
         time.sleep(moment)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()

@@ -1,0 +1,80 @@
+"""The new site, file by file: each kept from the last site (a hard link) or made and written, and
+what making it read and found remembered for the next build."""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from pathlib import Path
+
+from garden.build.products import Content, FileCopy, Product
+from garden.build.state import BuildState, FileStamp, KeyTable, Output
+from garden.diagnostics import Problem
+from garden.emit import SiteWriter
+from garden.render.view import GardenView
+
+
+class SiteAssembly:
+    """The files of one build's site as they are decided: kept from the last site, or made."""
+
+    def __init__(self, out_dir: Path, previous: BuildState | None, reusable: bool) -> None:
+        self.out_dir = out_dir
+        self.before = previous.outputs if previous is not None else {}
+        self.reusable = reusable
+        self.table = previous.table.copy() if previous is not None and reusable else KeyTable()
+        self.outputs: dict[str, Output] = {}
+        self.found: set[Problem] = set()
+        self.rendered = 0
+        self.changed: list[str] = []
+        self.removed: list[str] = []
+        self.problems: list[Problem] = []
+
+    def _intact(self, output: Output, path: str) -> bool:
+        """Whether the old site's file at `path` is the one the last build wrote."""
+        return FileStamp.of(self.out_dir / path) == output.stamp
+
+    def add(self, product: Product, writer: SiteWriter, view: GardenView, stale: set[int]) -> None:
+        """Keep the product's file, or make it and write it when its bytes changed."""
+        before = self.before.get(product.path)
+        if (self.reusable and product.traced and before is not None and stale.isdisjoint(before.reads)
+                and self._intact(before, product.path)):
+            if before.stamp is not None:
+                writer.keep(product.path)
+            self.outputs[product.path] = before
+            self.found |= set(before.problems)
+            return
+        with view.log.capture() as capture:
+            content = product.make()
+        self.rendered += product.path.endswith(".html")
+        reads = array("I", sorted(self.table.id_of(key, view.digests[key]) for key in capture.keys)) \
+            if product.traced else array("I")
+        digest, stamp = self._write(writer, product.path, content, before)
+        self.outputs[product.path] = Output(reads, tuple(sorted(capture.problems, key=problem_order)), digest, stamp)
+        self.found |= capture.problems
+
+    def _write(self, writer: SiteWriter, path: str, content: Content, before: Output | None
+               ) -> tuple[bytes | None, FileStamp | None]:
+        if content is None:
+            return None, None
+        if isinstance(content, FileCopy):
+            data, digest = None, content.digest.encode()
+        else:
+            data = content if isinstance(content, bytes) else content.encode("utf-8", "replace")
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+        if before is not None and before.digest == digest and self._intact(before, path):
+            written = writer.keep(path)
+        else:
+            written = (writer.copy_file(content.source, path) if isinstance(content, FileCopy)
+                       else writer.write(path, data))
+            self.changed.append(path)
+        return digest, FileStamp.of(written)
+
+    def finish(self) -> None:
+        """After the swap: what the site no longer has, and every problem the files found, in order."""
+        self.removed = sorted(path for path, output in self.before.items() if output.stamp is not None
+                              and (path not in self.outputs or self.outputs[path].stamp is None))
+        self.problems = sorted(self.found, key=problem_order)
+
+
+def problem_order(problem: Problem) -> tuple[str, int, str]:
+    return problem.path, problem.line or 0, problem.message

@@ -1,0 +1,60 @@
+"""Running the notes' code for a build: through the result cache, as every build does; or, while
+nothing a run reads has changed since the same builder's last run, that run's results again
+(`garden serve` builds on every save; most saves touch no code)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import replace
+
+from garden.config import Config
+from garden.execution import run_notes
+from garden.graph import Garden
+from garden.run.cells import CellResult
+from garden.run.engine import RunReport
+
+
+def _run_again(result: CellResult) -> bool:
+    """Whether every run computes this result afresh: a timeout (never cached: a busy machine says
+    nothing about the code), or a block not run because an earlier one lost its worker."""
+    return result.status == "timeout" or (result.status == "not-run" and result.error is not None
+                                          and result.error.type == "NotRun")
+
+
+class RunMemo:
+    """The last run of one builder, and a digest of what it read."""
+
+    def __init__(self) -> None:
+        self._last: tuple[bytes, RunReport] | None = None
+
+    def run(self, garden: Garden, config: Config, refresh: bool, settings: bytes) -> RunReport:
+        """The results of the garden's code; `settings` is a digest of the settings, garden's
+        version and the packages installed. A reused run is reported as a run would find it now:
+        every result in the cache."""
+        if self._last is not None and not refresh and self._last[0] == self._key(garden, config, settings):
+            last = self._last[1]
+            return replace(last, ran=0, cached=last.cached + last.ran, damaged=())
+        notes = [page.note for page in garden.pages.values() if page.note is not None]
+        report = run_notes(garden, notes, config, refresh, drop_unused=True)
+        again = any(map(_run_again, report.results.values()))
+        self._last = None if again else (self._key(garden, config, settings), report)
+        return report
+
+    def _key(self, garden: Garden, config: Config, settings: bytes) -> bytes:
+        """A digest of what running the code reads: each note's code and where it sits, the notes
+        its `uses` name, the settings and packages, and the result cache (any process adding or
+        removing a result changes its folder's time)."""
+        try:
+            cache = os.stat(config.cache_dir).st_mtime_ns
+        except OSError:
+            cache = None
+        code = []
+        for page in sorted((page for page in garden.pages.values() if page.note and page.note.code),
+                           key=lambda page: page.note.display):
+            uses = [(title, found.title if (found := garden.page(title)) else None,
+                     found.note.display if found and found.note else None)
+                    for block in page.note.code for title in block.uses]
+            code.append((page.note.display, repr(page.note.code), uses))
+        return hashlib.blake2b(repr((settings, cache, code)).encode("utf-8", "backslashreplace"),
+                               digest_size=16).digest()

@@ -1,0 +1,145 @@
+"""What the last build of a site made, and from what: kept between builds to make the next one
+incremental.
+
+For every file of the site: the questions its content read (keys of `GardenView`, by number in a
+table that holds each key once with the digest of its answer then), the problems making it
+found, a digest of its bytes and the stamp of the file written. A build keeps a file when no
+answer it read changed and the file in the site is still the one written; after it, every key in
+the table has the digest of its current answer. One sealed file per site folder, next to the
+parse cache; another version of garden never reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from garden.build import sealed
+from garden.build.scan import Seen
+from garden.diagnostics import Problem
+from garden.render.view import PARSED_KINDS, Key
+
+FORMAT = "garden-build-state-1"
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """The file written into the site: equal stamps mean it is still that file."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp | None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        return cls(status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+@dataclass
+class Output:
+    """One file of the site as the last build left it."""
+
+    reads: array  # ids of the keys its content read (none for an untraced file: it is made every build)
+    problems: tuple[Problem, ...]
+    digest: bytes | None  # of its bytes; None when making it gave no file
+    stamp: FileStamp | None
+
+
+@dataclass
+class KeyTable:
+    """Every key some file read, once, with the digest of its answer; the keys about one note's
+    parse are also listed by note (they only change with it), the others together."""
+
+    keys: list[Key] = field(default_factory=list)
+    digests: list[bytes] = field(default_factory=list)
+    ids: dict[Key, int] = field(default_factory=dict)
+    by_note: dict[str, list[int]] = field(default_factory=dict)  # note path -> its keys in PARSED_KINDS
+    derived: list[int] = field(default_factory=list)  # every other key
+
+    def id_of(self, key: Key, digest: bytes) -> int:
+        """The number of `key`, its digest now `digest`."""
+        number = self.ids.get(key)
+        if number is None:
+            number = self.ids[key] = len(self.keys)
+            self.keys.append(key)
+            self.digests.append(digest)
+            if key[0] in PARSED_KINDS:
+                self.by_note.setdefault(key[1], []).append(number)
+            else:
+                self.derived.append(number)
+        else:
+            self.digests[number] = digest
+        return number
+
+    def copy(self) -> KeyTable:
+        """A table to change without changing this one."""
+        return KeyTable(list(self.keys), list(self.digests), dict(self.ids),
+                        {note: list(numbers) for note, numbers in self.by_note.items()}, list(self.derived))
+
+    def compacted(self, outputs: dict[str, Output]) -> KeyTable:
+        """The table of only the keys `outputs` read, renumbering their reads (when half is stale)."""
+        live = sorted({number for output in outputs.values() for number in output.reads})
+        if len(live) * 2 > len(self.keys):
+            return self
+        renumber = {old: new for new, old in enumerate(live)}
+        for output in outputs.values():
+            output.reads = array("I", [renumber[number] for number in output.reads])
+        table = KeyTable()
+        for number in live:
+            table.id_of(self.keys[number], self.digests[number])
+        return table
+
+
+@dataclass
+class Summary:
+    """What the last build reported, to report again when nothing changed."""
+
+    notes: int
+    ghosts: int
+    daily: int
+    pages: int
+    problems: list[Problem]
+    failures: list[Problem]
+    ran: int  # code blocks it ran
+    cached: int  # code results it took from the cache
+
+
+@dataclass
+class BuildState:
+    """The last build of one site folder."""
+
+    inputs: bytes  # digest of the settings, templates, garden version, packages and options it was made with
+    environment: bytes  # digest of the stamps of the folders packages are imported from
+    seen: dict[str, Seen]  # the notes folder as its scan found it
+    notes: dict[str, str]  # path below the notes folder -> content digest, for each note it parsed
+    table: KeyTable
+    outputs: dict[str, Output]  # by path in the site
+    summary: Summary
+
+
+def state_path(cache_dir: Path, out_dir: Path) -> Path:
+    """Where the state of the site in `out_dir` is kept."""
+    name = hashlib.blake2b(str(out_dir.resolve()).encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+    return cache_dir / "build" / f"site-{name}.state"
+
+
+def load_state(path: Path, garden_version: str) -> BuildState | None:
+    """The state saved at `path` by this version of garden; None when there is none (or it is damaged)."""
+    loaded = sealed.load(path)
+    if not isinstance(loaded, tuple) or len(loaded) != 3 or loaded[:2] != (FORMAT, garden_version):
+        return None
+    state = loaded[2]
+    return state if isinstance(state, BuildState) else None
+
+
+def save_state(path: Path, garden_version: str, state: BuildState) -> None:
+    """Keep `state` for the next build (by whatever process)."""
+    state.table = state.table.compacted(state.outputs)
+    sealed.dump((FORMAT, garden_version, state), path)

@@ -1,0 +1,420 @@
+"""Incremental builds: after any sequence of edits, the site an incremental build leaves is byte for
+byte the site a cold build of the same notes makes; unchanged files are not touched, and a build
+that stops half way leaves the previous site."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import random
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from garden.build.builder import Builder, BuildOptions, BuildResult
+from garden.build.scan import Scanner
+from garden.build.sealed import MAGIC
+from garden.config import load_config
+from helpers import SUMMARY, make_garden, run_garden, tree_digest
+
+WORDS = "gradient loss neuron layer weight bias signal model data network training error batch".split()
+TAGS = ["concept", "method", "open question"]
+DAYS = ["April 1st, 2021", "April 2nd, 2021", "May 5th, 2021"]
+LIB = "- Definitions ^lib1\n    ```python\n    def double(x):\n        return 2 * x\n    ```\n"
+USER = ("- Uses [[Lib]] ^use1\n    ```python\n    #| uses: [[Lib]]\n    print(double(21))\n    ```\n"
+        "- Expected\n    ```output\n    42\n    ```\n")
+LONG_RUNS = int(os.environ.get("GARDEN_INCREMENTAL_RUNS", "1"))  # seeds of the random walk (the test run: one)
+
+
+# --------------------------------------------------------------------------- a random garden and its edits
+
+class RandomGarden:
+    """A small garden of linked notes (links, ghosts, tags, attributes, block ids, references and
+    embeds, headings, daily notes, aliases, code that uses other code) and edits of every kind."""
+
+    def __init__(self, root: Path, rng: random.Random) -> None:
+        self.root, self.rng = root, rng
+        self.notes = root / "notes"
+        self.count = 0
+        self.toml = {"title": "Random garden", "entry": "Note 0"}
+        files = {f"Note {index}.md": self._note_text() for index in range(24)}
+        files.update({"Lib.md": LIB, "User.md": USER, f"{DAYS[0]}.md": "- a day with [[Note 1]]\n",
+                      "Aliased.md": "---\naliases: [Nickname]\n---\n- known as [[Nickname]] too\n",
+                      "Shows code.md": "- {{embed: ((use1))}}\n- and ((lib1))\n"})
+        make_garden(root, files)
+        self._write_toml()
+
+    def titles(self) -> list[str]:
+        return sorted(path.relative_to(self.notes).as_posix()[:-3] for path in self.notes.rglob("*.md"))
+
+    def _note_text(self) -> str:
+        rng, self.count = self.rng, self.count + 1
+        lines = [f"- Tags:: [[{rng.choice(TAGS)}]]"]
+        for block in range(rng.randint(2, 5)):
+            lines.append("- " + self._sentence() + (f" ^b{self.count}x{block}" if rng.random() < 0.5 else ""))
+            if rng.random() < 0.4:
+                lines.append("    - " + self._sentence())
+        extras = [f"- {{{{embed: ((b{rng.randrange(1, 24)}x0))}}}}", f"- {{{{[[embed]]: [[Note {rng.randrange(24)}]]}}}}",
+                  f"- ![[Note {rng.randrange(24)}#Part]]", "- ## Part\n    - under the heading",
+                  f"- see [[Note {rng.randrange(24)}#Part]] and [[Note {rng.randrange(24)}#^b3x0]]",
+                  "- Counted {{word-count}}\n    - one two three", f"- quote ((b{rng.randrange(1, 24)}x1))"]
+        lines += rng.sample(extras, 2)
+        return "\n".join(lines) + "\n"
+
+    def _sentence(self) -> str:
+        rng = self.rng
+        parts = [rng.choice(WORDS) for _ in range(rng.randint(2, 6))]
+        for chance, make in ((0.6, lambda: f"[[Note {rng.randrange(26)}]]"), (0.2, lambda: f"[[Ghost {rng.randrange(4)}]]"),
+                             (0.3, lambda: f"#[[{rng.choice(TAGS)}]]"), (0.25, lambda: f"[[{rng.choice(DAYS)}]]"),
+                             (0.15, lambda: f"(({rng.choice(['lib1', 'b2x0', 'b5x1', 'b9x0'])}))")):
+            if rng.random() < chance:
+                parts.insert(rng.randrange(len(parts) + 1), make())
+        return " ".join(parts)
+
+    def _write_toml(self) -> None:
+        (self.root / "garden.toml").write_text("".join(f'{key} = "{value}"\n' for key, value in self.toml.items()))
+
+    def _pick(self, pattern: str = "") -> Path:
+        paths = sorted(path for path in self.notes.rglob("*.md") if re.search(pattern, path.read_text()))
+        return self.rng.choice(paths)
+
+    def _rewrite(self, path: Path, change) -> str:
+        path.write_text(change(path.read_text()))
+        return path.name
+
+    # each edit returns what it did, for the assertion message
+
+    def _in_a_block(self, text: str, change) -> str:
+        """`text` with `change` applied to one of its lines (not the first: the Tags:: line)."""
+        lines = text.split("\n")
+        number = self.rng.randrange(1, len(lines) - 1) if len(lines) > 2 else 0
+        lines[number] = change(lines[number])
+        return "\n".join(lines)
+
+    def prose(self) -> str:
+        word = self.rng.choice(WORDS)
+        return "prose " + self._rewrite(self._pick(word), lambda text: text.replace(word, self.rng.choice(WORDS) + "s", 1))
+
+    def add_link(self) -> str:
+        target = self.rng.choice([*self.titles(), "Ghost 9", DAYS[2], "Nickname"])
+        return f"link to {target} in " + self._rewrite(self._pick(), lambda text: self._in_a_block(
+            text, lambda line: line + f" [[{target}]]"))
+
+    def add_child(self) -> str:
+        return "new last block in " + self._rewrite(self._pick(), lambda text: text + f"    - {self._sentence()}\n")
+
+    def heading(self) -> str:
+        path = self._pick("## P")
+        return "heading in " + self._rewrite(path, lambda text: text.replace("## Part", "## Piece") if "## Part" in text
+                                             else text.replace("## Piece", "## Part"))
+
+    def move_id(self) -> str:
+        path = self._pick(r" \^b\d+x\d+")
+        found = re.search(r" \^(b\d+x\d+)", path.read_text()).group(1)
+        self._rewrite(path, lambda text: text.replace(f" ^{found}", "", 1))
+        self._rewrite(self._pick(), lambda text: self._in_a_block(text, lambda line: line + f" ^{found}"
+                                                                   if "^" not in line and line.startswith("- ") else line))
+        return f"move ^{found} from {path.name}"
+
+    def tag(self) -> str:
+        tag = self.rng.choice(TAGS)
+        return f"front matter tag {tag} on " + self._rewrite(self._pick("^- "), lambda text: f"---\ntags: [{tag}]\n---\n" + text)
+
+    def expected(self) -> str:
+        number = self.rng.randrange(40, 44)
+        self._rewrite(self.notes / "User.md", lambda text: re.sub(r"```output\n    \d+", f"```output\n    {number}", text))
+        return f"expected output {number}"
+
+    def remove_link(self) -> str:
+        path = self._pick(r"\n- [^\n]*\[\[")
+        return "unlink " + self._rewrite(path, lambda text: re.sub(r"(\n- [^\n]*?)\[\[[^\]]*\]\]", r"\1", text, count=1))
+
+    def add_block(self) -> str:
+        return "new first block in " + self._rewrite(self._pick(), lambda text: f"- {self._sentence()}\n" + text)
+
+    def rename(self) -> str:
+        path = self._pick()
+        new = path.with_name(f"Renamed {self.rng.randrange(100)}.md")
+        if not new.exists():
+            path.rename(new)
+        return f"rename {path.name} to {new.name}"
+
+    def delete(self) -> str:
+        path = self._pick()
+        path.unlink()
+        return f"delete {path.name}"
+
+    def new_note(self) -> str:
+        path = self.notes / f"Note {self.rng.choice([5, 7, 30, 31])}.md"
+        path.write_text(self._note_text())
+        return f"write {path.name}"
+
+    def code(self) -> str:
+        number = self.rng.randrange(2, 9)
+        (self.notes / "Lib.md").write_text(LIB.replace("2 *", f"{number} *"))
+        return f"code: double is {number} *"
+
+    def settings(self) -> str:
+        change = self.rng.choice(["title", "entry", "base_url"])
+        self.toml[change] = {"title": f"Garden {self.rng.randrange(100)}", "entry": f"Note {self.rng.randrange(8)}",
+                             "base_url": "https://example.org/garden/"}[change]
+        self._write_toml()
+        return f"garden.toml {change} = {self.toml[change]}"
+
+    KINDS = ("prose", "add_link", "remove_link", "rename", "delete", "new_note", "code", "settings", "add_block",
+             "add_child", "heading", "move_id", "tag", "expected")
+
+
+# --------------------------------------------------------------------------- comparing sites
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def differences(got: dict[str, bytes], expected: dict[str, bytes]) -> str:
+    """The first differences between two sites, readably."""
+    lines = [f"only in the incremental site: {sorted(got.keys() - expected.keys())}",
+             f"only in the cold site: {sorted(expected.keys() - got.keys())}"]
+    for path in sorted(got.keys() & expected.keys()):
+        if got[path] != expected[path]:
+            diff = difflib.unified_diff(expected[path].decode(errors="replace").splitlines(),
+                                        got[path].decode(errors="replace").splitlines(), "cold", "incremental", lineterm="")
+            lines += [f"{path} differs:", *list(diff)[:30]]
+            break
+    return "\n".join(lines)
+
+
+def cold_build(root: Path, scratch: Path, execute: bool) -> tuple[dict[str, bytes], BuildResult]:
+    """A build of `root`'s notes, settings and templates from nothing in a fresh folder (the code
+    results are copied over, so that no code runs again)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    (scratch / ".garden-cache").mkdir(parents=True)
+    shutil.copytree(root / "notes", scratch / "notes")
+    shutil.copy(root / "garden.toml", scratch / "garden.toml")
+    if (root / "templates").is_dir():
+        shutil.copytree(root / "templates", scratch / "templates")
+    for entry in (root / ".garden-cache").glob("*.json"):
+        shutil.copy(entry, scratch / ".garden-cache")
+    result = Builder(load_config(scratch)).build(BuildOptions(execute=execute))
+    return site_files(scratch / "site"), result
+
+
+def warnings_of(result: BuildResult) -> list[str]:
+    return [str(problem) for problem in [*result.problems, *result.failures]]
+
+
+@pytest.mark.parametrize("seed", range(LONG_RUNS))
+def test_incremental_builds_after_random_edits_equal_cold_builds(tmp_path, seed):
+    """The issue's done-when: every kind of edit, in a random order, each followed by an incremental
+    build (as `garden serve` keeps one Builder, and every third as a new `garden build` process
+    would) and a cold build; the two sites are the same, file for file and byte for byte."""
+    rng = random.Random(seed)
+    root = tmp_path / "garden"
+    garden = RandomGarden(root, rng)
+    builder = Builder(load_config(root))
+    builder.build()  # runs the code once; later builds take its results from the cache unless it changed
+    kinds = [*RandomGarden.KINDS, *rng.choices(RandomGarden.KINDS, k=4)]
+    rng.shuffle(kinds)
+    for step, kind in enumerate(kinds):
+        done = getattr(garden, kind)()
+        if step % 3 == 2:
+            proc = run_garden(root, "build")
+            assert proc.returncode == 0, (done, proc.stderr)
+            incremental_warnings = proc.stderr.splitlines()
+        else:
+            builder.config = load_config(root)
+            incremental_warnings = warnings_of(builder.build())
+        expected, cold = cold_build(root, tmp_path / "cold", execute=True)
+        got = site_files(root / "site")
+        assert got == expected, f"step {step}, after {done}:\n{differences(got, expected)}"
+        assert incremental_warnings == warnings_of(cold), f"step {step}, after {done}"
+
+
+# --------------------------------------------------------------------------- each thing a page depends on
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+CODE = "- code ^c1\n    ```python\n    print(1)\n    ```\n- what it prints\n    ```output\n    1\n    ```\n"
+DEPENDENCIES = {  # what changes: (the garden's files, the change, whether its code runs)
+    "a heading a link goes to": ({"A.md": "- see [[B#Part]]\n", "B.md": "- ## Part\n    - x\n"},
+                                 lambda notes: replace_in(notes / "B.md", "## Part", "## Piece"), False),
+    "the block an id is on": ({"A.md": "- quote ((x1))\n", "B.md": "- first ^x1\n- second\n"},
+                              lambda notes: (notes / "B.md").write_text("- first\n- second ^x1\n"), False),
+    "which of two blocks has an id": ({"A.md": "- quote ((x1))\n", "C.md": "- first ^x1\n"},
+                                      lambda notes: (notes / "B.md").write_text("- earlier ^x1\n"), False),
+    "front matter tags": ({"A.md": "---\ntags: [t1]\n---\n- a\n", "B.md": "- #t1 #t2\n"},
+                          lambda notes: replace_in(notes / "A.md", "t1", "t2"), False),
+    "the children of an embedded block": ({"A.md": "- {{embed: ((x1))}}\n", "B.md": "- parent ^x1\n    - child\n"},
+                                          lambda notes: replace_in(notes / "B.md", "child\n", "child\n    - another\n"),
+                                          False),
+    "the words a word count counts": ({"A.md": "- ((w1))\n", "B.md": "- {{word-count}} ^w1\n    - one two\n"},
+                                      lambda notes: replace_in(notes / "B.md", "one two", "one two three"), False),
+    "whether an embed would show itself": ({"A.md": "- P ^p\n    - H {{embed: ((p))}} ^h\n", "Q.md": "- ((h))\n"},
+                                           lambda notes: replace_in(notes / "A.md", "    - H", "- H"), False),
+    "a backlink's breadcrumb": ({"A.md": "- parent\n    - child of [[B]]\n", "B.md": "- b\n"},
+                                lambda notes: replace_in(notes / "A.md", "parent", "mother"), False),
+    "an alias": ({"A.md": "- see [[Nick]]\n", "B.md": "- b\n"},
+                 lambda notes: (notes / "B.md").write_text("---\naliases: [Nick]\n---\n- b\n"), False),
+    "a title two notes share": ({"A.md": "- [[Same]] and [[x/Same]]\n", "x/Same.md": "---\ntitle: Same\n---\n- one\n"},
+                                lambda notes: (notes / "Same.md").write_text("- the upper one\n"), False),
+    "an attachment": ({"A.md": "- ![pic](pic.svg) and [[doc.txt]]\n", "pic.svg": "<svg/>", "doc.txt": "text"},
+                      lambda notes: ((notes / "pic.svg").write_text("<svg></svg>"), (notes / "doc.txt").unlink()), False),
+    "the expected output after an embedded code block": ({"A.md": "- {{embed: ((c1))}}\n", "B.md": CODE},
+                                                         lambda notes: replace_in(notes / "B.md", "    1\n", "    2\n"),
+                                                         True),
+    "the result of embedded code": ({"A.md": "- {{embed: ((c1))}}\n", "B.md": CODE},
+                                    lambda notes: replace_in(notes / "B.md", "print(1)", "print(2)"), True),
+    "where code sits": ({"A.md": "- {{embed: ((c1))}}\n", "B.md": CODE},
+                        lambda notes: (notes / "B.md").write_text("- a new first block\n" + CODE), True),
+    "the garden's templates": ({"A.md": "- a\n"}, lambda notes: (notes.parent / "templates").mkdir()
+                               or (notes.parent / "templates" / "not_found.html").write_text("gone"), False),
+}
+
+
+@pytest.mark.parametrize("what", DEPENDENCIES)
+def test_a_page_is_made_again_when_something_it_shows_changes(tmp_path, what):
+    files, change, execute = DEPENDENCIES[what]
+    root = make_garden(tmp_path / "garden", files, 'title = "Dependencies"\n')
+    builder = Builder(load_config(root))
+    builder.build(BuildOptions(execute=execute))
+    change(root / "notes")
+    builder.build(BuildOptions(execute=execute))
+    got, (expected, _) = site_files(root / "site"), cold_build(root, tmp_path / "cold", execute)
+    assert got == expected, differences(got, expected)
+
+
+# --------------------------------------------------------------------------- what an incremental build touches
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {path.relative_to(site).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in site.rglob("*") if path.is_file()}
+
+
+LINKED = {"A.md": "- links to [[B]]\n- prose of A\n", "B.md": "- b\n", "C.md": "- c with #tag\n"}
+
+
+def test_a_rebuild_without_changes_renders_and_writes_nothing(tmp_path):
+    root = make_garden(tmp_path, LINKED, 'title = "Same"\n')
+    first = run_garden(root, "build")
+    before = stamps(root / "site")
+    again = run_garden(root, "build")
+    assert again.returncode == 0 and again.stderr == first.stderr
+    summary = SUMMARY.match(again.stdout.strip())
+    assert summary and (summary["rendered"], summary["changed"]) == ("0", "0"), again.stdout
+    assert stamps(root / "site") == before, "every file is the one the first build wrote"
+
+
+def test_an_edit_renders_and_writes_only_the_pages_that_show_it(tmp_path):
+    root = make_garden(tmp_path, LINKED, 'title = "Edits"\n')
+    builder = Builder(load_config(root))
+    everything = builder.build(BuildOptions(execute=False))
+    assert everything.rendered == len(list((root / "site").rglob("*.html")))
+    before = stamps(root / "site")
+    (root / "notes" / "A.md").write_text("- links to [[B]]\n- other prose of A\n")
+    prose = builder.build(BuildOptions(execute=False))
+    assert (prose.changed, prose.rendered, prose.removed) == (["a.html"], 1, [])
+    assert {path: stamp for path, stamp in stamps(root / "site").items() if path != "a.html"} == \
+        {path: stamp for path, stamp in before.items() if path != "a.html"}
+    (root / "notes" / "A.md").write_text("- links to [[B]] and [[D]]\n- other prose of A\n")
+    link = builder.build(BuildOptions(execute=False))
+    assert sorted(link.changed) == ["a.html", "all-pages.html", "b.html", "d.html", "graph.json", "index.html"]
+    (root / "notes" / "C.md").unlink()
+    deleted = builder.build(BuildOptions(execute=False))
+    assert deleted.removed == ["c.html", "tag.html"]
+
+
+def test_a_build_that_fails_half_way_leaves_the_previous_site(tmp_path, monkeypatch):
+    import garden.emit
+
+    root = make_garden(tmp_path, {f"N{index}.md": f"- note {index} links [[N{index + 1}]]\n" for index in range(6)},
+                       'title = "Failing"\n')
+    builder = Builder(load_config(root))
+    builder.build(BuildOptions(execute=False))
+    before = tree_digest(root / "site")
+    for index in (1, 2, 4):
+        (root / "notes" / f"N{index}.md").write_text(f"- note {index} changed, links [[N{index + 1}]]\n")
+    write = garden.emit.SiteWriter.write
+    written = []
+
+    def disk_full_after_one_file(self, relative, content):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(relative)
+        return write(self, relative, content)
+
+    monkeypatch.setattr(garden.emit.SiteWriter, "write", disk_full_after_one_file)
+    with pytest.raises(OSError):
+        builder.build(BuildOptions(execute=False))
+    assert written and tree_digest(root / "site") == before, "the old site, not one file of it written to"
+    assert sorted(path.name for path in root.iterdir()) == [".garden-cache", "garden.toml", "notes", "site"]
+    monkeypatch.setattr(garden.emit.SiteWriter, "write", write)
+    builder.build(BuildOptions(execute=False))
+    assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
+    proc = run_garden(root, "build", "--no-exec")
+    assert SUMMARY.match(proc.stdout.strip())["rendered"] == "0"
+
+
+def test_clean_builds_make_every_file_again(tmp_path):
+    root = make_garden(tmp_path, LINKED, 'title = "Clean"\n')
+    run_garden(root, "build")
+    proc = run_garden(root, "build", "--clean")
+    summary = SUMMARY.match(proc.stdout.strip())
+    assert int(summary["rendered"]) == len(list((root / "site").rglob("*.html"))) and summary["changed"] != "0"
+
+
+# --------------------------------------------------------------------------- the build cache on disk
+
+def test_a_damaged_or_foreign_build_cache_is_ignored_and_made_again(tmp_path):
+    root = make_garden(tmp_path, LINKED, 'title = "Damaged"\n')
+    assert run_garden(root, "build").returncode == 0
+    cache = root / ".garden-cache" / "build"
+    files = sorted(path for path in cache.rglob("*") if path.is_file())
+    assert files, "the build keeps a cache"
+    marker = tmp_path / "pwned"
+    payload = MAGIC + bytes(32) + b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."  # runs a command
+    for number, path in enumerate(files):
+        path.write_bytes([b"", b"garbage", payload, path.read_bytes()[:40]][number % 4])
+    (root / "notes" / "B.md").write_text("- b, edited\n")
+    proc = run_garden(root, "build")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert not marker.exists(), "a pickle garden did not write itself is never unpickled"
+    assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=True)[0]
+    assert b"b, edited" in (root / "site" / "b.html").read_bytes()
+
+
+def test_a_file_changed_just_before_a_scan_is_read_again_even_when_stat_says_it_is_the_same(tmp_path):
+    """A file written twice within one tick of a coarse file clock keeps its size and times: the scan
+    after the first write cannot tell, so it reads such a file again until the change has settled."""
+    root = make_garden(tmp_path, {"A.md": "- aaaa\n"}, 'title = "Racy"\n')
+    scanner = Scanner(load_config(root))
+    first = scanner.scan({})
+    assert first.notes[0].source is not None and not first.seen["A.md"].settled, "just written"
+    (root / "notes" / "A.md").write_text("- bbbb\n")
+    as_if_unchanged = {"A.md": replace(scanner.scan({}).seen["A.md"], content=first.notes[0].content)}
+    again = scanner.scan(as_if_unchanged)
+    assert again.changed and "bbbb" in again.notes[0].source.text
+    settled = {"A.md": replace(as_if_unchanged["A.md"], settled=True)}
+    assert not scanner.scan(settled).changed, "an equal stamp of a settled file is trusted"
+
+
+def test_files_changed_or_added_in_the_site_by_hand_are_made_again(tmp_path):
+    root = make_garden(tmp_path, LINKED, 'title = "Hands"\n')
+    run_garden(root, "build", "--no-exec")
+    expected = site_files(root / "site")
+    (root / "site" / "b.html").unlink()
+    run_garden(root, "build", "--no-exec")
+    assert site_files(root / "site") == expected
+    (root / "site" / "stray.html").write_text("not garden's")
+    run_garden(root, "build", "--no-exec")
+    assert site_files(root / "site") == expected
+    (root / "site" / "c.html").write_text("edited by hand")
+    (root / "notes" / "B.md").write_text("- b, edited\n")
+    run_garden(root, "build", "--no-exec")
+    assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
