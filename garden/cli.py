@@ -1,4 +1,7 @@
-"""The `garden` command."""
+"""The `garden` command.
+
+`garden check` and `garden import` import their stages when they run: a `garden build` with
+nothing to do loads only what it needs to see that (see `garden.build.builder`)."""
 
 from __future__ import annotations
 
@@ -9,18 +12,20 @@ import os
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
 import garden
 from garden.authoring.new_note import NewNoteError, Template, create_note
 from garden.authoring.scaffold import InitError, init_garden
-from garden.check.runner import check_notes, summary_line
+from garden.build.builder import Builder
+from garden.build.options import BuildOptions, BuildResult
 from garden.config import Config, ConfigError, find_root, load_config
 from garden.emit import OutputError
-from garden.importers.roam import ImportReport, import_roam
-from garden.importers.roam_export import ExportError
-from garden.build.builder import Builder, BuildOptions, BuildResult
+
+if TYPE_CHECKING:
+    from garden.importers.roam import ImportReport
 
 
 INTERRUPTED = {
@@ -108,6 +113,8 @@ def _check(args: argparse.Namespace) -> int:
     if missing:
         print(f"garden: no such note or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
+    from garden.check.runner import check_notes, summary_line
+
     report = check_notes(config, args.paths, args.refresh)
     for problem in report.problems:
         print(problem, file=sys.stderr)
@@ -172,6 +179,9 @@ def _import(args: argparse.Namespace) -> int:
     if notes_dir.exists() and not notes_dir.is_dir():
         print(f"garden: {_shown(notes_dir)} is a file, not a notes folder", file=sys.stderr)
         return 2
+    from garden.importers.roam import import_roam
+    from garden.importers.roam_export import ExportError
+
     try:
         report = import_roam(args.export, notes_dir)
     except ExportError as error:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from garden.build.builder import Builder, BuildOptions, BuildResult
+from garden.build.builder import Builder
+from garden.build.options import BuildOptions, BuildResult
 from garden.build.scan import Scanner
 from garden.build.sealed import MAGIC
 from garden.config import load_config

@@ -6,9 +6,11 @@ the last one, and keeps the rest.
 that path starting from nothing. What the last build made is kept in memory and in
 `.garden-cache/build/`, so a new process starts warm:
 
-1. scan: the notes folder by stat (`scan.py`); if nothing changed, nor the settings, templates,
-   garden or packages, and the site is as it was written, the build is done;
-2. parse the notes whose content changed (`parse_cache.py`); link and run everything, as always;
+1. scan the notes folder by stat (`scan.py`); if nothing changed, nor the settings, templates,
+   garden or packages, and the site is as it was written, the build is done (this module and
+   what it imports are all a build with nothing to do loads: it stays fast);
+2. otherwise (`rebuild.py`) parse the notes whose content changed (`parse_cache.py`); link and
+   run everything, as always;
 3. ask again every question the last site's files asked of the garden (`GardenView`): a file is
    remade when an answer changed (`products.py` lists the files), and written when its bytes did;
 4. the new site is a staging folder of hard links to unchanged files plus the files written, swapped
@@ -25,57 +27,19 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from garden.build.assembly import SiteAssembly
-from garden.build.parse_cache import ParseCache
-from garden.build.products import STATIC_DIR, Site, products
-from garden.build.runs import RunMemo
+from garden.build.options import BuildOptions, BuildResult
 from garden.build.scan import Scan, Scanner
-from garden.build.state import (BuildState, FileStamp, Output, Summary, load_state, save_state,
-                                state_path)
+from garden.build.state import BuildState, FileStamp, Output, load_state, save_state, state_path
 from garden.config import Config
-from garden.diagnostics import Problem
-from garden.emit import SITE_MARKER, SiteWriter, build_lock, check_output, recover
-from garden.execution import cache_warnings, failures_of
-from garden.graph import link_notes
-from garden.model import Note
-from garden.progress import progress
-from garden.render.pages import SiteRenderer
-from garden.render.view import GardenView
-from garden.run.engine import RunReport
+from garden.emit import SITE_MARKER, build_lock, check_output, recover
+from garden.render import STATIC_DIR, TEMPLATES_DIR
 from garden.run.fingerprint import dependency_versions, garden_source_digest
-from garden.syntax import make_parser
 
-TEMPLATES_DIR = Path(__file__).parent.parent / "render" / "templates"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How to build: run the notes' code (or not), ignore cached results, or start from nothing."""
-
-    execute: bool = True
-    refresh: bool = False  # run every code block again
-    clean: bool = False  # forget the build cache: parse every note and make every file
-
-
-@dataclass
-class BuildResult:
-    """What a build produced, for the summary line (and for `garden serve`: which files changed)."""
-
-    notes: int = 0
-    ghosts: int = 0
-    daily: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-    problems: list[Problem] = field(default_factory=list)
-    ran: int = 0
-    cached: int = 0
-    failures: list[Problem] = field(default_factory=list)
-    rendered: int = 0  # HTML files made by this build (the others were kept as they were)
-    changed: list[str] = field(default_factory=list)  # site paths of the files new or different
-    removed: list[str] = field(default_factory=list)  # site paths of the files the site no longer has
+if TYPE_CHECKING:
+    from garden.build.rebuild import Rebuilder
 
 
 @contextmanager
@@ -102,12 +66,17 @@ def _files_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _environment() -> bytes:
-    """A digest of the folders packages are imported from: installing or upgrading one changes it."""
+def _environment(config: Config) -> bytes:
+    """A digest of the folders packages are imported from: installing or upgrading one changes it.
+    The garden's own folder (on the path when garden runs from it) changes with every build: left out."""
+    ours = {config.root.resolve(), config.out_dir.parent.resolve()}
     stamps = []
     for entry in sys.path:
+        folder = Path(entry or ".").resolve()
+        if folder in ours:
+            continue
         try:
-            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+            stamps.append((str(folder), os.stat(folder).st_mtime_ns))
         except OSError:
             continue
     return hashlib.blake2b(repr(stamps).encode("utf-8", "backslashreplace"), digest_size=16).digest()
@@ -119,10 +88,9 @@ class Builder:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._parse_cache = ParseCache(config.cache_dir / "build" / "notes")
         self._state: BuildState | None = None
         self._state_read = False  # whether the state on disk was read (or the state in memory is newer)
-        self._runs = RunMemo()
+        self._rebuilder: Rebuilder | None = None  # made by the first build with work to do
 
     def build(self, options: BuildOptions = BuildOptions()) -> BuildResult:
         """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
@@ -142,8 +110,7 @@ class Builder:
 
     def _forget(self) -> None:
         shutil.rmtree(self.config.cache_dir / "build", ignore_errors=True)
-        self._parse_cache = ParseCache(self.config.cache_dir / "build" / "notes")
-        self._state, self._state_read = None, True
+        self._state, self._state_read, self._rebuilder = None, True, None
 
     def _previous(self) -> BuildState | None:
         """What the last build of this site left, from memory or from disk."""
@@ -169,36 +136,17 @@ class Builder:
         started = time.perf_counter()
         config = self.config
         state = self._previous()
-        inputs, environment = self._inputs(options), _environment()
-        scanner = Scanner(config)
-        scan = scanner.scan(state.seen if state else {})
+        inputs, environment = self._inputs(options), _environment(config)
+        scan = Scanner(config).scan(state.seen if state else {})
         if state is not None and not options.refresh and self._unchanged(state, scan, inputs, environment, options):
             return self._as_before(state, started)
-
-        notes, problems = self._parse(scan, scanner)
-        garden = link_notes(notes, config.flavor, scan.files)
-        problems += garden.problems
-        report = (self._runs.run(garden, config, options.refresh, inputs + environment) if options.execute
-                  else RunReport({}, 0, 0, 0))
-        problems += cache_warnings(report)
-
-        view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents())
-        contents = {scanned.path.relative_to(config.notes_dir).as_posix(): scanned.content for scanned in scan.notes}
-        reusable = state is not None and state.inputs == inputs  # else every file is made again
-        stale = self._stale(state, view, contents) if reusable else set()
-        made = self._make_site(Site(config, garden, view, SiteRenderer(view, config)), state, reusable, stale)
-
-        all_pages = list(garden.pages.values())
-        summary = Summary(notes=sum(not page.ghost for page in all_pages), ghosts=sum(page.ghost for page in all_pages),
-                          daily=sum(page.date is not None for page in all_pages), pages=len(all_pages),
-                          problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
-                          cached=report.cached)
-        self._state = BuildState(inputs, environment, scan.seen, contents, made.table, made.outputs, summary)
+        if self._rebuilder is None:
+            from garden.build.rebuild import Rebuilder  # every stage: loaded only when there is work to do
+            self._rebuilder = Rebuilder(config.cache_dir)
+        self._state, result = self._rebuilder.rebuild(config, options, state, scan, inputs, environment)
         save_state(self._state_file, garden_source_digest(), self._state)
-        self._parse_cache.forget_unused()
-        return BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages,
-                           time.perf_counter() - started, summary.problems, report.ran, report.cached,
-                           summary.failures, made.rendered, made.changed, made.removed)
+        result.seconds = time.perf_counter() - started
+        return result
 
     def _unchanged(self, state: BuildState, scan: Scan, inputs: bytes, environment: bytes,
                    options: BuildOptions) -> bool:
@@ -224,45 +172,3 @@ class Builder:
         return BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages,
                            time.perf_counter() - started, list(summary.problems), 0, summary.cached,
                            list(summary.failures))
-
-    def _parse(self, scan: Scan, scanner: Scanner) -> tuple[list[Note], list[Problem]]:
-        """Every note, parsed now or before; the problems of reading and parsing them, in path order."""
-        md = make_parser(self.config.flavor)
-        self._parse_cache.prepare(self.config.flavor)
-        notes: list[Note] = []
-        problems = list(scan.problems)
-        with progress("reading notes", len(scan.notes), "note") as bar:
-            for scanned in scan.notes:
-                parsed = self._parse_cache.parse(scanned, scanner.read, md)
-                if parsed.note is not None:
-                    notes.append(parsed.note)
-                problems.extend(parsed.problems)
-                bar.update()
-        return notes, problems
-
-    def _stale(self, previous: BuildState, view: GardenView, contents: dict[str, str]) -> set[int]:
-        """The keys of the last build whose answer changed (by number). Questions about one note's
-        parse keep their answer while the note's content does: only those of changed notes are asked."""
-        table = previous.table
-        changed_notes = [path for path in previous.notes.keys() | contents.keys()
-                         if previous.notes.get(path) != contents.get(path)]
-        numbers = [*table.derived, *(number for path in changed_notes for number in table.by_note.get(path, ()))]
-        return {number for number in numbers if view.digest(table.keys[number]) != table.digests[number]}
-
-    def _make_site(self, site: Site, previous: BuildState | None, reusable: bool, stale: set[int]) -> SiteAssembly:
-        """Every file of the site into a staging folder (kept, or made and written), then swapped in.
-        Unless `reusable`, every file is made again (and still kept where its bytes are the same)."""
-        made = SiteAssembly(self.config.out_dir, previous, reusable)
-        writer = SiteWriter(self.config.out_dir)
-        try:
-            files = list(products(site))
-            with progress("writing pages", len(files), "file") as bar:
-                for product in files:
-                    made.add(product, writer, site.view, stale)
-                    bar.update()
-            writer.commit()
-        except BaseException:
-            writer.abandon()
-            raise
-        made.finish()
-        return made

@@ -23,12 +23,12 @@ import jinja2
 from garden.config import Config
 from garden.diagnostics import Problem
 from garden.graph import Garden, Page
+from garden.render import STATIC_DIR
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.render.view import GardenView
 from garden.urls import published_url
 
-STATIC_DIR = Path(__file__).parent.parent / "render" / "static"
 SITEMAP = "sitemap.xml"
 GRAPH_JSON = "graph.json"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from garden.build import sealed
 from garden.build.scan import Seen
 from garden.diagnostics import Problem
-from garden.render.view import PARSED_KINDS, Key
+from garden.render.reads import PARSED_KINDS, Key
 
 FORMAT = "garden-build-state-1"
 

@@ -14,7 +14,8 @@ from garden.graph import Page
 from garden.model import Block, CodeBlock
 from garden.render.sanitize import sanitize
 from garden.render.text import plain_text, word_count
-from garden.render.view import Capture, GardenView
+from garden.render.reads import Capture
+from garden.render.view import GardenView
 from garden.run.cells import CellResult
 from garden.urls import relative_href
 

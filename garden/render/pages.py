@@ -17,7 +17,8 @@ from garden.render.context import RenderContext
 from garden.render.outline import render_footnotes, render_outline
 from garden.render.rules import install_rules
 from garden.render.text import plain_text, shorten
-from garden.render.view import Capture, GardenView
+from garden.render.reads import Capture
+from garden.render.view import GardenView
 from garden.syntax import make_parser
 from garden.urls import published_url, relative_href, root_prefix
 

@@ -1,0 +1,34 @@
+"""What a build is asked to do, and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from garden.diagnostics import Problem
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: run the notes' code (or not), ignore cached results, or start from nothing."""
+
+    execute: bool = True
+    refresh: bool = False  # run every code block again
+    clean: bool = False  # forget the build cache: parse every note and make every file
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, for the summary line (and for `garden serve`: which files changed)."""
+
+    notes: int = 0
+    ghosts: int = 0
+    daily: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    ran: int = 0
+    cached: int = 0
+    failures: list[Problem] = field(default_factory=list)
+    rendered: int = 0  # HTML files made by this build (the others were kept as they were)
+    changed: list[str] = field(default_factory=list)  # site paths of the files new or different
+    removed: list[str] = field(default_factory=list)  # site paths of the files the site no longer has

@@ -1,0 +1,81 @@
+"""Noting what making a file of the site reads: the keys of the questions it asked of the garden
+(see `view.py`) and the problems it found, in captures that nest (a piece made once and shown on
+many pages replays what making it read)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from garden.diagnostics import Problem
+
+Key = tuple[Any, ...]
+PARSED_KINDS = frozenset({"note", "block"})  # keys whose answer is fixed by one note's parse
+
+
+def digest_of(material: object) -> bytes:
+    """A short stable hash of plain data (its repr)."""
+    return hashlib.blake2b(repr(material).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+
+
+@dataclass
+class Capture:
+    """The keys read and the problems found while making one file, or one piece of it."""
+
+    keys: set[Key] = field(default_factory=set)
+    problems: set[Problem] = field(default_factory=set)
+
+    def merge(self, other: Capture) -> None:
+        """Take in what a piece made inside this one read and found."""
+        self.keys |= other.keys
+        self.problems |= other.problems
+
+
+class ReadLog:
+    """Where reads and problems go: the innermost open capture, which hands them outwards when it
+    closes. `problems` keeps every problem ever found, for callers that make no captures."""
+
+    def __init__(self) -> None:
+        self._open: list[Capture] = []
+        self.problems: set[Problem] = set()
+
+    @contextmanager
+    def capture(self) -> Iterator[Capture]:
+        """Collect what is read and found inside the `with` block (and hand it to the outer capture)."""
+        capture = Capture()
+        self._open.append(capture)
+        try:
+            yield capture
+        finally:
+            self._open.pop()
+            if self._open:
+                self._open[-1].merge(capture)
+
+    def read(self, key: Key) -> None:
+        if self._open:
+            self._open[-1].keys.add(key)
+
+    def warn(self, problem: Problem) -> None:
+        self.problems.add(problem)
+        if self._open:
+            self._open[-1].problems.add(problem)
+
+    def replay(self, capture: Capture) -> None:
+        """Count a piece made earlier (and kept) as read and found again here."""
+        self.problems |= capture.problems
+        if self._open:
+            self._open[-1].merge(capture)
+
+    def cached(self, cache: dict[Any, tuple[Any, Capture]], key: Any, make: Callable[[], Any]) -> Any:
+        """`make()` once per `key` of `cache`; later calls replay its reads and problems."""
+        if key in cache:
+            value, capture = cache[key]
+            self.replay(capture)
+            return value
+        with self.capture() as capture:
+            value = make()
+        cache[key] = (value, capture)
+        return value
