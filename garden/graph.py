@@ -104,6 +104,17 @@ def _nearest_top_first(note: Note) -> tuple[int, int, str]:
     return path.count("/"), len(path), path
 
 
+def link_inputs(note: Note) -> tuple:
+    """Everything `link_notes` reads of a note, but for the lines its warnings name. Notes with equal
+    link inputs link alike: when only such notes changed, and no note came or went, the pages, their
+    URLs, links, backlinks (by block order), tags, block ids and attachments are what they were.
+    Keep this in step with `link_notes` (incremental builds rely on it)."""
+    return (note.title, tuple(note.aliases), note.source.relative, tuple(note.tags),
+            tuple((block.order, block.uid) for block in note.walk() if block.uid is not None),
+            tuple((ref.target, ref.kind, ref.block.order, ref.attribute) for ref in note.refs),
+            tuple(link.key for link in note.files))
+
+
 def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = ()) -> Garden:
     """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
     the attachments the notes name among `files` (the other files below the notes folder).

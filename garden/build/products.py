@@ -148,11 +148,12 @@ def static_files(site: Site) -> Iterator[Product]:
 
 def attachments(site: Site) -> Iterator[Product]:
     """A copy of every file the notes link or embed (all below the notes folder)."""
-    for site_path, relative in site.garden.file_sources.items():
-        yield Product(site_path, partial(_attachment, site, relative))
+    for site_path in site.garden.file_sources:
+        yield Product(site_path, partial(_attachment, site, site_path))
 
 
-def _attachment(site: Site, relative: str) -> FileCopy | None:
+def _attachment(site: Site, site_path: str) -> FileCopy | None:
+    relative = site.view.file_source(site_path)
     content = site.view.file_content(relative)
     if isinstance(content, str):
         return FileCopy(site.config.notes_dir / relative, content)

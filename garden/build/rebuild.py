@@ -17,10 +17,11 @@ from garden.config import Config
 from garden.diagnostics import Problem
 from garden.emit import SiteWriter
 from garden.execution import cache_warnings, failures_of
-from garden.graph import link_notes
+from garden.graph import link_inputs, link_notes
 from garden.model import Note
 from garden.progress import progress
 from garden.render.pages import SiteRenderer
+from garden.render.reads import LINKED_KINDS, digest_of
 from garden.render.view import GardenView
 from garden.run.engine import RunReport
 from garden.syntax import make_parser
@@ -46,8 +47,15 @@ class Rebuilder:
 
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents())
         contents = {scanned.path.relative_to(config.notes_dir).as_posix(): scanned.content for scanned in scan.notes}
+        changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
+                   if previous is None or previous.notes.get(path) != contents.get(path)}
+        links = _link_digests(notes, changed, previous)
+        files = digest_of(tuple(scan.files))
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
-        stale = _stale(previous, view, contents) if reusable else set()
+        stale = set()
+        if reusable:
+            relinked = links != previous.links or files != previous.files
+            stale = _stale(previous, view, changed, relinked)
         made = _make_site(config, Site(config, garden, view, SiteRenderer(view, config)), previous, reusable, stale)
 
         pages = list(garden.pages.values())
@@ -56,7 +64,7 @@ class Rebuilder:
                           problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
                           cached=report.cached)
         self.parse_cache.forget_unused()
-        state = BuildState(inputs, environment, scan.seen, contents, made.table, made.outputs, summary)
+        state = BuildState(inputs, environment, scan.seen, contents, links, files, made.table, made.outputs, summary)
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
                                   made.changed, made.removed)
@@ -78,13 +86,24 @@ class Rebuilder:
         return notes, problems
 
 
-def _stale(previous: BuildState, view: GardenView, contents: dict[str, str]) -> set[int]:
-    """The keys of the last build whose answer changed (by number). Questions about one note's
-    parse keep their answer while the note's content does: only those of changed notes are asked."""
+def _link_digests(notes: list[Note], changed: set[str], previous: BuildState | None) -> dict[str, bytes]:
+    """A digest of each note's `link_inputs`, by its path (worked out again for changed notes only)."""
+    links = {}
+    for note in notes:
+        path = note.source.relative
+        known = previous.links.get(path) if previous is not None and path not in changed else None
+        links[path] = known or digest_of(link_inputs(note))
+    return links
+
+
+def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool) -> set[int]:
+    """The keys of the last build whose answer changed (by number). Only questions that can have a
+    new answer are asked again: about the parse of changed notes, and, unless every note links as
+    before (`relinked` is false), about the links."""
     table = previous.table
-    changed_notes = [path for path in previous.notes.keys() | contents.keys()
-                     if previous.notes.get(path) != contents.get(path)]
-    numbers = [*table.derived, *(number for path in changed_notes for number in table.by_note.get(path, ()))]
+    numbers = [number for question, numbers in table.by_question.items()
+               if relinked or question not in LINKED_KINDS for number in numbers]
+    numbers += [number for path in changed for number in table.by_note.get(path, ())]
     return {number for number in numbers if view.digest(table.keys[number]) != table.digests[number]}
 
 

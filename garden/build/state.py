@@ -61,7 +61,7 @@ class KeyTable:
     digests: list[bytes] = field(default_factory=list)
     ids: dict[Key, int] = field(default_factory=dict)
     by_note: dict[str, list[int]] = field(default_factory=dict)  # note path -> its keys in PARSED_KINDS
-    derived: list[int] = field(default_factory=list)  # every other key
+    by_question: dict[str, list[int]] = field(default_factory=dict)  # every other key, by its question
 
     def id_of(self, key: Key, digest: bytes) -> int:
         """The number of `key`, its digest now `digest`."""
@@ -73,7 +73,7 @@ class KeyTable:
             if key[0] in PARSED_KINDS:
                 self.by_note.setdefault(key[1], []).append(number)
             else:
-                self.derived.append(number)
+                self.by_question.setdefault(key[0], []).append(number)
         else:
             self.digests[number] = digest
         return number
@@ -81,7 +81,8 @@ class KeyTable:
     def copy(self) -> KeyTable:
         """A table to change without changing this one."""
         return KeyTable(list(self.keys), list(self.digests), dict(self.ids),
-                        {note: list(numbers) for note, numbers in self.by_note.items()}, list(self.derived))
+                        {note: list(numbers) for note, numbers in self.by_note.items()},
+                        {question: list(numbers) for question, numbers in self.by_question.items()})
 
     def compacted(self, outputs: dict[str, Output]) -> KeyTable:
         """The table of only the keys `outputs` read, renumbering their reads (when half is stale)."""
@@ -119,6 +120,8 @@ class BuildState:
     environment: bytes  # digest of the stamps of the folders packages are imported from
     seen: dict[str, Seen]  # the notes folder as its scan found it
     notes: dict[str, str]  # path below the notes folder -> content digest, for each note it parsed
+    links: dict[str, bytes]  # path below the notes folder -> digest of the note's `link_inputs`
+    files: bytes  # digest of the list of the other files below the notes folder
     table: KeyTable
     outputs: dict[str, Output]  # by path in the site
     summary: Summary

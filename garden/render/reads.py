@@ -13,7 +13,10 @@ from typing import Any
 from garden.diagnostics import Problem
 
 Key = tuple[Any, ...]
-PARSED_KINDS = frozenset({"note", "block"})  # keys whose answer is fixed by one note's parse
+PARSED_KINDS = frozenset({"note", "block"})  # questions whose answer is fixed by one note's parse
+LINKED_KINDS = frozenset({  # questions whose answer is fixed by the settings and what the link stage reads
+    "site", "page", "block_with_id", "backlinks", "tags_of", "tagged", "attachment", "file_source", "all_pages",
+    "daily_pages", "note_urls", "graph"})  # (`garden.graph.link_inputs`); every other question is asked again after any edit
 
 
 def digest_of(material: object) -> bytes:

@@ -9,7 +9,7 @@ has a new answer would come out byte for byte the same, so an incremental build 
 Keys are tuples of plain values, `(question, *arguments)`, that pickle and compare by value; a
 question is the name of the method asking it, and blocks and notes are named by their note's
 path (and the block's `order` in it). Digests hash a plain-data description of
-the answer (`repr` of tuples of str, int, bool, None and dates), the same in every process.
+the answer (`repr` of tuples and dicts of str, int, bool, None and dates), the same in every process.
 Rendering code reads the garden only through this view; the view has no other way in.
 """
 
@@ -24,6 +24,7 @@ from garden.render.anchors import page_anchors
 from garden.render.reads import PARSED_KINDS, Key, ReadLog, digest_of
 from garden.run.cells import CellResult
 from garden.urls import heading_id
+
 
 def _page_material(page: Page | None) -> tuple | None:
     return None if page is None else (page.title, page.url, page.ghost)
@@ -51,12 +52,12 @@ class GardenView:
     """The garden, the results of its code and the site's settings, as rendering may read them."""
 
     def __init__(self, garden: Garden, results: dict[tuple[str, int], CellResult] | None = None,
-                 site: str = "", files: dict[str, str | Problem] | None = None, log: ReadLog | None = None) -> None:
+                 site: str = "", files: dict[str, str | Problem] | None = None) -> None:
         self._garden = garden
         self._results = results or {}
         self._site = site  # a digest of the settings, templates and garden version every file is made with
         self._files = files or {}  # path below the notes folder -> digest of its content, or the problem reading it
-        self.log = log or ReadLog()
+        self.log = ReadLog()
         self.digests: dict[Key, bytes] = {}
         self._notes: dict[str, Note] | None = None
         self._blocks: dict[str, list[Block]] = {}
@@ -143,6 +144,12 @@ class GardenView:
         placed = self._garden.files.get((path, name))
         self._read(("attachment", path, name), lambda: placed)
         return placed
+
+    def file_source(self, site_path: str) -> str | None:
+        """The file below the notes folder the site keeps a copy of at `site_path`."""
+        relative = self._garden.file_sources.get(site_path)
+        self._read(("file_source", site_path), lambda: relative)
+        return relative
 
     def file_content(self, relative: str) -> str | Problem | None:
         """The digest of the content of a file below the notes folder (for copying it), or the
