@@ -49,13 +49,11 @@ class Rebuilder:
         contents = {scanned.path.relative_to(config.notes_dir).as_posix(): scanned.content for scanned in scan.notes}
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
-        links = _link_digests(notes, changed, previous)
-        files = digest_of(tuple(scan.files))
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
-        stale = set()
-        if reusable:
-            relinked = links != previous.links or files != previous.files
-            stale = _stale(previous, view, changed, relinked)
+        links = _link_digests(notes, changed, previous if reusable else None)
+        files = digest_of(tuple(scan.files))
+        relinked = not reusable or links != previous.links or files != previous.files
+        stale = _stale(previous, view, changed, relinked) if reusable else set()
         made = _make_site(config, Site(config, garden, view, SiteRenderer(view, config)), previous, reusable, stale)
 
         pages = list(garden.pages.values())
@@ -87,7 +85,8 @@ class Rebuilder:
 
 
 def _link_digests(notes: list[Note], changed: set[str], previous: BuildState | None) -> dict[str, bytes]:
-    """A digest of each note's `link_inputs`, by its path (worked out again for changed notes only)."""
+    """A digest of each note's `link_inputs`, by its path (worked out again for the notes changed
+    since `previous`, or all of them: a new version of garden may parse a note differently)."""
     links = {}
     for note in notes:
         path = note.source.relative
