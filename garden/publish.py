@@ -17,6 +17,7 @@ the flavour resolves links (without case in Obsidian and Logseq).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -83,7 +84,8 @@ def published_notes(notes: list[Note], rules: PublishRules, resolve: Callable[[s
             continue
         if only and note.title != entry and not carried.page & only:
             continue
-        shown.append(_without_hidden(note, lambda block: bool(carried.blocks.get(block, set()) & hide)))
+        hiding = {block for block, carries in carried.blocks.items() if carries & hide}
+        shown.append(_without(note, hiding) if hiding else note)
     return shown
 
 
@@ -110,15 +112,13 @@ def _cited_footnotes(blocks: Iterable[Block]) -> set[str]:
             if token.type == "footnote_ref"}
 
 
-def _without_hidden(note: Note, hidden: Callable[[Block], bool]) -> Note:
-    """A copy of `note` without its hidden blocks and everything that comes from them."""
-    blocks, copies = _copies(note.blocks, hidden)
+def _without(note: Note, hiding: set[Block]) -> Note:
+    """A copy of `note` without the `hiding` blocks, their descendants and everything that comes from them."""
+    blocks, copies = _copies(note.blocks, hiding.__contains__)
     dropped = [block for block in note.walk() if block not in copies]
     uncited = _cited_footnotes(dropped) - _cited_footnotes(copies)
-    footnotes, footnote_copies = _copies(note.footnotes, lambda block: hidden(block) or block.uid in uncited)
+    footnotes, footnote_copies = _copies(note.footnotes, lambda block: block in hiding or block.uid in uncited)
     dropped += [block for block in note.footnotes if block not in footnote_copies]
-    if not dropped:
-        return note
     copies.update(footnote_copies)
     code = {id(found) for block in copies for token in block.tokens if (found := code_of(token)) is not None}
     return replace(
@@ -138,13 +138,13 @@ def _blanked(note: Note, dropped: list[Block]) -> str:
     A block's lines run from its own up to the next block in the file, or the file's end; a footnote's
     are its definition and the lines indented under it."""
     lines = note.source.text.split("\n")
-    starts = sorted(block.line for block in [*note.walk(), *note.footnotes])
+    starts = sorted(block.line for block in [*note.walk(), *note.footnotes]) + [len(lines) + 1]
     footnotes = set(note.footnotes)
     for block in dropped:
         if block in footnotes:
             end = block.line + block.text.count("\n") + 1
         else:
-            end = next((line for line in starts if line > block.line), len(lines) + 1)
+            end = starts[bisect_right(starts, block.line)]
         for line in range(block.line, min(end, len(lines) + 1)):
             lines[line - 1] = ""
     return "\n".join(lines)
