@@ -118,7 +118,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
             problems.append(Problem(note.display, None, f"title {note.title!r} is also used by {other.display}; "
                                                          f"this note is kept as {fallback!r}"))
             note.title = fallback
-        pages[note.title] = Page(note.title, registry.claim(note.title), note, daily_note_date(note.title))
+        pages[note.title] = Page(note.title, "", note, daily_note_date(note.title))
         for alias in note.aliases:
             aliases.setdefault(alias, note.title)
 
@@ -139,6 +139,8 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     withheld = set(pages) - {note.title for note in shown}
     for title in withheld:
         del pages[title]
+    for page in pages.values():  # notes nearest the top first, then (below) ghosts by title
+        page.url = registry.claim(page.title)
     aliases = {alias: title for alias, title in aliases.items() if title not in withheld}
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(pages)
@@ -181,8 +183,6 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     for title in sorted(title for title, page in pages.items() if page.ghost):
         pages[title].url = registry.claim(title)
     for title, slug in registry.clashes:
-        if title in withheld:
-            continue
         where = pages[title].note.display if pages[title].note else f"page {title!r}"
         problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
     placed, file_sources = place_attachments(shown, files, flavor)

@@ -164,6 +164,14 @@ def test_hide_tags_alone_publish_every_page_but_what_carries_them(tmp_path):
                                           for path in site.rglob("*") if path.is_file()), re.IGNORECASE)
 
 
+def test_an_unpublished_note_takes_no_address_from_a_published_one(tmp_path):
+    notes = {"Draft Plan.md": "- Tags:: #private\n", "Draft-Plan.md": "- published\n"}
+    root = make_garden(tmp_path, notes, '[publish]\nhide_tags = ["private"]\n')
+    proc = run_garden(root, "build", "--no-exec")
+    assert proc.returncode == 0 and "clashes" not in proc.stderr, proc.stderr
+    assert read_html(root / "site" / "draft-plan.html").find("h1").text() == "Draft-Plan"
+
+
 def test_an_entry_page_carrying_a_hide_tag_is_not_published(tmp_path):
     root = make_garden(tmp_path, {"Home.md": "- Tags:: #private\n- home\n", "Other.md": "- other\n"},
                        'entry = "Home"\n[publish]\nhide_tags = ["private"]\n')
