@@ -162,7 +162,7 @@ def _publish_tags(table: object, fail: Callable[[str, str], ConfigError]) -> tup
     for key in table:
         if key not in PUBLISH_KEYS:
             raise fail(f"publish.{key}", f"unknown setting; known settings are {', '.join(sorted(PUBLISH_KEYS))}")
-    tags = {}
+    tags: dict[str, tuple[str, ...] | None] = {}
     for key in sorted(PUBLISH_KEYS):
         tags[key] = _tag_names(table.get(key, []))
         if tags[key] is None:

@@ -15,7 +15,7 @@ from garden.dates import daily_note_date
 from garden.diagnostics import Problem
 from garden.flavors.links import Resolution, Resolver
 from garden.model import Block, Note
-from garden.publish import PublishRules, published_notes
+from garden.publish import EVERYTHING, PublishRules, published_notes
 from garden.urls import UrlRegistry
 
 
@@ -98,7 +98,7 @@ def _nearest_top_first(note: Note) -> tuple[int, int, str]:
 
 
 def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (),
-               rules: PublishRules = PublishRules()) -> Garden:
+               rules: PublishRules = EVERYTHING) -> Garden:
     """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
     the attachments the notes name among `files` (the other files below the notes folder).
 

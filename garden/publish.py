@@ -41,6 +41,9 @@ class PublishRules:
         return bool(self.only_tags or self.hide_tags)
 
 
+EVERYTHING = PublishRules()  # no rules: every note is published whole
+
+
 @dataclass
 class _Tags:
     """The tags one note carries, as resolved titles: by its page, and by each of its blocks."""

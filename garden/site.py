@@ -18,7 +18,7 @@ from garden.graph import Garden, Page, link_notes
 from garden.model import Note
 from garden.notes import parse_note
 from garden.progress import progress
-from garden.publish import PublishRules
+from garden.publish import EVERYTHING, PublishRules
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.run.engine import RunReport
@@ -53,7 +53,7 @@ class BuildResult:
     failures: list[Problem] = field(default_factory=list)
 
 
-def load_garden(config: Config, rules: PublishRules = PublishRules()) -> tuple[Garden, list[Problem]]:
+def load_garden(config: Config, rules: PublishRules = EVERYTHING) -> tuple[Garden, list[Problem]]:
     """Read, parse and link every note of the garden; with publishing `rules`, the Garden of what they publish."""
     skip = (config.out_dir, config.cache_dir)
     sources, problems = read_sources(config.notes_dir, config.root, skip, config.flavor)

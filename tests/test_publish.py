@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import check_links, load_graph, make_garden, read_html, run_garden
+from test_build_exec import counts, fence
 
 from garden.config import load_config
 from garden.site import load_garden
-from helpers import check_links, load_graph, make_garden, read_html, run_garden
-from test_build_exec import counts, fence
 
 SETTINGS = 'title = "Public Garden"\nentry = "Home"\nbase_url = "https://example.org/"\n'
 RULES = SETTINGS + '\n[publish]\nonly_tags = ["public"]\nhide_tags = ["#private"]\n'
@@ -189,8 +189,8 @@ def test_an_entry_page_carrying_a_hide_tag_is_not_published(tmp_path):
     ('[publish]\nonly_tags = ["public"]\nhide_tags = [1]\n', 'garden.toml:3: publish.hide_tags: must be a list'),
     ('[publish]\n\nonly_tags = []\n', 'garden.toml:3: publish.only_tags: names no tag; leave it out'),
     ('[publish]\nonly_tags = ["#"]\n', 'garden.toml:2: publish.only_tags: must be a list of tag names'),
-    ('title = "x"\n[publish]\nhide = ["private"]\n', 'garden.toml:3: publish.hide: unknown setting; known settings '
-                                                     'are hide_tags, only_tags'),
+    ('title = "x"\n[publish]\nhide = ["private"]\n',
+     'garden.toml:3: publish.hide: unknown setting; known settings are hide_tags, only_tags'),
     ('publish.only_tags = ["a"]\npublish.hide_tags = ["[[a]]"]\n',
      "garden.toml:2: publish.hide_tags: 'a' is in only_tags too"),
     ('title = "x"\npublish = { only_tags = 3 }\n', 'garden.toml:2: publish.only_tags: must be a list'),
