@@ -14,11 +14,9 @@ from garden.attachments import place_attachments
 from garden.dates import daily_note_date
 from garden.diagnostics import Problem
 from garden.flavors.links import Resolution, Resolver
-from garden.model import Note, Ref
-from garden.model import Block
+from garden.model import Block, Note
+from garden.publish import EVERYTHING, PublishRules, published_notes
 from garden.urls import UrlRegistry
-
-TAG_ATTRIBUTES = {"tags", "tag"}
 
 
 @dataclass(eq=False)
@@ -94,20 +92,19 @@ class Garden:
         return index
 
 
-def _is_tag(ref: Ref) -> bool:
-    return ref.kind == "tag" or (ref.attribute or "").casefold() in TAG_ATTRIBUTES
-
-
 def _nearest_top_first(note: Note) -> tuple[int, int, str]:
     path = note.source.relative
     return path.count("/"), len(path), path
 
 
-def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = ()) -> Garden:
+def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (),
+               rules: PublishRules = EVERYTHING) -> Garden:
     """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
     the attachments the notes name among `files` (the other files below the notes folder).
 
-    Link targets are resolved as the notes' flavour does (`garden.flavors.links`)."""
+    Link targets are resolved as the notes' flavour does (`garden.flavors.links`). With publishing
+    `rules`, the Garden holds only the published notes, without their hidden blocks: links to the
+    others resolve to no page (and make no ghost page), and nothing hidden refers to anything."""
     registry = UrlRegistry()
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
@@ -121,7 +118,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
             problems.append(Problem(note.display, None, f"title {note.title!r} is also used by {other.display}; "
                                                          f"this note is kept as {fallback!r}"))
             note.title = fallback
-        pages[note.title] = Page(note.title, registry.claim(note.title), note, daily_note_date(note.title))
+        pages[note.title] = Page(note.title, "", note, daily_note_date(note.title))
         for alias in note.aliases:
             aliases.setdefault(alias, note.title)
 
@@ -138,14 +135,24 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                                                         f"the one nearest the top of the vault"))
         return resolution.title
 
+    shown = published_notes(notes, rules, resolve)
+    withheld = set(pages) - {note.title for note in shown}
+    for title in withheld:
+        del pages[title]
+    for page in pages.values():  # notes nearest the top first, then (below) ghosts by title
+        page.url = registry.claim(page.title)
+    aliases = {alias: title for alias, title in aliases.items() if title not in withheld}
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(pages)
     backlinks: dict[str, dict[str, list[Backlink]]] = defaultdict(dict)
     tags: dict[str, list[str]] = defaultdict(list)
     blocks_by_uid: dict[str, tuple[Page, Block]] = {}
-    for note in notes:
+    for note in shown:
         page = pages[note.title]
+        page.note = note
         for tag in map(resolve, note.tags):
+            if tag in withheld:
+                continue
             tags[tag].append(note.title)
             if tag not in pages:
                 pages[tag] = Page(tag, "", None, daily_note_date(tag))
@@ -160,10 +167,12 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                 blocks_by_uid[block.uid] = (page, block)
         for ref in note.refs:
             target = resolve(ref.target, note, ref.block.line)
+            if target in withheld:
+                continue
             if target not in pages:
                 pages[target] = Page(target, "", None, daily_note_date(target))
             graph.add_edge(note.title, target, kind=ref.kind)
-            if _is_tag(ref) and note.title not in tags[target]:
+            if ref.is_tag and note.title not in tags[target]:
                 tags[target].append(note.title)
             by_page = backlinks[target].setdefault(note.title, [])
             if by_page and by_page[-1].block is ref.block:
@@ -176,7 +185,8 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     for title, slug in registry.clashes:
         where = pages[title].note.display if pages[title].note else f"page {title!r}"
         problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
-    placed, file_sources = place_attachments(notes, files, flavor)
+    placed, file_sources = place_attachments(shown, files, flavor)
     return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems,
-                  {target: found.title for target, found in resolutions.items() if target != found.title},
+                  {target: found.title for target, found in resolutions.items()
+                   if target != found.title and found.title not in withheld},
                   placed, file_sources)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 EXECUTABLE_KINDS = {"python": "python", "pycon": "python", "neuron": "neuron", "network": "network"}
+TAG_ATTRIBUTES = {"tags", "tag"}  # attributes whose values tag the block's page, as `Tags:: [[ML]]`
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,16 @@ class Ref:
     block: Block
     anchor: str | None = None
     attribute: str | None = None
+
+    @property
+    def in_tags_attribute(self) -> bool:
+        """Whether this is a link in the value of a `Tags::` attribute."""
+        return (self.attribute or "").casefold() in TAG_ATTRIBUTES
+
+    @property
+    def is_tag(self) -> bool:
+        """Whether this tags its page: a `#tag`, or a link in the value of a `Tags::` attribute."""
+        return self.kind == "tag" or self.in_tags_attribute
 
 
 @dataclass(frozen=True)

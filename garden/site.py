@@ -18,6 +18,7 @@ from garden.graph import Garden, Page, link_notes
 from garden.model import Note
 from garden.notes import parse_note
 from garden.progress import progress
+from garden.publish import EVERYTHING, PublishRules
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.run.engine import RunReport
@@ -52,8 +53,8 @@ class BuildResult:
     failures: list[Problem] = field(default_factory=list)
 
 
-def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
-    """Read, parse and link every note of the garden."""
+def load_garden(config: Config, rules: PublishRules = EVERYTHING) -> tuple[Garden, list[Problem]]:
+    """Read, parse and link every note of the garden; with publishing `rules`, the Garden of what they publish."""
     skip = (config.out_dir, config.cache_dir)
     sources, problems = read_sources(config.notes_dir, config.root, skip, config.flavor)
     md = make_parser(config.flavor)
@@ -73,7 +74,7 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     inside = config.notes_dir.resolve()
     files = [path.relative_to(config.notes_dir).as_posix() for path in garden_files(config.notes_dir, skip)
              if path.suffix != ".md" and path.resolve().is_relative_to(inside)]
-    garden = link_notes(notes, config.flavor, files)
+    garden = link_notes(notes, config.flavor, files, rules)
     return garden, problems + garden.problems
 
 
@@ -107,7 +108,7 @@ def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildR
 
 def _build(config: Config, options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
-    garden, problems = load_garden(config)
+    garden, problems = load_garden(config, config.publish)
     notes = [page.note for page in garden.pages.values() if page.note is not None]
     report = (run_notes(garden, notes, config, options.refresh, drop_unused=True) if options.execute
               else RunReport({}, 0, 0, 0))
@@ -122,7 +123,8 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
                 bar.update()
         entry = garden.page(config.entry) if config.entry else None
         if config.entry and entry is None:
-            problems.append(Problem("garden.toml", None, f"entry page {config.entry!r} does not exist"))
+            hidden = " or carries a tag that hides it" if config.publish.active else ""
+            problems.append(Problem("garden.toml", None, f"entry page {config.entry!r} does not exist{hidden}"))
         all_pages = renderer.all_pages_html()
         writer.write("index.html", _page_or_error_box(renderer, entry, "index.html", []) if entry else all_pages)
         writer.write(ALL_PAGES, all_pages)

@@ -146,7 +146,9 @@ class SiteRenderer:
         return self._referring_html[key]
 
     def _titled_links(self, ctx: RenderContext, titles: list[str]) -> list[dict]:
-        return [{"title": title, "href": ctx.link(title)[0]} for title in sorted(set(titles))]
+        """Links to the pages of `titles` that are published."""
+        return [{"title": title, "href": href} for title in sorted(set(titles))
+                for href, page in [ctx.link(title)] if page is not None]
 
     def page_html(self, page: Page, path: str | None = None) -> str:
         """The HTML of one page, written at `path` (its own URL by default)."""
