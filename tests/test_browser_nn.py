@@ -52,7 +52,7 @@ def math_text(html: str) -> str:
 
 def built(html: str, css_class: str) -> str:
     """The text of the formula in garden's `<div class="css_class">` of a rendered block."""
-    return math_text(re.search(rf'<div class="{css_class}">(.*?)</div>', html, re.S).group(1))
+    return math_text(re.search(rf'<div class="{css_class}">(.*?)</div>', html, re.DOTALL).group(1))
 
 
 def shown_number(tex: str) -> str:
@@ -93,6 +93,10 @@ def test_neuron_controls_compute_what_garden_computes(neuron_page):
         assert (z_line, a_line) == (built(html, "nn-z"), built(html, "nn-a")), "as garden writes them"
         diagram_texts = block.locator("svg.nn-neuron-diagram text").all_text_contents()
         assert diagram_texts == [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", html)]
+        edges = block.locator("svg.nn-neuron-diagram line.nn-edge").evaluate_all(
+            "edges => edges.map(edge => [edge.getAttribute('class'), edge.getAttribute('stroke-dasharray')])")
+        assert edges == [[css, dashes or None] for css, dashes in re.findall(
+            r'<line [^>]*class="(nn-edge[^"]*)"[^>]*?(?:stroke-dasharray="([^"]*)")?/?>', html)]
         assert block.locator(".nn-z-label").text_content() == f"z = {value_label(z)}"
         assert block.locator(".nn-output-value").text_content() == value_label(a)
         visible = block.locator(".nn-definition:visible")
@@ -157,3 +161,15 @@ def test_epoch_slider_shows_the_recorded_checkpoints(open_page, shipped_build):
     assert regions(box) == final_picture, "the script draws a map as garden drew it"
     assert float(marker.get_attribute("x1")) == final_marker
     assert errors == []
+
+
+def test_pages_with_results_log_no_errors(open_page, shipped_site):
+    pages = [path for path in sorted(shipped_site.glob("*.html")) if "nn-block" in path.read_text(encoding="utf-8")]
+    assert len(pages) >= 2
+    for path in pages:
+        page, _, failed = open_page()
+        errors = page_errors(page)
+        page.goto(path.as_uri())
+        for slider in page.locator(".nn-controls input[type=range]").all():
+            slide(slider, "0")
+        assert (errors, failed) == ([], []), path.name

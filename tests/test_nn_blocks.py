@@ -163,7 +163,7 @@ def test_decision_map_shows_the_networks_classes_at_each_checkpoint(xor_result):
     assert len(record["frames"]) == len(xor_result["train"]["checkpoints"]["epoch"])
     assert all(len(frame) == GRID * GRID for frame in record["frames"])
     (x_low, x_high), (y_low, y_high) = record["area"]
-    assert x_low < 0 < 1 < x_high and y_low < 0 < 1 < y_high  # the data, with a margin
+    assert x_low < 0 and x_high > 1 and y_low < 0 and y_high > 1  # the data, with a margin
     final = record["frames"][-1]
     for (a, b), output in zip(xor_result["inputs"], xor_result["outputs"]):
         assert final[cell_at(record, a, b)] // LEVELS == int(output[0] > 0.5)

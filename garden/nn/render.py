@@ -73,12 +73,12 @@ def _table(rows: Sequence[tuple[str, object]], caption: str) -> str:
     return f'<table class="nn-table"><caption>{esc(caption)}</caption>{body}</table>'
 
 
-# -- neuron -------------------------------------------------------------------
-
-
 def data_attribute(name: str, data: dict[str, Any]) -> str:
-    """`` data-NAME="JSON"``, escaped for an attribute value."""
+    """`` data-NAME="JSON"`` for the site's script, escaped for an attribute value."""
     return f' data-{name}="{esc(json.dumps(data, separators=(",", ":"), allow_nan=False))}"'
+
+
+# -- neuron -------------------------------------------------------------------
 
 
 def neuron_formulas(result: dict[str, Any]) -> list[str]:
