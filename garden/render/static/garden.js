@@ -37,7 +37,7 @@ function nnIsTie(abs, places) {
   return Number.isInteger(twice) && twice % unit === 0 && (twice / unit) % 2 === 1;
 }
 
-function nnToEven(rounded, tie) {
+function nnToEven(rounded, tie) {  // JS's rounding of an exact tie (away from zero) moved to the even neighbour
   const [digits, exponent] = rounded.split("e");
   const last = Number(digits.at(-1));
   if (!tie || last % 2 === 0) return rounded;
@@ -211,7 +211,8 @@ function nnMenu(names, chosen, change) {
 
 function nnNeuron(block) {
   const data = JSON.parse(block.dataset.neuron);
-  const state = { inputs: [...data.inputs], weights: [...data.weights], bias: data.bias, activation: data.activation };
+  const state = { inputs: [...data.inputs], weights: [...data.weights], bias: data.bias,
+    activation: data.activation };
   const set = (apply) => (value) => { apply(value); nnShowNeuron(block, state); };
   const controls = document.createElement("fieldset");
   controls.className = "nn-controls";
@@ -259,7 +260,9 @@ function nnTraining(box) {
   const input = document.createElement("input");
   Object.assign(input, { type: "range", min: "0", max: String(last), step: "1", value: String(last) });
   const shown = document.createElement("output");
-  const describe = (index) => { shown.textContent = `${data.epochs[index]} · loss ${nnGeneral(data.losses[index], 4)}`; };
+  const describe = (index) => {  // the loss as the training table writes it
+    shown.textContent = `${data.epochs[index]} · loss ${nnGeneral(data.losses[index], 4)}`;
+  };
   describe(last);
   const marker = box.querySelector(".nn-marker");
   const map = box.querySelector("svg.nn-decision-map");
