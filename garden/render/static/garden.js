@@ -11,3 +11,276 @@ const gardenRoot = document.body.dataset.root || "";
 // --- graph ---
 
 // --- neurons ---
+// A neuron's result gets sliders for its inputs, weights and bias and a menu of activations: z and a
+// are computed again as garden.nn computes them, and its formulas and diagram redrawn. A trained
+// network gets a slider over the checkpoints its run recorded: the loss then, its place on the loss
+// curve and the decision map. Numbers are written as garden's Python writes them.
+
+const nnMathNS = "http://www.w3.org/1998/Math/MathML";
+const nnSvgNS = "http://www.w3.org/2000/svg";
+const nnActivations = {  // garden.nn.activations
+  identity: (z) => z,
+  sigmoid: (z) => { const e = Math.exp(-Math.abs(z)); return z >= 0 ? 1 / (1 + e) : e / (1 + e); },
+  tanh: (z) => Math.tanh(z),
+  relu: (z) => Math.max(z, 0),
+};
+const nnFormulaSymbols = { identity: "", sigmoid: "σ", tanh: "tanh", relu: "ReLU" };  // garden.nn.render
+const nnDiagramSymbols = { identity: "id", sigmoid: "σ", tanh: "tanh", relu: "ReLU" };  // garden.nn.diagrams
+
+// abs × 10^places lies exactly halfway between two integers: JS rounds it up, Python to the even one.
+function nnIsTie(abs, places) {
+  if (places >= 0) {
+    const scaled = abs * 2 ** (places + 1);
+    return Number.isInteger(scaled) && scaled % 2 === 1;
+  }
+  const twice = abs * 2, unit = 10 ** -places;
+  return Number.isInteger(twice) && twice % unit === 0 && (twice / unit) % 2 === 1;
+}
+
+function nnToEven(rounded, tie) {  // JS's rounding of an exact tie (away from zero) moved to the even neighbour
+  const [digits, exponent] = rounded.split("e");
+  const last = Number(digits.at(-1));
+  if (!tie || last % 2 === 0) return rounded;
+  return digits.slice(0, -1) + (last - 1) + (exponent === undefined ? "" : "e" + exponent);
+}
+
+function nnSpecial(x) {  // how Python writes inf and nan
+  return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+}
+
+function nnFixed(x, places) {  // Python's f"{x:.{places}f}"
+  if (!Number.isFinite(x)) return nnSpecial(x);
+  const abs = Math.abs(x);
+  return (x < 0 || Object.is(x, -0) ? "-" : "") + nnToEven(abs.toFixed(places), nnIsTie(abs, places));
+}
+
+function nnExponent(x, places) {  // Python's f"{x:.{places}e}" as [mantissa, exponent]
+  const abs = Math.abs(x);
+  const exponent = Number(abs.toExponential(places).split("e")[1]);
+  const [mantissa, rounded] = nnToEven(abs.toExponential(places), nnIsTie(abs, places - exponent)).split("e");
+  return [(x < 0 ? "-" : "") + mantissa, Number(rounded)];
+}
+
+function nnTrim(text) {  // insignificant zeros (and a bare point) off a decimal
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
+
+function nnGeneral(x, digits) {  // Python's f"{x:.{digits}g}"
+  if (!Number.isFinite(x)) return nnSpecial(x);
+  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
+  const [mantissa, exponent] = nnExponent(x, digits - 1);
+  if (exponent < -4 || exponent >= digits) {
+    return `${nnTrim(mantissa)}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return nnTrim(nnFixed(x, digits - 1 - exponent));
+}
+
+function nnLabel(x) {  // garden.nn.diagrams.value_label
+  return Math.abs(x) < 1e-9 ? "0" : nnGeneral(x, 3);
+}
+
+function nnTexNumber(x) {  // garden.nn.render.tex_number, as [digits, power of ten or null]
+  const short = nnTrim(nnFixed(x, 3));
+  if ((short === "0" || short === "-0") && Math.abs(x) >= 1e-9) return nnExponent(x, 2);
+  return [short === "-0" ? "0" : short, null];
+}
+
+function nnSubscript(number) {
+  return String(number).replace(/\d/g, (digit) => "₀₁₂₃₄₅₆₇₈₉"[digit]);
+}
+
+function nnMath(tag, ...children) {
+  const element = document.createElementNS(nnMathNS, tag);
+  element.append(...children);
+  return element;
+}
+
+function nnMathNumber([digits, exponent], parenthesised = false) {  // as latex2mathml writes tex_number
+  const negative = digits.startsWith("-");
+  const nodes = [nnMath("mn", negative ? digits.slice(1) : digits)];
+  if (negative) nodes.unshift(nnMath("mo", "−"));
+  if (exponent !== null) {
+    const power = nnMath("mn", String(Math.abs(exponent)));
+    nodes.push(nnMath("mo", "×"), nnMath("msup", nnMath("mn", "10"),
+      exponent < 0 ? nnMath("mrow", nnMath("mo", "−"), power) : power));
+  }
+  if (parenthesised && (negative || exponent !== null)) return [nnMath("mrow", nnParen("("), ...nodes, nnParen(")"))];
+  return nodes;
+}
+
+function nnParen(text) {
+  const paren = nnMath("mo", text);
+  paren.setAttribute("stretchy", "false");
+  return paren;
+}
+
+function nnFormulaZ(state, z) {  // z = w₁·a₁ + … ± b = z, as garden.nn.render.neuron_formulas
+  const nodes = [nnMath("mi", "z"), nnMath("mo", "=")];
+  state.weights.forEach((weight, i) => {
+    if (i > 0) nodes.push(nnMath("mo", "+"));
+    nodes.push(...nnMathNumber(nnTexNumber(weight), true), nnMath("mo", "·"),
+      ...nnMathNumber(nnTexNumber(state.inputs[i]), true));
+  });
+  const bias = nnTexNumber(state.bias);
+  const negative = bias[0].startsWith("-");
+  nodes.push(nnMath("mo", negative ? "−" : "+"), ...nnMathNumber(negative ? nnTexNumber(-state.bias) : bias),
+    nnMath("mo", "="), ...nnMathNumber(nnTexNumber(z)));
+  return nnMath("mrow", ...nodes);
+}
+
+function nnFormulaA(activation, z, a) {  // a = f(z) = f(z value) = a value
+  const symbol = nnFormulaSymbols[activation];
+  const nodes = [nnMath("mi", "a"), nnMath("mo", "=")];
+  if (!symbol) nodes.push(nnMath("mi", "z"));
+  else {
+    const applied = (...argument) => [nnMath("mi", symbol), nnParen("("), ...argument, nnParen(")")];
+    nodes.push(...applied(nnMath("mi", "z")), nnMath("mo", "="), ...applied(...nnMathNumber(nnTexNumber(z))));
+  }
+  nodes.push(nnMath("mo", "="), ...nnMathNumber(nnTexNumber(a)));
+  return nnMath("mrow", ...nodes);
+}
+
+function nnDrawNeuron(svg, state, z, a) {  // the numbers and edges of garden.nn.diagrams.neuron_svg
+  const largest = Math.max(...state.weights.map(Math.abs));
+  svg.querySelectorAll("line.nn-edge").forEach((edge, i) => {
+    const weight = state.weights[i];
+    const strength = largest > 0 ? Math.abs(weight) / largest : 0;
+    edge.setAttribute("class", `nn-edge nn-edge-${weight >= 0 ? "pos" : "neg"}`);
+    edge.setAttribute("stroke-width", String(Number((0.5 + 3 * strength).toFixed(2))));
+    edge.setAttribute("stroke-opacity", String(Number((0.2 + 0.8 * strength).toFixed(2))));
+    if (weight < 0) edge.setAttribute("stroke-dasharray", "5 3");
+    else edge.removeAttribute("stroke-dasharray");
+    edge.querySelector("title").textContent = `w = ${nnLabel(weight)}`;
+  });
+  svg.querySelectorAll("text.nn-weight").forEach((text, i) => {
+    text.textContent = `w${nnSubscript(i + 1)} = ${nnLabel(state.weights[i])}`;
+  });
+  svg.querySelectorAll("text.nn-input-value").forEach((text, i) => { text.textContent = nnLabel(state.inputs[i]); });
+  svg.querySelector(".nn-bias-label").textContent = `b = ${nnLabel(state.bias)}`;
+  svg.querySelector(".nn-z-label").textContent = `z = ${nnLabel(z)}`;
+  svg.querySelector(".nn-activation-symbol").textContent = nnDiagramSymbols[state.activation];
+  svg.querySelector(".nn-output-value").textContent = nnLabel(a);
+  const label = `Neuron with ${state.inputs.length} inputs: z = ${nnLabel(z)}, a = ${nnLabel(a)}`;
+  svg.setAttribute("aria-label", label);
+  svg.querySelector("title").textContent = label;
+}
+
+function nnShowNeuron(block, state) {
+  const z = state.inputs.reduce((sum, input, i) => sum + input * state.weights[i], 0) + state.bias;
+  const a = nnActivations[state.activation](z);
+  block.querySelector(".nn-z math").replaceChildren(nnFormulaZ(state, z));
+  block.querySelectorAll(".nn-definition").forEach((definition) => {
+    definition.hidden = definition.dataset.activation !== state.activation;
+  });
+  block.querySelector(".nn-a math").replaceChildren(nnFormulaA(state.activation, z, a));
+  nnDrawNeuron(block.querySelector("svg.nn-neuron-diagram"), state, z, a);
+}
+
+function nnControl(name, control, shown) {  // a labelled row of the controls
+  const label = document.createElement("label");
+  const caption = document.createElement("span");
+  caption.textContent = name;
+  label.append(caption, control);
+  if (shown) label.append(shown);
+  return label;
+}
+
+function nnSlider(name, value, change) {  // ±(1, 2 or 5 × 10^k), at least ±2 and twice the value
+  const need = Math.max(2, 2 * Math.abs(value));
+  const power = 10 ** Math.floor(Math.log10(need));
+  const reach = [1, 2, 5, 10].map((times) => times * power).find((bound) => bound >= need);
+  const input = document.createElement("input");
+  Object.assign(input, { type: "range", min: String(-reach), max: String(reach), step: String(power / 100),
+    value: String(value) });
+  const shown = document.createElement("output");
+  shown.textContent = nnLabel(value);
+  input.addEventListener("input", () => {
+    shown.textContent = nnLabel(Number(input.value));
+    change(Number(input.value));
+  });
+  return nnControl(name, input, shown);
+}
+
+function nnMenu(names, chosen, change) {
+  const select = document.createElement("select");
+  for (const name of names.filter((name) => name in nnActivations)) select.append(new Option(name, name));
+  select.value = chosen;
+  select.addEventListener("change", () => change(select.value));
+  return nnControl("activation", select);
+}
+
+function nnNeuron(block) {
+  const data = JSON.parse(block.dataset.neuron);
+  const state = { inputs: [...data.inputs], weights: [...data.weights], bias: data.bias,
+    activation: data.activation };
+  const set = (apply) => (value) => { apply(value); nnShowNeuron(block, state); };
+  const controls = document.createElement("fieldset");
+  controls.className = "nn-controls";
+  const legend = document.createElement("legend");
+  legend.textContent = "Try other numbers";
+  controls.append(legend);
+  state.inputs.forEach((input, i) => controls.append(
+    nnSlider(`input a${nnSubscript(i + 1)}`, input, set((value) => { state.inputs[i] = value; }))));
+  state.weights.forEach((weight, i) => controls.append(
+    nnSlider(`weight w${nnSubscript(i + 1)}`, weight, set((value) => { state.weights[i] = value; }))));
+  controls.append(nnSlider("bias b", state.bias, set((value) => { state.bias = value; })),
+    nnMenu(data.activations, state.activation, set((value) => { state.activation = value; })));
+  block.querySelector(".nn-formulas").after(controls);
+}
+
+function nnDrawMap(svg, map, frame, epoch) {  // as garden.nn.decision draws a map
+  const cells = map.frames[frame];
+  const runs = new Map();  // cell value -> path data of its runs of cells
+  for (let row = 0; row < map.size; row++) {
+    let start = 0;
+    for (let column = 1; column <= map.size; column++) {
+      const value = cells[row * map.size + start];
+      if (column < map.size && cells[row * map.size + column] === value) continue;
+      const width = (column - start) * map.cell;
+      const run = `M${map.left + start * map.cell} ${map.top + row * map.cell}h${width}v${map.cell}h-${width}z`;
+      runs.set(value, (runs.get(value) || "") + run);
+      start = column;
+    }
+  }
+  const paths = [...runs.keys()].sort((p, q) => p - q).map((value) => {
+    const path = document.createElementNS(nnSvgNS, "path");
+    path.setAttribute("d", runs.get(value));
+    path.setAttribute("class", `nn-region nn-class-${Math.floor(value / map.levels) % map.palette}`);
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("fill-opacity", String(map.opacity[value % map.levels]));
+    return path;
+  });
+  svg.querySelector(".nn-regions").replaceChildren(...paths);
+  svg.querySelector(".nn-map-epoch").textContent = String(epoch);
+}
+
+function nnTraining(box) {
+  const data = JSON.parse(box.dataset.training);
+  const last = data.epochs.length - 1;
+  const input = document.createElement("input");
+  Object.assign(input, { type: "range", min: "0", max: String(last), step: "1", value: String(last) });
+  const shown = document.createElement("output");
+  const describe = (index) => {  // the loss as the training table writes it
+    shown.textContent = `${data.epochs[index]} · loss ${nnGeneral(data.losses[index], 4)}`;
+  };
+  describe(last);
+  const marker = box.querySelector(".nn-marker");
+  const map = box.querySelector("svg.nn-decision-map");
+  input.addEventListener("input", () => {
+    const index = Number(input.value);
+    describe(index);
+    marker.setAttribute("x1", String(data.marks[index]));
+    marker.setAttribute("x2", String(data.marks[index]));
+    if (map && data.map) nnDrawMap(map, data.map, index, data.epochs[index]);
+  });
+  const controls = nnControl("epoch", input, shown);
+  controls.className = "nn-controls nn-epochs";
+  box.prepend(controls);
+}
+
+function nnInit() {
+  document.querySelectorAll(".nn-neuron[data-neuron]").forEach(nnNeuron);
+  document.querySelectorAll(".nn-training[data-training]").forEach(nnTraining);
+}
+
+nnInit();
