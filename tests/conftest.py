@@ -106,3 +106,42 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> ShippedBuild:
 @pytest.fixture(scope="session")
 def shipped_site(shipped_build: ShippedBuild) -> Path:
     return shipped_build.site
+
+
+# --------------------------------------------------------------------------- the browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser); skips where either is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright Python package")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(color_scheme) -> (page, requested URLs, failed URLs); contexts are closed afterwards."""
+    contexts = []
+
+    def opener(color_scheme: str = "light"):
+        context = browser.new_context(color_scheme=color_scheme)
+        contexts.append(context)
+        page = context.new_page()
+        requests: list[str] = []
+        failed: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        return page, requests, failed
+
+    yield opener
+    for context in contexts:
+        context.close()

@@ -11,45 +11,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:
-    pytest.skip("browser tests need the playwright Python package", allow_module_level=True)
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 MATHML = "http://www.w3.org/1998/Math/MathML"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(color_scheme) -> (page, requested URLs, failed URLs); contexts are closed afterwards."""
-    contexts = []
-
-    def opener(color_scheme: str = "light"):
-        context = browser.new_context(color_scheme=color_scheme)
-        contexts.append(context)
-        page = context.new_page()
-        requests: list[str] = []
-        failed: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("requestfailed", lambda request: failed.append(request.url))
-        return page, requests, failed
-
-    yield opener
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture(scope="module")
