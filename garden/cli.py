@@ -97,13 +97,14 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"garden: cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return 2
     try:
-        server.start()
-        print(f"garden: serving {server.url} (Ctrl+C stops)", flush=True)
-        server.wait()
-    except KeyboardInterrupt:
+        try:
+            server.start()
+            print(f"garden: serving {server.url} (Ctrl+C stops)", flush=True)
+            server.wait()
+        finally:
+            server.stop()
+    except KeyboardInterrupt:  # a second Ctrl+C cuts stopping short; a build cut short never harms the site
         pass
-    finally:
-        server.stop()
     print("garden: stopped", flush=True)
     return 0
 

@@ -13,18 +13,22 @@ NOTES = {"A.md": "- Apple tree\n", "B.md": "- Banana split\n- ![a pear](pear.svg
 
 @dataclass
 class Watched:
-    """An open page, how often it loaded, and the console errors and failed responses it had."""
+    """An open page, and the console errors and failed responses it had."""
 
     page: object
-    loads: int = 0
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def loads(self) -> int:
+        """How often the tab loaded its page (counted by the page itself, so never behind)."""
+        return self.page.evaluate("Number(sessionStorage.getItem('loads'))")
 
 
 def watched(context, url: str) -> Watched:
     """Open `url`, counting loads and collecting problems; marks the window to tell a reload."""
     page = context.new_page()
+    page.add_init_script("sessionStorage.setItem('loads', Number(sessionStorage.getItem('loads')) + 1)")
     seen = Watched(page)
-    page.on("load", lambda _: setattr(seen, "loads", seen.loads + 1))
     page.on("console", lambda message: message.type == "error" and seen.problems.append(message.text))
     page.on("pageerror", lambda error: seen.problems.append(str(error)))
     page.on("response", lambda response: response.status >= 400 and seen.problems.append(response.url))

@@ -86,7 +86,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     server: SiteServer
     server_version = "garden"
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         """A site file, or the event stream."""
         path = urlsplit(self.path).path
         if path == EVENTS:
@@ -94,11 +94,11 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         else:
             self._file(path, with_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_HEAD(self) -> None:
         """A site file's headers."""
         self._file(urlsplit(self.path).path, with_body=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the signature http.server calls
+    def log_message(self, format: str, *args: object) -> None:
         """Requests are not logged: the terminal is for the garden's own messages."""
 
     def _find(self, path: str) -> tuple[Path, str] | None:
