@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from html import escape
@@ -32,10 +33,12 @@ SITEMAP = "sitemap.xml"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to treat the notes' code: run it (or not), and whether to ignore the cache."""
+    """How to treat the notes' code: run it (or not), whether to ignore the cache, or whether to
+    take only what the cache holds (`cached_only`: blocks that must run show as pending)."""
 
     execute: bool = True
     refresh: bool = False
+    cached_only: bool = False
 
 
 @dataclass
@@ -51,6 +54,7 @@ class BuildResult:
     ran: int = 0
     cached: int = 0
     failures: list[Problem] = field(default_factory=list)
+    pending: int = 0  # code blocks a cached-only build left to run
 
 
 def load_garden(config: Config, rules: PublishRules = EVERYTHING) -> tuple[Garden, list[Problem]]:
@@ -95,22 +99,25 @@ def graph_json(garden: Garden) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1)
 
 
-def build_site(config: Config, options: BuildOptions = BuildOptions()) -> BuildResult:
+def build_site(config: Config, options: BuildOptions = BuildOptions(),
+               cancel: threading.Event | None = None) -> BuildResult:
     """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
 
     Builds of one garden take turns; each starts by undoing what a killed build left behind.
+    Setting `cancel` while the code runs stops the build (`garden.run.pool.RunCancelled`).
     """
     check_output(config.out_dir, config.notes_dir, config.root)
     with build_lock(config.cache_dir / "build.lock"):
         recover(config.out_dir)
-        return _build(config, options)
+        return _build(config, options, cancel)
 
 
-def _build(config: Config, options: BuildOptions) -> BuildResult:
+def _build(config: Config, options: BuildOptions, cancel: threading.Event | None) -> BuildResult:
     started = time.perf_counter()
     garden, problems = load_garden(config, config.publish)
     notes = [page.note for page in garden.pages.values() if page.note is not None]
-    report = (run_notes(garden, notes, config, options.refresh, drop_unused=True) if options.execute
+    report = (run_notes(garden, notes, config, options.refresh, drop_unused=True,
+                        cached_only=options.cached_only, cancel=cancel) if options.execute
               else RunReport({}, 0, 0, 0))
     failures = failures_of(report)
     problems += cache_warnings(report)
@@ -152,6 +159,7 @@ def _build(config: Config, options: BuildOptions) -> BuildResult:
         ran=report.ran,
         cached=report.cached,
         failures=failures,
+        pending=report.pending,
     )
 
 
