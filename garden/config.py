@@ -1,4 +1,4 @@
-"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits and cache size."""
+"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits, cache size and search."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from garden.flavors import FLAVORS, detect_flavor
 
 CONFIG_FILE = "garden.toml"
 KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor",
-              "base_url"}
+              "base_url", "search"}
 
 
 class ConfigError(Exception):
@@ -33,6 +33,7 @@ class Config:
     raw_outputs: bool = False
     flavor_setting: str | None = None  # garden.toml `flavor`; None: detected from the notes folder
     base_url: str | None = None  # where the site is published, ending in `/`: absolute URLs, sitemap.xml
+    search: bool = True  # a Pagefind index of the pages and a search field in every page's header
 
     @property
     def flavor(self) -> str:
@@ -95,6 +96,9 @@ def load_config(root: Path) -> Config:
     raw_outputs = data.get("raw_outputs", False)
     if not isinstance(raw_outputs, bool):
         raise fail("raw_outputs", "must be true or false")
+    search = data.get("search", True)
+    if not isinstance(search, bool):
+        raise fail("search", "must be true or false")
     if data.get("flavor", "roam") not in FLAVORS:
         raise fail("flavor", f"must be one of {', '.join(FLAVORS)}")
     base_url = data.get("base_url")
@@ -113,4 +117,5 @@ def load_config(root: Path) -> Config:
         raw_outputs=raw_outputs,
         flavor_setting=data.get("flavor"),
         base_url=base_url.rstrip("/") + "/" if base_url else None,
+        search=search,
     )
