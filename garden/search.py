@@ -61,14 +61,14 @@ def write_search_index(writer: SiteWriter, pages: Iterable[Page], enabled: bool 
     if not enabled:
         return []
     urls = sorted({page.url for page in pages})
+    if not urls:
+        withdraw_search_field(writer.staging)
+        return []
     try:
-        if urls:
-            run_pagefind(writer.staging, urls)
+        run_pagefind(writer.staging, urls)
     except SearchError as error:
         withdraw_search_field(writer.staging)
         return [Problem("pagefind", None, f"{error}; the site has no search")]
-    if not urls:
-        withdraw_search_field(writer.staging)
     return []
 
 
@@ -93,8 +93,8 @@ def run_pagefind(site: Path, urls: list[str]) -> None:
         for selector in EXCLUDED:
             command += ["--exclude-selectors", selector]
         try:
-            proc = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=TIMEOUT,
-                                  stdin=subprocess.DEVNULL)
+            proc = subprocess.run(command, check=False, capture_output=True, text=True, errors="replace",
+                                  timeout=TIMEOUT, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s") from None
         except OSError as error:

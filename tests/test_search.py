@@ -5,7 +5,6 @@ which part of them, and a build that goes on without search when Pagefind is mis
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
