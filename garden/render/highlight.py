@@ -47,7 +47,7 @@ def _luminance(rgb: tuple[float, float, float]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def contrast(one: tuple[float, float, float], other: tuple[float, float, float]) -> float:
+def _contrast(one: tuple[float, float, float], other: tuple[float, float, float]) -> float:
     """The WCAG contrast ratio of two colours (1 to 21)."""
     light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
@@ -59,7 +59,7 @@ def readable(hex_color: str, background: str) -> str:
     color, back = _rgb(hex_color.lstrip("#")), _rgb(background.lstrip("#"))
     toward = 0.0 if _luminance(back) > 0.18 else 1.0
     step = 0
-    while contrast(color, back) < MIN_CONTRAST and step < 50:
+    while _contrast(color, back) < MIN_CONTRAST and step < 50:
         step += 1
         color = tuple(c + (toward - c) * 0.05 for c in color)  # type: ignore[assignment]
     return "#" + "".join(f"{round(c * 255):02x}" for c in color)
