@@ -1,5 +1,5 @@
-"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits, cache size and
-publishing rules."""
+"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits, cache size,
+search and publishing rules."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from garden.publish import PublishRules
 
 CONFIG_FILE = "garden.toml"
 KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor",
-              "base_url", "note_template", "publish"}
+              "base_url", "note_template", "publish", "search"}
 PUBLISH_KEYS = {"only_tags", "hide_tags"}  # of the `[publish]` table
 
 
@@ -40,6 +40,8 @@ class Config:
     note_template: Path | None = None  # the file `garden new` starts a note from
     only_tags: tuple[str, ...] = ()  # `[publish]`: publish only pages carrying one of these tags
     hide_tags: tuple[str, ...] = ()  # `[publish]`: hide blocks and pages carrying one of these tags
+
+    search: bool = True  # a Pagefind index of the pages and a search field in every page's header
 
     @property
     def publish(self) -> PublishRules:
@@ -118,6 +120,9 @@ def load_config(root: Path) -> Config:
     raw_outputs = data.get("raw_outputs", False)
     if not isinstance(raw_outputs, bool):
         raise fail("raw_outputs", "must be true or false")
+    search = data.get("search", True)
+    if not isinstance(search, bool):
+        raise fail("search", "must be true or false")
     if data.get("flavor", "roam") not in FLAVORS:
         raise fail("flavor", f"must be one of {', '.join(FLAVORS)}")
     base_url = data.get("base_url")
@@ -143,6 +148,7 @@ def load_config(root: Path) -> Config:
         note_template=note_template,
         only_tags=only_tags,
         hide_tags=hide_tags,
+        search=search,
     )
 
 

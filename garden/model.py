@@ -7,6 +7,7 @@ all read once, by the parse stage (`garden.code`), and never parsed again.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -220,6 +221,7 @@ class Note:
     code: list[CodeBlock] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
     failure: str | None = None  # why garden could not parse the note; its page says so instead
+    dates: dict[str, dt.datetime] = field(default_factory=dict)  # front matter `created`, `date`, `updated`…, UTC
 
     @property
     def display(self) -> str:

@@ -15,6 +15,7 @@ from garden.config import Config
 from garden.diagnostics import Problem
 from garden.emit import SiteWriter, build_lock, check_output, recover
 from garden.execution import cache_warnings, failures_of, run_notes
+from garden.feed import FEED, feed_xml
 from garden.graph import Garden, Page, link_notes
 from garden.model import Note
 from garden.notes import parse_note
@@ -23,6 +24,7 @@ from garden.publish import EVERYTHING, PublishRules
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.run.engine import RunReport
+from garden.search import write_search_index
 from garden.sources import garden_files, read_sources
 from garden.syntax import make_parser
 from garden.urls import published_url
@@ -140,9 +142,12 @@ def _build(config: Config, options: BuildOptions, cancel: threading.Event | None
         if config.base_url:
             writer.write(SITEMAP, sitemap_xml(garden, config.base_url))
         writer.write("graph.json", graph_json(garden))
+        writer.write(FEED, feed_xml(garden, config, renderer.description))
         writer.copy_tree(STATIC_DIR, "static")
         writer.write("static/pygments.css", pygments_css())
         _copy_attachments(writer, garden, config, problems)
+        problems += write_search_index(writer, [page for page in garden.pages.values() if not page.ghost],
+                                       config.search)
         writer.commit()
     except BaseException:
         writer.abandon()

@@ -10,6 +10,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from garden.config import Config
+from garden.feed import FEED
 from garden.graph import Garden, Page
 from garden.model import Block
 from garden.render.context import RenderContext
@@ -114,6 +115,8 @@ class SiteRenderer:
             "home_href": relative_href(path, "index.html"),
             "all_pages_href": relative_href(path, ALL_PAGES),
             "daily_href": relative_href(path, DAILY_NOTES),
+            "feed_href": relative_href(path, FEED),
+            "search": self.config.search,
             "entry_title": entry.title if entry else None,
         }
 
@@ -174,11 +177,11 @@ class SiteRenderer:
     def _page(self, path: str, page: Page, outline: Markup, **sections: list) -> str:
         """`page.html` for `page` with its outline and whichever link sections it has."""
         return self.templates.get_template("page.html").render(
-            **self._common(path, page.title, self._description(page)), page=page, outline=outline,
+            **self._common(path, page.title, self.description(page)), page=page, outline=outline,
             **{"tags": [], "builds_on": [], "tagged": [], "groups": [], **sections},
             source=page.note.display if page.note else None)
 
-    def _description(self, page: Page) -> str:
+    def description(self, page: Page) -> str:
         """The page's summary for search engines and link previews: the text of its first blocks that
         are prose (not `Key:: value` attributes, nor what is nested under one)."""
         if page.note is None or page.note.failure:
