@@ -16,13 +16,13 @@ import pytest
 
 from helpers import load_graph, make_garden, run_garden
 from hostile import hostile_garden
-from test_browser import browser, luminance, served_base  # noqa: F401 -- the shared fixtures
+from test_browser import luminance, served_base  # noqa: F401 -- served_base is a shared fixture
 
 FROM_DISK = "Search needs the site served over http: python -m http.server -d site"
 
 
 @pytest.fixture
-def reader(browser):  # noqa: F811 -- the shared fixture
+def reader(browser):
     """reader(color_scheme, viewport) -> (page, console errors); contexts are closed afterwards."""
     contexts = []
 
