@@ -22,7 +22,9 @@ from garden.notes import parse_note
 from garden.progress import progress
 from garden.publish import EVERYTHING, PublishRules
 from garden.render.highlight import pygments_css
+from garden.render.graph_view import GRAPH_PAGE
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
+from garden.render.previews import preview_files
 from garden.run.engine import RunReport
 from garden.search import write_search_index
 from garden.sources import garden_files, read_sources
@@ -139,6 +141,9 @@ def _build(config: Config, options: BuildOptions, cancel: threading.Event | None
         writer.write(ALL_PAGES, all_pages)
         writer.write(DAILY_NOTES, renderer.daily_notes_html())
         writer.write(NOT_FOUND, renderer.not_found_html())
+        writer.write(GRAPH_PAGE, renderer.graph_html())
+        for path, preview in preview_files(renderer):
+            writer.write(path, preview)
         if config.base_url:
             writer.write(SITEMAP, sitemap_xml(garden, config.base_url))
         writer.write("graph.json", graph_json(garden))

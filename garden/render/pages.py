@@ -14,8 +14,11 @@ from garden.feed import FEED
 from garden.graph import Garden, Page
 from garden.model import Block
 from garden.render.context import RenderContext
+from garden.render.graph_view import GRAPH_PAGE, GraphView
 from garden.render.outline import render_footnotes, render_outline
 from garden.render.rules import install_rules
+from garden.render.shown import shown_pages
+from garden.render.summary import prose_blocks
 from garden.render.text import plain_text, shorten
 from garden.run.cells import CellResult
 from garden.syntax import make_parser
@@ -73,12 +76,6 @@ def template_environment(garden_templates: Path | None) -> jinja2.Environment:
                                 trim_blocks=True, lstrip_blocks=True)
 
 
-def _is_attribute(block: Block) -> bool:
-    """Whether a block opens with a `Key::` attribute."""
-    inline = next((token for token in block.tokens if token.type == "inline"), None)
-    return bool(inline and inline.children and inline.children[0].type == "attribute")
-
-
 class SiteRenderer:
     """Renders every page of a garden to HTML strings."""
 
@@ -91,6 +88,7 @@ class SiteRenderer:
         self.problems: set = set()
         self._shortened: dict[tuple[Block, int], str] = {}
         self._referring_html: dict[tuple[Block, int], Markup] = {}
+        self.graph_view = GraphView(garden, shown_pages(garden))
 
     def _shortened_text(self, block: Block, limit: int) -> str:
         """A block's plain text cut to `limit` characters, worked out once per block and limit:
@@ -117,6 +115,7 @@ class SiteRenderer:
             "daily_href": relative_href(path, DAILY_NOTES),
             "feed_href": relative_href(path, FEED),
             "search": self.config.search,
+            "graph_href": relative_href(path, GRAPH_PAGE),
             "entry_title": entry.title if entry else None,
         }
 
@@ -168,17 +167,17 @@ class SiteRenderer:
                           builds_on=self._titled_links(ctx, [title for code in note.code for title in code.uses]
                                                        if note else []),
                           tagged=self._titled_links(ctx, self.garden.tags.get(page.title, [])),
-                          groups=self._references(ctx, page))
+                          groups=self._references(ctx, page), local_graph=self.graph_view.local(page, path))
 
     def error_page_html(self, page: Page, path: str, message: str) -> str:
         """A page whose content is an error box saying why it could not be rendered."""
         return self._page(path, page, error_box(message))
 
-    def _page(self, path: str, page: Page, outline: Markup, **sections: list) -> str:
+    def _page(self, path: str, page: Page, outline: Markup, **sections: list | Markup) -> str:
         """`page.html` for `page` with its outline and whichever link sections it has."""
         return self.templates.get_template("page.html").render(
             **self._common(path, page.title, self.description(page)), page=page, outline=outline,
-            **{"tags": [], "builds_on": [], "tagged": [], "groups": [], **sections},
+            **{"tags": [], "builds_on": [], "tagged": [], "groups": [], "local_graph": "", **sections},
             source=page.note.display if page.note else None)
 
     def description(self, page: Page) -> str:
@@ -186,8 +185,7 @@ class SiteRenderer:
         are prose (not `Key:: value` attributes, nor what is nested under one)."""
         if page.note is None or page.note.failure:
             return ""
-        prose = (" ".join(plain_text(block.tokens).split()) for block in page.note.walk()
-                 if not any(map(_is_attribute, [block, *block.ancestors()])))
+        prose = (" ".join(plain_text(block.tokens).split()) for block in prose_blocks(page.note))
         return shorten(" ".join(text for _, text in zip(range(4), filter(None, prose))), DESCRIPTION_CHARS)
 
     def all_pages_html(self) -> str:
@@ -197,6 +195,11 @@ class SiteRenderer:
                  "references": self.garden.reference_count(page.title)}
                 for page in sorted(self.garden.pages.values(), key=lambda page: page.title.casefold())]
         return self.templates.get_template("all_pages.html").render(**self._common(ALL_PAGES, "All pages"), rows=rows)
+
+    def graph_html(self) -> str:
+        """`graph.html`: every shown note (the most linked, in a big garden) and the links between them."""
+        return self.templates.get_template("graph.html").render(**self._common(GRAPH_PAGE, "Graph"),
+                                                                **self.graph_view.global_context())
 
     def not_found_html(self) -> str:
         """`404.html`, which static hosts serve for an address the site lacks."""

@@ -1,0 +1,103 @@
+"""Link previews: for each shown page a small script, `previews/<page>.js`, that the site's JavaScript
+loads when a reader hovers a link to the page. It hands over the page's title, its first prose
+blocks, and the blocks and sections that links elsewhere point at, as HTML the build rendered and
+sanitised (`sanitize_preview`). A script rather than JSON because browsers let a page opened
+from disk load scripts beside it, but not fetch files."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from html import escape
+
+from garden.graph import Garden, Page
+from garden.model import Block
+from garden.render.anchors import page_anchors, section
+from garden.render.context import RenderContext
+from garden.render.pages import SiteRenderer
+from garden.render.sanitize import sanitize_preview
+from garden.render.shown import shown_pages
+from garden.render.summary import prose_blocks
+from garden.render.text import plain_text, shorten
+from garden.urls import heading_id
+
+PREVIEW_FOLDER = "previews"
+PREVIEW_BLOCKS = 4  # at most this many blocks in a preview
+PREVIEW_CHARS = 600  # and at most this much of their text
+PREVIEW_HTML_BYTES = 6000  # and of their HTML (formulas are wordy)
+CODE_TOKENS = {"fence", "code_block"}
+
+
+def preview_path(page: Page) -> str:
+    """Where the preview of a page is in the site: `previews/a/b.js` for `a/b.html`."""
+    return f"{PREVIEW_FOLDER}/{page.url.removesuffix('.html')}.js"
+
+
+def preview_files(renderer: SiteRenderer) -> Iterator[tuple[str, str]]:
+    """(site path, content) of the preview of every shown page."""
+    pages = shown_pages(renderer.garden)
+    shown = {page.title for page in pages}
+    sections = _linked_sections(renderer.garden, pages)
+    for page in pages:
+        if page.note is None:
+            linking = len(set(renderer.garden.backlinks.get(page.title, {})) & shown - {page.title})
+            html = f'<p class="preview-ghost">No note yet · linked from {linking} page{"" if linking == 1 else "s"}</p>'
+            blocks: dict[str, str] = {}
+        elif page.note.failure:
+            html, blocks = "", {}
+        else:
+            excerpt = _Excerpts(RenderContext(renderer.garden, renderer.md, page.url, set(), results=renderer.results,
+                                              raw_outputs=renderer.config.raw_outputs), page)
+            html = excerpt([block for block in prose_blocks(page.note) if not _is_code(block)])
+            blocks = {block.uid: excerpt(list(block.walk())) for block in page.note.walk() if block.uid is not None}
+            blocks |= {anchor: excerpt([inner for block in section(page.note, anchor) for inner in block.walk()])
+                       for anchor in sorted(sections[page.title] & page_anchors(page.note))}
+        data = {"title": page.title, "html": html} | ({"blocks": blocks} if blocks else {})
+        key = page.url.removesuffix(".html")
+        yield preview_path(page), f"gardenPreview({json.dumps(key)}, {json.dumps(data, sort_keys=True)});\n"
+
+
+def _linked_sections(garden: Garden, pages: Iterable[Page]) -> dict[str, set[str]]:
+    """By page title: the ids of its headings that links on the shown pages go to (`[[Page#Heading]]`)."""
+    linked: dict[str, set[str]] = defaultdict(set)
+    for page in pages:
+        for ref in page.note.refs if page.note else ():
+            target = garden.page(ref.target)
+            if ref.anchor and not ref.anchor.startswith("^") and target is not None:
+                linked[target.title].add(heading_id(ref.anchor))
+    return linked
+
+
+def _is_code(block: Block) -> bool:
+    return any(token.type in CODE_TOKENS for token in block.tokens)
+
+
+class _Excerpts:
+    """Previews of blocks of one page; each block rendered and sanitised once, however many show it."""
+
+    def __init__(self, ctx: RenderContext, page: Page) -> None:
+        self.ctx = ctx
+        self.page = page
+        self.shown: dict[int, str] = {}  # by id() of the block
+
+    def block(self, block: Block) -> str:
+        if id(block) not in self.shown:
+            html = sanitize_preview(self.ctx.render_block(block, self.page)).strip()
+            self.shown[id(block)] = f'<div class="preview-block">{html}</div>'
+        return self.shown[id(block)]
+
+    def __call__(self, blocks: list[Block]) -> str:
+        """The first of `blocks`, as many as fit the preview's limits; the first alone, shortened to
+        plain text, if even that does not fit."""
+        parts: list[str] = []
+        chars = size = 0
+        for block in blocks[:PREVIEW_BLOCKS]:
+            text, shown = plain_text(block.tokens), self.block(block)
+            if chars + len(text) > PREVIEW_CHARS or size + len(shown) > PREVIEW_HTML_BYTES:
+                if not parts:
+                    parts.append(f'<p class="preview-block">{escape(shorten(text, PREVIEW_CHARS))}</p>')
+                break
+            parts.append(shown)
+            chars, size = chars + len(text), size + len(shown)
+        return "".join(parts)
