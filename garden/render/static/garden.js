@@ -113,8 +113,237 @@ document.addEventListener("keydown", (event) => {
 });
 
 // --- previews ---
+// Hovering a link to a page of the garden, or focusing it from the keyboard, shows the page's title and
+// first blocks (for a link to a block, that block) in a popover; Escape or moving away closes it. The
+// build writes each page's preview as previews/<page>.js, which hands it to gardenPreview(): a script
+// rather than fetched JSON, because a page opened from disk may load scripts but not fetch files.
+// Touch screens get no popovers: a tap follows the link.
+
+const PREVIEW_LINKS = ["a.wikilink", "a.tag", "a.attribute-key", "a.block-link", "a.block-ref-source",
+  "a.embed-source", ".builds-on a", ".tagged a", ".reference-group h3 a", "table.all-pages a", ".day h2 a"]
+  .map((selector) => `main ${selector}`).join(", ");
+const PREVIEW_DELAY_MS = 300;
+const previewLoads = new Map(); // page key -> promise of its preview (null when it could not be loaded)
+const previewArrivals = new Map(); // page key -> resolves the promise of a load under way
+let previewBox = null;
+let previewLink = null; // the link hovered or focused
+let previewTimer = 0;
+
+function gardenPreview(key, data) {
+  const resolve = previewArrivals.get(key);
+  if (resolve) {
+    previewArrivals.delete(key);
+    resolve(data);
+  }
+}
+
+function previewTarget(link) {
+  const root = new URL(gardenRoot || "./", location.href);
+  const url = new URL(link.href, location.href);
+  if (!url.href.startsWith(root.href) || !url.pathname.endsWith(".html")) return null;
+  const path = url.pathname.slice(root.pathname.length, -".html".length);
+  try {
+    return { key: decodeURIComponent(path), anchor: decodeURIComponent(url.hash.slice(1)),
+             src: new URL(`previews/${path}.js`, root).href };
+  } catch {
+    return null;
+  }
+}
+
+function previewLoad(target) {
+  if (!previewLoads.has(target.key)) {
+    previewLoads.set(target.key, new Promise((resolve) => {
+      previewArrivals.set(target.key, resolve);
+      const script = document.createElement("script");
+      script.src = target.src;
+      script.onload = script.onerror = () => {
+        script.remove();
+        gardenPreview(target.key, null);
+      };
+      document.head.append(script);
+    }));
+  }
+  return previewLoads.get(target.key);
+}
+
+async function previewShow(link) {
+  const target = previewTarget(link);
+  if (!target) return;
+  const data = await previewLoad(target);
+  if (previewLink !== link || !data) return;
+  const title = document.createElement("p");
+  title.className = "preview-title";
+  title.textContent = data.title;
+  const body = document.createElement("div");
+  body.className = "preview-body";
+  const blocks = data.blocks || {};
+  // HTML the build rendered from the note and sanitised for previews (garden/render/previews.py)
+  body.innerHTML = Object.hasOwn(blocks, target.anchor) ? blocks[target.anchor] : data.html;
+  previewBox.replaceChildren(title, body);
+  previewBox.hidden = false;
+  previewPlace(link);
+  link.setAttribute("aria-describedby", previewBox.id);
+}
+
+function previewPlace(link) {
+  const anchor = link.getClientRects()[0] || link.getBoundingClientRect();
+  const box = previewBox.getBoundingClientRect();
+  const left = Math.max(8, Math.min(anchor.left, document.documentElement.clientWidth - box.width - 8));
+  const below = anchor.bottom + 6 + box.height <= window.innerHeight || anchor.top < box.height + 6;
+  const top = below ? anchor.bottom + 6 : anchor.top - box.height - 6;
+  previewBox.style.left = `${left + window.scrollX}px`;
+  previewBox.style.top = `${top + window.scrollY}px`;
+}
+
+function previewHide() {
+  clearTimeout(previewTimer);
+  if (previewLink) previewLink.removeAttribute("aria-describedby");
+  previewLink = null;
+  previewBox.hidden = true;
+}
+
+function previewLinkOf(event) {
+  return event.target instanceof Element ? event.target.closest(PREVIEW_LINKS) : null;
+}
+
+function previewInit() {
+  if (window.matchMedia("(hover: none), (pointer: coarse)").matches) return;
+  previewBox = document.createElement("div");
+  previewBox.className = "preview";
+  previewBox.id = "garden-preview";
+  previewBox.setAttribute("role", "tooltip");
+  previewBox.hidden = true;
+  document.body.append(previewBox);
+  document.addEventListener("mouseover", (event) => {
+    const link = previewLinkOf(event);
+    if (!link || link === previewLink) return;
+    previewHide();
+    previewLink = link;
+    previewTimer = setTimeout(() => previewShow(link), PREVIEW_DELAY_MS);
+  });
+  document.addEventListener("mouseout", (event) => {
+    const link = previewLinkOf(event);
+    if (link && link === previewLink && !link.contains(event.relatedTarget)) previewHide();
+  });
+  document.addEventListener("focusin", (event) => {
+    const link = previewLinkOf(event);
+    if (!link || !link.matches(":focus-visible")) return;
+    previewHide();
+    previewLink = link;
+    previewShow(link);
+  });
+  document.addEventListener("focusout", (event) => {
+    if (previewLinkOf(event) === previewLink) previewHide();
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") previewHide();
+  });
+}
+
+previewInit();
 
 // --- graph ---
+// Hovering or focusing a note in a graph lights up the note, its neighbours and their links, and dims
+// the rest. The global graph pans when dragged with a mouse and zooms with the wheel or its + and −
+// buttons, by changing its viewBox; without JavaScript it is a still picture of links.
+
+const GRAPH_ZOOM_STEP = 1.25;
+
+function graphLighting(svg) {
+  const nodes = new Map([...svg.querySelectorAll(".graph-node")].map((node) => [node.dataset.node, node]));
+  const neighbours = new Map([...nodes.keys()].map((number) => [number, { nodes: [], edges: [] }]));
+  for (const edge of svg.querySelectorAll(".graph-edge")) {
+    const [a, b] = edge.dataset.ends.split(" ");
+    neighbours.get(a).nodes.push(nodes.get(b));
+    neighbours.get(b).nodes.push(nodes.get(a));
+    neighbours.get(a).edges.push(edge);
+    neighbours.get(b).edges.push(edge);
+  }
+  const unlight = () => {
+    svg.classList.remove("is-lit");
+    for (const element of svg.querySelectorAll(".lit")) element.classList.remove("lit");
+  };
+  const light = (event) => {
+    const node = event.target instanceof Element ? event.target.closest(".graph-node") : null;
+    if (!node) return;
+    unlight();
+    const around = neighbours.get(node.dataset.node);
+    for (const element of [node, ...around.nodes, ...around.edges]) element.classList.add("lit");
+    svg.classList.add("is-lit");
+  };
+  svg.addEventListener("mouseover", light);
+  svg.addEventListener("focusin", light);
+  svg.addEventListener("mouseout", (event) => {
+    if (!(event.relatedTarget instanceof Element && event.relatedTarget.closest(".graph-node"))) unlight();
+  });
+  svg.addEventListener("focusout", unlight);
+}
+
+function graphPanZoom(svg, controls) {
+  const initial = svg.getAttribute("viewBox");
+  const [, , fullWidth] = initial.split(" ").map(Number);
+  const viewBox = () => svg.getAttribute("viewBox").split(" ").map(Number);
+  const show = (...box) => svg.setAttribute("viewBox", box.map((value) => Math.round(value * 10) / 10).join(" "));
+  const zoom = (factor, x, y) => { // factor < 1 zooms in; the point (x, y) stays where it is
+    const [left, top, width, height] = viewBox();
+    const scale = Math.min(Math.max(factor, fullWidth / 10 / width), (2 * fullWidth) / width);
+    show(x - (x - left) * scale, y - (y - top) * scale, width * scale, height * scale);
+  };
+  const zoomAtCentre = (factor) => {
+    const [left, top, width, height] = viewBox();
+    zoom(factor, left + width / 2, top + height / 2);
+  };
+  svg.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    const point = new DOMPoint(event.clientX, event.clientY).matrixTransform(svg.getScreenCTM().inverse());
+    zoom(Math.exp(event.deltaY * 0.002), point.x, point.y);
+  }, { passive: false });
+  let drag = null;
+  let dragged = false; // the pointer moved the graph: the click that ends it follows no link
+  svg.addEventListener("pointerdown", (event) => {
+    dragged = false;
+    if (event.button !== 0 || event.pointerType === "touch") return;
+    drag = { x: event.clientX, y: event.clientY, box: viewBox(), scale: svg.getScreenCTM().a, pointer: event.pointerId };
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const dx = event.clientX - drag.x;
+    const dy = event.clientY - drag.y;
+    if (!dragged && Math.hypot(dx, dy) < 4) return;
+    if (!dragged) {
+      dragged = true;
+      svg.setPointerCapture(drag.pointer);
+      svg.classList.add("is-dragging");
+    }
+    const [left, top, width, height] = drag.box;
+    show(left - dx / drag.scale, top - dy / drag.scale, width, height);
+  });
+  const drop = () => {
+    drag = null;
+    svg.classList.remove("is-dragging");
+  };
+  svg.addEventListener("pointerup", drop);
+  svg.addEventListener("pointercancel", drop);
+  svg.addEventListener("click", (event) => {
+    if (dragged) event.preventDefault();
+  }, true);
+  controls.hidden = false;
+  controls.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button[data-zoom]") : null;
+    if (!button) return;
+    if (button.dataset.zoom === "reset") svg.setAttribute("viewBox", initial);
+    else zoomAtCentre(button.dataset.zoom === "in" ? 1 / GRAPH_ZOOM_STEP : GRAPH_ZOOM_STEP);
+  });
+}
+
+function graphInit() {
+  for (const svg of document.querySelectorAll("svg.graph")) graphLighting(svg);
+  const global = document.querySelector("svg.graph-global");
+  const controls = document.querySelector(".graph-controls");
+  if (global && controls) graphPanZoom(global, controls);
+}
+
+graphInit();
 
 // --- neurons ---
 // A neuron's result gets sliders for its inputs, weights and bias and a menu of activations: z and a
