@@ -9,12 +9,15 @@ PYTHONDONTWRITEBYTECODE is set: it starts hundreds of Pythons (xdist workers, ga
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -145,3 +148,24 @@ def open_page(browser):
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def served_base(shipped_site: Path, tmp_path_factory):
+    """The site copied to DOCROOT/some/base/ and served by http.server on 127.0.0.1:(free port)."""
+    docroot = tmp_path_factory.mktemp("docroot")
+    shutil.copytree(shipped_site, docroot / "some" / "base")
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(docroot)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/some/base/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -61,9 +61,11 @@ def _exit_code(code: object) -> int:
     return 1
 
 
-def run_garden_process(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """`python -m garden ARGS` in `cwd`, in a fresh interpreter importing garden from this checkout."""
-    env = dict(os.environ)
+def run_garden_process(cwd: Path, *args: str, timeout: float = 120,
+                       env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m garden ARGS` in `cwd`, in a fresh interpreter importing garden from this checkout
+    (with the environment variables `env_extra` set too)."""
+    env = dict(os.environ) | (env_extra or {})
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return subprocess.run([sys.executable, "-m", "garden", *args], cwd=cwd, capture_output=True, text=True,
@@ -342,3 +344,27 @@ def _split_code(raw: str) -> tuple[str, str]:
 def word_count_of(blocks) -> int:
     """Words (runs of non-space characters) in the visible text of `blocks`."""
     return sum(len(visible_text(block.raw).split()) for block in blocks)
+
+
+# --------------------------------------------------------------------------- the browser tests
+
+def luminance(css_color: str) -> float:
+    """Relative luminance (WCAG) of an opaque `rgb(r, g, b)` colour."""
+    match = re.fullmatch(r"rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)", css_color)
+    assert match, css_color
+    assert match.group(4) is None or float(match.group(4)) == 1, f"background is not opaque: {css_color}"
+
+    def channel(value: str) -> float:
+        c = int(value) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(match.group(i)) for i in (1, 2, 3))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def page_errors(page) -> list[str]:
+    """Console errors and uncaught exceptions of `page`, collected as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors

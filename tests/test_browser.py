@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from helpers import luminance
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
@@ -17,20 +15,6 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 @pytest.fixture(scope="module")
 def index_url(shipped_site: Path) -> str:
     return (shipped_site / "index.html").as_uri()
-
-
-def luminance(css_color: str) -> float:
-    """Relative luminance (WCAG) of an opaque `rgb(r, g, b)` colour."""
-    match = re.fullmatch(r"rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)", css_color)
-    assert match, css_color
-    assert match.group(4) is None or float(match.group(4)) == 1, f"background is not opaque: {css_color}"
-
-    def channel(value: str) -> float:
-        c = int(value) / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(match.group(i)) for i in (1, 2, 3))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def test_entry_page_title(open_page, index_url):
@@ -112,27 +96,6 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, shipped_site):
 
 
 # --------------------------------------------------------------------------- served under a sub-path
-
-@pytest.fixture(scope="module")
-def served_base(shipped_site: Path, tmp_path_factory):
-    """The site copied to DOCROOT/some/base/ and served by http.server on 127.0.0.1:(free port)."""
-    docroot = tmp_path_factory.mktemp("docroot")
-    shutil.copytree(shipped_site, docroot / "some" / "base")
-
-    class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(docroot)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/some/base/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
 
 def test_links_work_under_a_base_path(open_page, served_base):
     page, requests, failed = open_page()

@@ -18,6 +18,7 @@ from garden.nn.diagrams import value_label
 from garden.nn.render import tex_number
 from garden.notes import parse_note
 from garden.syntax import make_parser
+from helpers import page_errors
 
 # (inputs, weights, bias, activation) the test moves the first neuron's controls to
 SETTINGS = [
@@ -29,14 +30,6 @@ SETTINGS = [
     ([0.01, 0.0, 0.0], [0.01, 0.0, 0.0], 0.0, "identity"),  # z = 0.0001: written as 1.00 × 10^-4
     ([-2.0, 2.0, -2.0], [2.0, 2.0, -2.0], -2.0, "sigmoid"),  # the sliders' ends
 ]
-
-
-def page_errors(page) -> list[str]:
-    """Console errors and uncaught exceptions of `page`, collected as they happen."""
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def slide(control, value: str) -> None:

@@ -124,8 +124,8 @@ def test_only_published_pages_and_their_ghosts_are_on_the_site(published):
     nodes = {node["title"] for node in load_graph(site)["nodes"]}
     assert nodes == {"Home", "Open Note", "April 17th, 2021", "public"}, "no ghost page of hidden links, no #private"
     assert sorted(path.name for path in site.glob("*.html")) == [
-        "404.html", "all-pages.html", "april-17th-2021.html", "daily-notes.html", "home.html", "index.html",
-        "open-note.html", "public.html"]
+        "404.html", "all-pages.html", "april-17th-2021.html", "daily-notes.html", "graph.html", "home.html",
+        "index.html", "open-note.html", "public.html"]
     days = read_html(site / "daily-notes.html").find_all("section", "day")
     assert [day.find("h2").text() for day in days] == ["April 17th, 2021"]
     assert read_html(site / "index.html").find("h1").text() == "Home", "the entry page is published untagged"

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from html import escape
 
+from garden.diagnostics import Problem
 from garden.graph import Garden, Page
 from garden.model import Block
 from garden.render.anchors import page_anchors, section
@@ -40,22 +41,31 @@ def preview_files(renderer: SiteRenderer) -> Iterator[tuple[str, str]]:
     shown = {page.title for page in pages}
     sections = _linked_sections(renderer.garden, pages)
     for page in pages:
-        if page.note is None:
-            linking = len(set(renderer.garden.backlinks.get(page.title, {})) & shown - {page.title})
-            html = f'<p class="preview-ghost">No note yet · linked from {linking} page{"" if linking == 1 else "s"}</p>'
-            blocks: dict[str, str] = {}
-        elif page.note.failure:
-            html, blocks = "", {}
-        else:
-            excerpt = _Excerpts(RenderContext(renderer.garden, renderer.md, page.url, set(), results=renderer.results,
-                                              raw_outputs=renderer.config.raw_outputs), page)
-            html = excerpt([block for block in prose_blocks(page.note) if not _is_code(block)])
-            blocks = {block.uid: excerpt(list(block.walk())) for block in page.note.walk() if block.uid is not None}
-            blocks |= {anchor: excerpt([inner for block in section(page.note, anchor) for inner in block.walk()])
-                       for anchor in sorted(sections[page.title] & page_anchors(page.note))}
-        data = {"title": page.title, "html": html} | ({"blocks": blocks} if blocks else {})
+        try:
+            data = {"title": page.title} | _preview(renderer, page, shown, sections[page.title])
+        except Exception as error:  # one page garden cannot render must not cost the site
+            renderer.problems.add(Problem(page.note.display if page.note else f"page {page.title!r}", None,
+                                          f"no preview ({type(error).__name__}: {error}); it shows the title only"))
+            data = {"title": page.title, "html": ""}
         key = page.url.removesuffix(".html")
         yield preview_path(page), f"gardenPreview({json.dumps(key)}, {json.dumps(data, sort_keys=True)});\n"
+
+
+def _preview(renderer: SiteRenderer, page: Page, shown: set[str], sections: set[str]) -> dict:
+    """What the preview of one page shows: `html` (its first prose blocks, or for a ghost page how many
+    pages link to it) and `blocks` (by id: each block with an id, each section `sections` names)."""
+    if page.note is None:
+        linking = len(set(renderer.garden.backlinks.get(page.title, {})) & shown - {page.title})
+        return {"html": f'<p class="preview-ghost">No note yet · linked from {linking} page{"" if linking == 1 else "s"}</p>'}
+    if page.note.failure:
+        return {"html": ""}
+    excerpt = _Excerpts(RenderContext(renderer.garden, renderer.md, page.url, set(), results=renderer.results,
+                                      raw_outputs=renderer.config.raw_outputs), page)
+    blocks = {block.uid: excerpt(list(block.walk())) for block in page.note.walk() if block.uid is not None}
+    blocks |= {anchor: excerpt([inner for block in section(page.note, anchor) for inner in block.walk()])
+               for anchor in sorted(sections & page_anchors(page.note))}
+    html = excerpt([block for block in prose_blocks(page.note) if not _is_code(block)])
+    return {"html": html} | ({"blocks": blocks} if blocks else {})
 
 
 def _linked_sections(garden: Garden, pages: Iterable[Page]) -> dict[str, set[str]]:
