@@ -56,7 +56,8 @@ def _preview(renderer: SiteRenderer, page: Page, shown: set[str], sections: set[
     pages link to it) and `blocks` (by id: each block with an id, each section `sections` names)."""
     if page.note is None:
         linking = len(set(renderer.garden.backlinks.get(page.title, {})) & shown - {page.title})
-        return {"html": f'<p class="preview-ghost">No note yet · linked from {linking} page{"" if linking == 1 else "s"}</p>'}
+        plural = "" if linking == 1 else "s"
+        return {"html": f'<p class="preview-ghost">No note yet · linked from {linking} page{plural}</p>'}
     if page.note.failure:
         return {"html": ""}
     excerpt = _Excerpts(RenderContext(renderer.garden, renderer.md, page.url, set(), results=renderer.results,
@@ -89,13 +90,14 @@ class _Excerpts:
     def __init__(self, ctx: RenderContext, page: Page) -> None:
         self.ctx = ctx
         self.page = page
-        self.shown: dict[int, str] = {}  # by id() of the block
+        self.shown: dict[Block, str] = {}
 
     def block(self, block: Block) -> str:
-        if id(block) not in self.shown:
+        """One block as a preview shows it."""
+        if block not in self.shown:
             html = sanitize_preview(self.ctx.render_block(block, self.page)).strip()
-            self.shown[id(block)] = f'<div class="preview-block">{html}</div>'
-        return self.shown[id(block)]
+            self.shown[block] = f'<div class="preview-block">{html}</div>'
+        return self.shown[block]
 
     def __call__(self, blocks: list[Block]) -> str:
         """The first of `blocks`, as many as fit the preview's limits; the first alone, shortened to
@@ -103,10 +105,11 @@ class _Excerpts:
         parts: list[str] = []
         chars = size = 0
         for block in blocks[:PREVIEW_BLOCKS]:
-            text, shown = plain_text(block.tokens), self.block(block)
-            if chars + len(text) > PREVIEW_CHARS or size + len(shown) > PREVIEW_HTML_BYTES:
+            text = plain_text(block.tokens)
+            shown = self.block(block) if chars + len(text) <= PREVIEW_CHARS else ""
+            if not shown or size + len(shown) > PREVIEW_HTML_BYTES:
                 if not parts:
-                    parts.append(f'<p class="preview-block">{escape(shorten(text, PREVIEW_CHARS))}</p>')
+                    parts.append(f'<div class="preview-block"><p>{escape(shorten(text, PREVIEW_CHARS))}</p></div>')
                 break
             parts.append(shown)
             chars, size = chars + len(text), size + len(shown)

@@ -138,6 +138,7 @@ function gardenPreview(key, data) {
 }
 
 function previewTarget(link) {
+  if (link.getAttribute("href").startsWith("#")) return null; // a link to nothing, or within this page
   const root = new URL(gardenRoot || "./", location.href);
   const url = new URL(link.href, location.href);
   if (!url.href.startsWith(root.href) || !url.pathname.endsWith(".html")) return null;
