@@ -16,10 +16,15 @@ def svg_of(page: Element, kind: str) -> Element | None:
     return next((svg for svg in page.find_all("svg") if f"graph-{kind}" in svg.classes), None)
 
 
+def graph_nodes(svg: Element) -> list[Element]:
+    """The nodes of a drawing by their number (which its lines' `data-ends` name)."""
+    return sorted(svg.find_all("a", "graph-node"), key=lambda a: int(a.get("data-node")))
+
+
 def drawn_urls(svg: Element, page_path: str) -> list[str]:
-    """The site path each node of a drawing links to, in the drawing's order."""
+    """The site path each node of a drawing links to, by node number."""
     folder = os.path.dirname(page_path)
-    return [os.path.normpath(os.path.join(folder, unquote(a.get("href")))) for a in svg.find_all("a", "graph-node")]
+    return [os.path.normpath(os.path.join(folder, unquote(a.get("href")))) for a in graph_nodes(svg)]
 
 
 def drawn_links(svg: Element, urls: list[str]) -> dict[frozenset[str], set[str]]:
@@ -66,7 +71,7 @@ def test_the_global_graph_draws_each_note_once_and_the_links_between_them(shippe
     urls = drawn_urls(svg, "graph.html")
     assert sorted(urls) == sorted(neighbours), "one node per note, none for a ghost page"
     titles = {node["url"]: node["title"] for node in load_graph(shipped_site)["nodes"]}
-    assert [a.find("title").text().split(" · ")[0] for a in svg.find_all("a", "graph-node")] == [titles[u] for u in urls]
+    assert [a.find("title").text().split(" · ")[0] for a in graph_nodes(svg)] == [titles[u] for u in urls]
     expected = {frozenset((a, b)) for a, others in neighbours.items() for b in others}
     links = drawn_links(svg, urls)
     assert set(links) == expected
@@ -79,11 +84,11 @@ def test_bigger_nodes_for_more_linked_notes_and_labels_for_the_most_linked(shipp
     svg = svg_of(read_html(shipped_site / "graph.html"), "global")
     counts = linking_notes(shipped_site)
     urls = drawn_urls(svg, "graph.html")
-    radius = {url: float(a.find("circle").get("r")) for url, a in zip(urls, svg.find_all("a", "graph-node"))}
+    radius = {url: float(a.find("circle").get("r")) for url, a in zip(urls, graph_nodes(svg))}
     by_links = sorted(urls, key=lambda url: counts[url])
     assert [radius[url] for url in by_links] == sorted(radius.values())
     assert radius[by_links[-1]] > radius[by_links[0]]
-    assert all(a.find("text") is not None for a in svg.find_all("a", "graph-node")), "a small garden: all labelled"
+    assert all(a.find("text") is not None for a in graph_nodes(svg)), "a small garden: all labelled"
 
 
 def test_coordinates_are_rounded_to_one_decimal(shipped_site):
@@ -102,7 +107,7 @@ def test_coloured_tags_have_a_legend(shipped_site):
         colour = next(name for name in classes if name.startswith("graph-tag-"))
         tagged = read_html(shipped_site / unquote(link.get("href")))
         members = {a.get("href") for a in tagged.find("section", "tagged").find_all("a")}
-        coloured = {a.get("href") for a in svg_of(page, "global").find_all("a", "graph-node") if colour in a.classes}
+        coloured = {a.get("href") for a in graph_nodes(svg_of(page, "global")) if colour in a.classes}
         assert coloured and coloured <= members, f"{link.text()}: its colour marks notes it tags"
     assert [item.find("span", "graph-line").classes for item in legend.find_all("li") if item.find("span", "graph-line")
             ] == [{"graph-line"}, {"graph-line", "uses"}]
@@ -117,8 +122,8 @@ def test_every_note_page_draws_its_neighbourhood(shipped_site):
             assert svg is None, node["title"]
             continue
         urls = drawn_urls(svg, node["url"])
-        current = [url for url, a in zip(urls, svg.find_all("a", "graph-node")) if a.get("aria-current") == "page"]
-        assert current == [node["url"]] and "current" in svg.find_all("a", "graph-node")[urls.index(node["url"])].classes
+        current = [url for url, a in zip(urls, graph_nodes(svg)) if a.get("aria-current") == "page"]
+        assert current == [node["url"]] and "current" in graph_nodes(svg)[urls.index(node["url"])].classes
         near = neighbours[node["url"]]
         within_two = near | {far for other in near for far in neighbours[other]}
         assert set(urls) - {node["url"]} <= within_two and len(urls) == len(set(urls)) <= MAX_LOCAL_NODES

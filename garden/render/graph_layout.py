@@ -22,7 +22,8 @@ GRAVITY = 0.05  # pull of a hidden centre node linked to every note: keeps islan
 MIN_RADIUS, MAX_RADIUS = 3.5, 16.0  # of a node, in SVG units: the most linked note of a drawing gets the largest
 GLOBAL_SIZE = 1000.0  # the global drawing's longer side, in SVG units
 GLOBAL_MARGIN = 40.0
-LOCAL_WIDTH, LOCAL_HEIGHT, LOCAL_MARGIN = 600.0, 340.0, 36.0
+LOCAL_WIDTH, LOCAL_HEIGHT = 600.0, 340.0
+LOCAL_MARGIN_X, LOCAL_MARGIN_Y = 170.0, 40.0  # room for the labels beside and above the outer ring
 INNER_RING = 1.3  # shell_layout puts the inner of two rings at half the outer one's radius; ours at 0.65
 
 Positions = Mapping[str, Sequence[float]]
@@ -39,7 +40,7 @@ class PlacedNode:
     linked_from: int  # how many of the shown notes link to it
     radius: float
     colour: int  # 1…TAG_COLOURS: the colour of one of its tags; 0: none of those tags
-    labelled: bool
+    label: str | None  # where its title goes: "below", "above", "left" or "right" of it; None: not shown
 
 
 @dataclass(frozen=True, order=True)
@@ -116,8 +117,8 @@ class NoteGraph:
         graph.add_edges_from(((CENTRE, title) for title in drawn), weight=GRAVITY)
         layout = nx.spring_layout(graph, seed=SEED)
         positions = {title: layout[title].tolist() for title in drawn}
-        labelled = set(sorted(drawn, key=self.rank)[:GLOBAL_LABELS])
-        return self._drawing(drawn, edges, positions, _fit_square(positions), labelled,
+        labels = {title: "below" for title in sorted(drawn, key=self.rank)[:GLOBAL_LABELS]}
+        return self._drawing(drawn, edges, positions, _fit_square(positions), labels,
                              left_out=len(self.notes) - len(drawn))
 
     def local_drawing(self, page: Page) -> Drawing | None:
@@ -143,8 +144,8 @@ class NoteGraph:
                      for title, position in layout.items()}
         titles = sorted(ring)
         edges = [(a, b) for a, b in self._edges(titles) if ring[a] != ring[b]]
-        return self._drawing(titles, edges, positions, _fill_box(positions), set(shells[0] + shells[1]),
-                             current=page.title)
+        labels = {page.title: "below"} | {title: _outward(positions[title]) for title in shells[1]}
+        return self._drawing(titles, edges, positions, _fill_box(positions), labels, current=page.title)
 
     def _edges(self, titles: list[str]) -> list[tuple[str, str]]:
         """The links among `titles`, each pair once, sorted."""
@@ -152,15 +153,25 @@ class NoteGraph:
         return sorted((a, b) for a in titles for b in self.adjacent[a] & chosen if a < b)
 
     def _drawing(self, titles: list[str], edges: Iterable[tuple[str, str]], positions: Positions,
-                 place: Placement, labelled: set[str], left_out: int = 0, current: str | None = None) -> Drawing:
-        """The notes `titles` (in this order) at `positions`, with the links `edges` between them."""
+                 place: Placement, labels: dict[str, str], left_out: int = 0, current: str | None = None) -> Drawing:
+        """The notes `titles` (in this order) at `positions`, with the links `edges` between them and
+        the titles of the notes in `labels` on the side it names."""
         index = {title: number for number, title in enumerate(titles)}
         most = max((self.linked_from[title] for title in titles), default=0) or 1
         nodes = [PlacedNode(self.notes[title], *place.point(positions[title]), self.linked_from[title],
-                            _radius(self.linked_from[title] / most), self.colour_of[title], title in labelled)
+                            _radius(self.linked_from[title] / most), self.colour_of[title], labels.get(title))
                  for title in titles]
         placed = sorted(PlacedEdge(*sorted((index[a], index[b])), frozenset((a, b)) in self.uses) for a, b in edges)
         return Drawing(nodes, placed, place.width, place.height, left_out, current)
+
+
+def _outward(position: Sequence[float]) -> str:
+    """The side of a node on a ring (centred on 0) away from the centre: left or right, except near the
+    top and the bottom, where labels beside the nodes would run into each other."""
+    x, y = position
+    if abs(x) >= 0.3 * math.hypot(x, y):
+        return "right" if x > 0 else "left"
+    return "above" if y < 0 else "below"
 
 
 def _radius(share: float) -> float:
@@ -199,5 +210,5 @@ def _fit_square(positions: Positions) -> Placement:
 def _fill_box(positions: Positions) -> Placement:
     """A placement stretching shell_layout's rings (centred on 0) over the local graph's box."""
     radius = max(abs(coordinate) for position in positions.values() for coordinate in position) or 1.0
-    return Placement(0.0, 0.0, (LOCAL_WIDTH / 2 - LOCAL_MARGIN) / radius, (LOCAL_HEIGHT / 2 - LOCAL_MARGIN) / radius,
-                     LOCAL_WIDTH, LOCAL_HEIGHT)
+    return Placement(0.0, 0.0, (LOCAL_WIDTH / 2 - LOCAL_MARGIN_X) / radius,
+                     (LOCAL_HEIGHT / 2 - LOCAL_MARGIN_Y) / radius, LOCAL_WIDTH, LOCAL_HEIGHT)

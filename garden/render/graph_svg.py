@@ -8,9 +8,11 @@ from html import escape
 from markupsafe import Markup
 
 from garden.render.graph_layout import Drawing, PlacedEdge, PlacedNode
+from garden.render.text import shorten
 from garden.urls import relative_href
 
 LABEL_GAP = 11.0  # from a node's edge down to the baseline of its label
+LABEL_CHARS = 22  # a longer title is shortened on the drawing (its tooltip gives it whole)
 
 
 def _number(value: float) -> str:
@@ -25,23 +27,22 @@ def _edge(edge: PlacedEdge, nodes: list[PlacedNode]) -> str:
             f'x2="{_number(b.x)}" y2="{_number(b.y)}"/>')
 
 
-def _label(node: PlacedNode, drawing: Drawing, outward: bool) -> str:
-    """The node's title under it, or, `outward`, on its side away from the drawing's centre."""
+def _label(node: PlacedNode) -> str:
+    """The node's title on the side its `label` names."""
     x, y, anchor = node.x, node.y + node.radius + LABEL_GAP, ""
-    across, down = node.x - drawing.width / 2, node.y - drawing.height / 2
-    if outward and abs(across) > abs(down):
-        x, y = node.x + math.copysign(node.radius + 4, across), node.y + 4
-        anchor = ' class="start"' if across > 0 else ' class="end"'
-    elif outward and down < 0:
+    if node.label == "above":
         y = node.y - node.radius - 5
-    return f'<text x="{_number(x)}" y="{_number(y)}"{anchor}>{escape(node.page.title)}</text>'
+    elif node.label in ("left", "right"):
+        x, y = node.x + math.copysign(node.radius + 4, -1 if node.label == "left" else 1), node.y + 4
+        anchor = ' class="end"' if node.label == "left" else ' class="start"'
+    return f'<text x="{_number(x)}" y="{_number(y)}"{anchor}>{escape(shorten(node.page.title, LABEL_CHARS))}</text>'
 
 
-def _node(number: int, node: PlacedNode, drawing: Drawing, path: str, outward_labels: bool) -> str:
+def _node(number: int, node: PlacedNode, drawing: Drawing, path: str) -> str:
     current = node.page.title == drawing.current
     classes = "graph-node" + (f" graph-tag-{node.colour}" if node.colour else "") + (" current" if current else "")
     links = f"linked from {node.linked_from} note{'' if node.linked_from == 1 else 's'}"
-    label = _label(node, drawing, outward_labels and not current) if node.labelled else ""
+    label = _label(node) if node.label else ""
     here = ' aria-current="page"' if current else ""
     return (f'<a class="{classes}" href="{escape(relative_href(path, node.page.url))}" data-node="{number}"{here}>'
             f'<title>{escape(node.page.title)} · {links}</title>'
@@ -49,10 +50,11 @@ def _node(number: int, node: PlacedNode, drawing: Drawing, path: str, outward_la
 
 
 def graph_svg(drawing: Drawing, path: str, label: str, kind: str) -> Markup:
-    """The drawing as `<svg class="graph graph-KIND">` (kind `global` or `local`: a local graph labels
-    its ring outwards), its links relative to the page at `path`."""
+    """The drawing as `<svg class="graph graph-KIND">` (kind `global` or `local`), its links relative
+    to the page at `path`."""
     edges = "".join(_edge(edge, drawing.nodes) for edge in drawing.edges)
-    nodes = "".join(_node(number, node, drawing, path, kind == "local") for number, node in enumerate(drawing.nodes))
+    labelled_last = sorted(enumerate(drawing.nodes), key=lambda item: item[1].label is not None)  # labels on top
+    nodes = "".join(_node(number, node, drawing, path) for number, node in labelled_last)
     return Markup(f'<svg class="graph graph-{kind}" viewBox="0 0 {_number(drawing.width)} {_number(drawing.height)}" '
                   f'aria-label="{escape(label)}">\n<g class="graph-edges">{edges}</g>\n'
                   f'<g class="graph-nodes">{nodes}</g>\n</svg>')
