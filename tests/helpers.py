@@ -362,6 +362,12 @@ def luminance(css_color: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two opaque colours."""
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def page_errors(page) -> list[str]:
     """Console errors and uncaught exceptions of `page`, collected as they happen."""
     errors: list[str] = []

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import load_graph, make_garden, run_garden
+from helpers import contrast, load_graph, make_garden, run_garden
 from hostile import hostile_garden
-from test_browser import luminance, served_base  # noqa: F401 -- served_base is a shared fixture
 
 FROM_DISK = "Search needs the site served over http: python -m http.server -d site"
 
@@ -58,11 +57,6 @@ def serving(folder: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def contrast(one: str, other: str) -> float:
-    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
 def results(page) -> list[str]:
     page.locator(".search-results li a").first.wait_for()
     return page.locator(".search-results li a").all_inner_texts()
@@ -70,7 +64,7 @@ def results(page) -> list[str]:
 
 # --------------------------------------------------------------------------- search
 
-def test_search_finds_a_note_by_a_word_of_its_body(reader, served_base):  # noqa: F811
+def test_search_finds_a_note_by_a_word_of_its_body(reader, served_base):
     page, errors = reader()
     page.goto(served_base + "neuron.html")
     field = page.locator("header input[type=search]")
@@ -89,7 +83,7 @@ def test_search_finds_a_note_by_a_word_of_its_body(reader, served_base):  # noqa
     assert errors == []
 
 
-def test_backlinks_are_not_a_page_s_own_text(reader, served_base):  # noqa: F811
+def test_backlinks_are_not_a_page_s_own_text(reader, served_base):
     """"Watched" is in one block of the daily note, which Neural Network shows under "Referenced in"."""
     page, _ = reader()
     page.goto(served_base)
@@ -137,7 +131,7 @@ def test_search_results_show_a_note_s_markup_as_text(reader, tmp_path_factory):
     assert [error for error in errors if "404" not in error] == [], "(the payloads' <img src=x> are not found)"
 
 
-def test_keys_reach_the_search_field_and_escape_leaves_it(reader, served_base):  # noqa: F811
+def test_keys_reach_the_search_field_and_escape_leaves_it(reader, served_base):
     page, errors = reader()
     page.goto(served_base)
     active = "document.activeElement.id"
@@ -170,7 +164,7 @@ def test_from_disk_search_says_how_to_serve_the_site(reader, shipped_site):
     assert errors == []
 
 
-def test_without_javascript_there_is_no_search_field(browser, served_base):  # noqa: F811
+def test_without_javascript_there_is_no_search_field(browser, served_base):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(served_base)
@@ -179,7 +173,7 @@ def test_without_javascript_there_is_no_search_field(browser, served_base):  # n
     context.close()
 
 
-def test_no_page_logs_a_console_error(reader, served_base, shipped_site):  # noqa: F811
+def test_no_page_logs_a_console_error(reader, served_base, shipped_site):
     """Every page served, and from disk one page of each kind (they share their script)."""
     page, errors = reader()
     logged = []
@@ -230,7 +224,7 @@ REACHABLE = """() => [...document.querySelectorAll("a[href], input, button, summ
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_tab_reaches_everything_in_order_with_a_visible_focus(reader, served_base, scheme):  # noqa: F811
+def test_tab_reaches_everything_in_order_with_a_visible_focus(reader, served_base, scheme):
     page, errors = reader(scheme)
     page.goto(served_base)
     reachable = page.evaluate(REACHABLE)
@@ -243,8 +237,9 @@ def test_tab_reaches_everything_in_order_with_a_visible_focus(reader, served_bas
         visited.append(state)
     first = visited[0]
     assert (first["tag"], first["cls"], first["text"]) == ("A", "skip-link", "Skip to content")
-    assert [state["text"] for state in visited[1:5]] == ["Machine Learning Garden", "All pages", "Daily notes", ""]
-    assert visited[4]["tag"] == "INPUT", "the search field ends the header"
+    assert [state["text"] for state in visited[1:6]] == ["Machine Learning Garden", "All pages", "Daily notes", "Graph",
+                                                         ""]
+    assert visited[5]["tag"] == "INPUT", "the search field ends the header"
     for state in visited:
         where = f"{state['tag']}.{state['cls']} {state['text']!r}"
         assert state["visible"], f"focus went to something hidden: {where}"
@@ -257,7 +252,7 @@ def test_tab_reaches_everything_in_order_with_a_visible_focus(reader, served_bas
     assert errors == []
 
 
-def test_the_skip_link_goes_to_the_content(reader, served_base):  # noqa: F811
+def test_the_skip_link_goes_to_the_content(reader, served_base):
     page, _ = reader()
     page.goto(served_base)
     page.keyboard.press("Tab")
@@ -309,7 +304,7 @@ TEXT_COLORS = """() => {
 SPECIAL_PAGES = ["", "concept.html", "all-pages.html", "daily-notes.html", "404.html"]  # concept: a ghost page
 
 
-def test_text_contrast_is_wcag_aa(reader, served_base, shipped_site):  # noqa: F811
+def test_text_contrast_is_wcag_aa(reader, served_base, shipped_site):
     """Every text of every note's page and of the other kinds of page (body text, links, tags,
     breadcrumbs, muted text, code and its highlighting, outputs, the footer, the search field and
     its results) against what is behind it, in the light and the dark colour scheme."""
@@ -334,7 +329,7 @@ def test_text_contrast_is_wcag_aa(reader, served_base, shipped_site):  # noqa: F
     assert failing == []
 
 
-def test_the_search_field_border_is_visible(reader, served_base):  # noqa: F811
+def test_the_search_field_border_is_visible(reader, served_base):
     for scheme in ("light", "dark"):
         page, _ = reader(scheme)
         page.goto(served_base)

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from helpers import load_graph, luminance, page_errors
+from helpers import contrast, load_graph, page_errors
 from hostile import hostile_garden
 
 NOTE_LINK = "section.content a.wikilink:not(.ghost)"
@@ -35,11 +35,6 @@ def shown_preview(page):
     preview = page.locator(".preview")
     preview.wait_for(state="visible")
     return preview
-
-
-def contrast(one: str, other: str) -> float:
-    high, low = sorted((luminance(one), luminance(other)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 # --------------------------------------------------------------------------- previews
@@ -172,8 +167,8 @@ def test_hovering_a_node_lights_up_its_neighbours(open_page, shipped_site):
     lit = page.locator("svg.graph-global a.graph-node.lit").evaluate_all("nodes => nodes.map(node => node.dataset.node)")
     assert set(lit) == {number} | neighbours[number] and len(lit) < count
     dim = next(key for key in neighbours if key not in lit)
-    opacity = f"getComputedStyle(document.querySelector(\"a.graph-node[data-node='{{}}']\")).opacity"
-    assert float(page.evaluate(opacity.format(dim))) < 0.5 and float(page.evaluate(opacity.format(number))) == 1
+    opacity = "number => getComputedStyle(document.querySelector(`a.graph-node[data-node='${number}']`)).opacity"
+    assert float(page.evaluate(opacity, dim)) < 0.5 and float(page.evaluate(opacity, number)) == 1
     lit_edges = page.locator("svg.graph-global line.graph-edge.lit").count()
     assert lit_edges == len(neighbours[number])
     page.mouse.move(0, 0)
