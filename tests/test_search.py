@@ -39,7 +39,7 @@ def test_the_article_is_indexed_without_backlinks(shipped_site):
     article = page.find("article")
     assert [el for el in page.iter() if "data-pagefind-body" in el.attrs] == [article]
     ignored = {" ".join(sorted(el.classes)) for el in article.iter() if "data-pagefind-ignore" in el.attrs}
-    assert ignored == {"references", "tagged", "source-path"}
+    assert ignored == {"references", "tagged", "local-graph", "source-path"}
     assert page.find("header").find("input").get("type") == "search"
 
 
