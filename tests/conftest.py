@@ -118,9 +118,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright; the test is skipped where either is missing."""
+    """Debian's Chromium driven by Playwright, one per test process; skipped where either is missing."""
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright Python package")
@@ -150,7 +150,7 @@ def open_page(browser):
         context.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served_base(shipped_site: Path, tmp_path_factory):
     """The site copied to DOCROOT/some/base/ and served by http.server on 127.0.0.1:(free port)."""
     docroot = tmp_path_factory.mktemp("docroot")
