@@ -9,15 +9,12 @@ PYTHONDONTWRITEBYTECODE is set: it starts hundreds of Pythons (xdist workers, ga
 from __future__ import annotations
 
 import fcntl
-import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +25,7 @@ sys.dont_write_bytecode = False
 import garden  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import run_garden_process, tree_digest  # noqa: E402
+from helpers import run_garden_process, serving, tree_digest  # noqa: E402
 
 if Path(garden.__file__).resolve().parent != REPO / "garden":
     raise ImportError(f"the tests in {REPO} would test garden from {garden.__file__}; "
@@ -155,17 +152,5 @@ def served_base(shipped_site: Path, tmp_path_factory):
     """The site copied to DOCROOT/some/base/ and served by http.server on 127.0.0.1:(free port)."""
     docroot = tmp_path_factory.mktemp("docroot")
     shutil.copytree(shipped_site, docroot / "some" / "base")
-
-    class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(docroot)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/some/base/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(docroot) as url:
+        yield url + "some/base/"

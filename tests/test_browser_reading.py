@@ -4,17 +4,11 @@ contrast in both colour schemes, and no console errors on any page."""
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from helpers import contrast, load_graph, make_garden, run_garden
+from helpers import contrast, load_graph, make_garden, run_garden, serving
 from hostile import hostile_garden
 
 FROM_DISK = "Search needs the site served over http: python -m http.server -d site"
@@ -37,24 +31,6 @@ def reader(browser):
     yield opener
     for context in contexts:
         context.close()
-
-
-@contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """`folder` served by http.server on 127.0.0.1:(free port); yields its URL."""
-    class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def results(page) -> list[str]:
