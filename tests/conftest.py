@@ -127,6 +127,9 @@ def browser():
         browser.close()
 
 
+ABORTED_BY_NAVIGATION = "net::ERR_ABORTED"  # a request the page dropped when it moved on: not a failure
+
+
 @pytest.fixture
 def open_page(browser):
     """open_page(color_scheme) -> (page, requested URLs, failed URLs); contexts are closed afterwards."""
@@ -139,7 +142,8 @@ def open_page(browser):
         requests: list[str] = []
         failed: list[str] = []
         page.on("request", lambda request: requests.append(request.url))
-        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("requestfailed", lambda request: failed.append(request.url)
+                if request.failure != ABORTED_BY_NAVIGATION else None)
         return page, requests, failed
 
     yield opener

@@ -113,17 +113,15 @@ class WorkerProcess:
             error = CellError(type="WorkerCrash", message=f"no worker could be started: {self._start_failure}",
                               line=job.cells[0].cell.line)
             return _abort(job, 0, CellResult(status="crash", error=error))
-        mark = self._log_size()
         try:
             self._reader.receive(STARTUP_TIMEOUT)
             self._spawned.requests.write(encode_job(job))
             self._spawned.requests.flush()
         except (TimeoutError, EOFError, OSError):
-            return _abort(job, 0, self._crashed(job.cells[0].cell, mark))
+            return _abort(job, 0, self._crashed(job.cells[0].cell))
         results: list[CellResult] = []
         for index, item in enumerate(job.cells):
             running(f"{item.cell.note}:{item.cell.line}")
-            mark = self._log_size()
             allowed = item.timeout + (job.prelude_timeout if index == 0 else 0)
             try:
                 message = self._reader.receive(allowed)
@@ -136,7 +134,7 @@ class WorkerProcess:
                 )
                 return results + _abort(job, index, CellResult(status="timeout", error=timeout))
             except EOFError:
-                return results + _abort(job, index, self._crashed(item.cell, mark))
+                return results + _abort(job, index, self._crashed(item.cell))
             results.append(CellResult.from_dict(message["result"]))
         return results
 
@@ -193,13 +191,13 @@ class WorkerProcess:
     def _log_size(self) -> int:
         return os.fstat(self._log.fileno()).st_size
 
-    def _crashed(self, cell: Cell, mark: int) -> CellResult:
+    def _crashed(self, cell: Cell) -> CellResult:
         """Describe the death of the worker while it ran ``cell``."""
         self.kill()
         code = self._returncode
         how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
-        size = self._log_size() - mark
-        log = os.pread(self._log.fileno(), size, mark).decode(errors="replace")[-CRASH_LOG_LIMIT:]
+        size = self._log_size()  # the log is this worker's alone: it ran only this note
+        log = os.pread(self._log.fileno(), size, 0).decode(errors="replace")[-CRASH_LOG_LIMIT:]
         note_frame = re.compile(rf'File "{re.escape(cell.note)}", line (\d+)')
         lines = [text for text in log.splitlines() if _worth_showing(text, note_frame)]
         hit = note_frame.search(log)
