@@ -14,15 +14,14 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jinja2
-
 import garden
 from garden.authoring.new_note import NewNoteError, Template, create_note
 from garden.authoring.scaffold import InitError, init_garden
 from garden.build.builder import Builder
 from garden.build.options import BuildOptions, BuildResult
-from garden.config import Config, ConfigError, find_root, load_config
-from garden.emit import OutputError
+from garden.config import Config, find_root, load_config
+from garden.emit import check_output
+from garden.stop_messages import STOPPING_ERRORS, internal_error_message, stop_message
 
 if TYPE_CHECKING:
     from garden.importers.roam import ImportReport
@@ -52,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--refresh", action="store_true", help="ignore cached results and run every block")
     build.add_argument("--clean", action="store_true",
                        help="rebuild from nothing: parse every note and write every page (code results stay cached)")
+    serve = commands.add_parser("serve", help="build, serve the site, rebuild and reload pages as the notes change")
+    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000; 0: a free one)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to serve on (default 127.0.0.1, this machine only; 0.0.0.0: every network)")
+    serve.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
+    serve.add_argument("--out", type=Path, help="output folder (default: site/)")
+    serve.add_argument("--no-exec", action="store_true", help="show code without running it (untrusted gardens)")
     check = commands.add_parser("check", help="run every example and report those whose output changed")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="notes or folders to check (default: all)")
     check.add_argument("--notes", type=Path, help="folder of notes (default: from garden.toml, else notes/)")
@@ -102,6 +108,32 @@ def _build(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     print(_summary(result, config.out_dir))
     return 1 if result.failures and not args.allow_errors else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if not config.notes_dir.is_dir():
+        print(f"garden: no notes folder at {_shown(config.notes_dir)}", file=sys.stderr)
+        return 2
+    check_output(config.out_dir, config.notes_dir, config.root)
+    from garden.serve.session import LiveServer
+
+    try:
+        server = LiveServer(config, BuildOptions(execute=not args.no_exec), host=args.host, port=args.port)
+    except OSError as error:
+        print(f"garden: cannot serve on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    try:
+        try:
+            server.start()
+            print(f"garden: serving {server.url} (Ctrl+C stops)", flush=True)
+            server.wait()
+        finally:
+            server.stop()
+    except KeyboardInterrupt:  # a second Ctrl+C cuts stopping short; a build cut short never harms the site
+        pass
+    print("garden: stopped", flush=True)
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -208,25 +240,22 @@ def main(argv: list[str] | None = None) -> int:
             return _new(args)
         if args.command == "build":
             return _build(args)
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "check":
             return _check(args)
         if args.command == "import":
             return _import(args)
-    except (ConfigError, OutputError) as error:
-        print(f"garden: {error}", file=sys.stderr)
+    except STOPPING_ERRORS as error:
+        print(stop_message(error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"garden: interrupted; {INTERRUPTED.get(args.command, 'stopped')}", file=sys.stderr)
         return 130
-    except jinja2.TemplateError as error:
-        where = f"templates/{error.name}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
-        print(f"garden: {where}template error: {error.message}", file=sys.stderr)
-        return 2
     except Exception as error:  # a bug in garden: say so in one line unless asked for the traceback
         if os.environ.get("GARDEN_DEBUG"):
             raise
-        print(f"garden: internal error: {type(error).__name__}: {error} (GARDEN_DEBUG=1 shows the traceback)",
-              file=sys.stderr)
+        print(internal_error_message(error), file=sys.stderr)
         return 3
     return 0
 

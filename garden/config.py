@@ -1,17 +1,21 @@
-"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits and cache size."""
+"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits, cache size,
+search and publishing rules."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from garden.flavors import FLAVORS, detect_flavor
+from garden.publish import PublishRules
 
 CONFIG_FILE = "garden.toml"
 KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor",
-              "base_url", "note_template"}
+              "base_url", "note_template", "publish", "search"}
+PUBLISH_KEYS = {"only_tags", "hide_tags"}  # of the `[publish]` table
 
 
 class ConfigError(Exception):
@@ -34,6 +38,15 @@ class Config:
     flavor_setting: str | None = None  # garden.toml `flavor`; None: detected from the notes folder
     base_url: str | None = None  # where the site is published, ending in `/`: absolute URLs, sitemap.xml
     note_template: Path | None = None  # the file `garden new` starts a note from
+    only_tags: tuple[str, ...] = ()  # `[publish]`: publish only pages carrying one of these tags
+    hide_tags: tuple[str, ...] = ()  # `[publish]`: hide blocks and pages carrying one of these tags
+
+    search: bool = True  # a Pagefind index of the pages and a search field in every page's header
+
+    @property
+    def publish(self) -> PublishRules:
+        """What the site shows of the notes (`[publish]`; the entry page is always published)."""
+        return PublishRules(self.only_tags, self.hide_tags, self.entry)
 
     @property
     def flavor(self) -> str:
@@ -55,8 +68,19 @@ def find_root(start: Path) -> Path:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    """The line setting `key` (`table.key` for a key of a table: its line below the `[table]` header, or
+    a dotted `table.key =` line; else the table's own line); None when it cannot be found."""
+    table, _, name = key.rpartition(".")
+    start = 0
+    if table:
+        header = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+        start = header.end() if header else len(text)
+    match = (re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*=", re.MULTILINE).search(text, start)
+             or re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
+             or re.search(rf"^[ \t]*\[[ \t]*{re.escape(key)}[ \t]*\]", text, re.MULTILINE))
+    if match is None:
+        return _line_of(text, table) if table else None
+    return text.count("\n", 0, match.start()) + 1
 
 
 def load_config(root: Path) -> Config:
@@ -96,6 +120,9 @@ def load_config(root: Path) -> Config:
     raw_outputs = data.get("raw_outputs", False)
     if not isinstance(raw_outputs, bool):
         raise fail("raw_outputs", "must be true or false")
+    search = data.get("search", True)
+    if not isinstance(search, bool):
+        raise fail("search", "must be true or false")
     if data.get("flavor", "roam") not in FLAVORS:
         raise fail("flavor", f"must be one of {', '.join(FLAVORS)}")
     base_url = data.get("base_url")
@@ -104,6 +131,7 @@ def load_config(root: Path) -> Config:
     note_template = root / data["note_template"] if "note_template" in data else None
     if note_template is not None and not note_template.is_file():
         raise fail("note_template", f"no such file: {data['note_template']} (a path from the garden's folder)")
+    only_tags, hide_tags = _publish_tags(data.get("publish", {}), fail)
     notes = data.get("notes", "notes" if (root / "notes").is_dir() else ".")
     return Config(
         root=root,
@@ -118,4 +146,36 @@ def load_config(root: Path) -> Config:
         flavor_setting=data.get("flavor"),
         base_url=base_url.rstrip("/") + "/" if base_url else None,
         note_template=note_template,
+        only_tags=only_tags,
+        hide_tags=hide_tags,
+        search=search,
     )
+
+
+def _tag_names(value: object) -> tuple[str, ...] | None:
+    """A list of tag names as garden.toml gives them (`"public"`, `"#public"` or `"[[public]]"`), as
+    titles; None when it is not a list of such names."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        return None
+    names = tuple(name.strip().removeprefix("#").removeprefix("[[").removesuffix("]]").strip() for name in value)
+    return names if all(names) else None
+
+
+def _publish_tags(table: object, fail: Callable[[str, str], ConfigError]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(only_tags, hide_tags) of the `[publish]` table."""
+    if not isinstance(table, dict):
+        raise fail("publish", "must be a table, such as [publish] with only_tags = [\"public\"]")
+    for key in table:
+        if key not in PUBLISH_KEYS:
+            raise fail(f"publish.{key}", f"unknown setting; known settings are {', '.join(sorted(PUBLISH_KEYS))}")
+    tags: dict[str, tuple[str, ...] | None] = {}
+    for key in sorted(PUBLISH_KEYS):
+        tags[key] = _tag_names(table.get(key, []))
+        if tags[key] is None:
+            raise fail(f"publish.{key}", "must be a list of tag names, such as [\"public\"]")
+    if "only_tags" in table and not tags["only_tags"]:
+        raise fail("publish.only_tags", "names no tag; leave it out to publish every page")
+    both = sorted(set(tags["only_tags"]) & set(tags["hide_tags"]))
+    if both:
+        raise fail("publish.hide_tags", f"{both[0]!r} is in only_tags too; a tag either publishes or hides")
+    return tags["only_tags"], tags["hide_tags"]

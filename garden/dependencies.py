@@ -51,8 +51,10 @@ def resolve_dependencies(garden: Garden, notes: list[Note]) -> Dependencies:
         note = graph.nodes[title]["note"]
         for code, used in declared:
             page = garden.page(used)
-            if page is None or page.note is None:
-                message = f"uses [[{used}]], which has no note" + (" (a ghost page)" if page else "")
+            if page is None:
+                message = f"uses [[{used}]], which is not published; a published note builds only on published notes"
+            elif page.note is None:
+                message = f"uses [[{used}]], which has no note (a ghost page)"
             elif (cycle := _cycle_through(graph, title)) is not None:
                 message = "uses form a cycle: " + " → ".join([*cycle, cycle[0]])
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 
 from garden.config import Config
 from garden.dependencies import Dependencies, resolve_dependencies
@@ -45,9 +46,14 @@ def _refused(note: Note, errors: list[tuple[int, str]]) -> dict[tuple[str, int],
 
 
 def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool = False,
-              drop_unused: bool = False) -> RunReport:
+              drop_unused: bool = False, cached_only: bool = False,
+              cancel: threading.Event | None = None) -> RunReport:
     """Run the code of `notes` (after the notes each uses), one namespace per note, through the cache;
-    then prune the cache (`drop_unused`: of every entry this run did not use, as after a full build)."""
+    then prune the cache (`drop_unused`: of every entry this run did not use, as after a full build).
+
+    `cached_only` runs nothing and prunes nothing: what the cache lacks is pending. Setting `cancel`
+    stops the run (`garden.run.pool.RunCancelled`) before anything is cached or pruned.
+    """
     forget_environment()
     dependencies: Dependencies = resolve_dependencies(garden, notes)
     runnable = [note for note in notes if note.code and note.display not in dependencies.errors]
@@ -59,10 +65,12 @@ def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool =
         seeds={display: _seed(upstream) for display, upstream in dependencies.upstream.items()},
         upstream={display: {used.display: cells_of(used) for used in upstream}
                   for display, upstream in dependencies.upstream.items()},
+        cached_only=cached_only, cancel=cancel,
     )
     report.results.update(refused)
     report.failed += sum(result.failed for result in refused.values())
-    prune_cache(config.cache_dir, report.used, cap_mb=config.cache_mb, drop_unused=drop_unused)
+    if not cached_only:
+        prune_cache(config.cache_dir, report.used, cap_mb=config.cache_mb, drop_unused=drop_unused)
     return report
 
 

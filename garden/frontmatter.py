@@ -1,4 +1,4 @@
-"""YAML front matter: `title`, `aliases` and `tags` read safely, every problem a warning with its line.
+"""YAML front matter: `title`, `aliases`, `tags` and dates read safely, every problem a warning with its line.
 
 The header opens with a first line `---` and closes on the next line that is exactly `---`
 (trailing spaces allowed). YAML is read with libyaml's C loader when available, without
@@ -8,6 +8,7 @@ budget; a header that breaks a rule is dropped with a warning and the note still
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from garden.dates import daily_note_date
 from garden.diagnostics import Problem
 from garden.model import Source
 
@@ -23,6 +25,7 @@ MAX_HEADER_CHARS = 64 * 1024
 MAX_NESTING = 32  # deeper YAML overflows libyaml's and the constructor's stacks
 PLAIN_TITLE = re.compile(r"^title:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DATE_KEYS = ("created", "date", "updated", "modified", "edited")  # when a note was written or changed
 
 
 @dataclass
@@ -34,6 +37,7 @@ class FrontMatter:
     title: str | None = None
     aliases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    dates: dict[str, dt.datetime] = field(default_factory=dict)  # DATE_KEYS given, as UTC times
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -55,8 +59,16 @@ class _Loader(BASE_LOADER):
             seen.add(key)
         return super().construct_mapping(node, deep)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date or time; one that looks like a date but is none (`2021-13-45`) stays text."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _has_aliases(header: str) -> int | None:
@@ -164,7 +176,32 @@ def read_front_matter(source: Source) -> FrontMatter:
                                                                              f"{type(title).__name__}; using {str(title)!r}"))
     matter.title = None if title in (None, "") else unicodedata.normalize("NFC", str(title))
     matter.aliases, matter.tags = _titles(data.get("aliases")), _titles(data.get("tags"))
+    for key in DATE_KEYS:
+        if data.get(key) in (None, ""):
+            continue
+        moment = _moment(data[key])
+        if moment is None:
+            matter.problems.append(Problem(display, _key_line(header, key), f"{key} should be a date such as "
+                                                                            f"2021-04-16, not {str(data[key])!r}; ignored"))
+        else:
+            matter.dates[key] = moment
     return matter
+
+
+def _moment(value: object) -> dt.datetime | None:
+    """A front matter date as a UTC time: a YAML date or time, ISO 8601 text or a daily-note title
+    (`April 16th, 2021`); a date is its midnight, a time without a zone is taken as UTC."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            value = daily_note_date(text)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), dt.UTC)
+    return None
 
 
 def _plain_title(header: str) -> str | None:

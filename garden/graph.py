@@ -15,11 +15,9 @@ from garden.attachments import place_attachments
 from garden.dates import daily_note_date
 from garden.diagnostics import Problem
 from garden.flavors.links import Resolution, Resolver
-from garden.model import Note, Ref
-from garden.model import Block
+from garden.model import Block, Note
+from garden.publish import EVERYTHING, PublishRules, published_notes
 from garden.urls import UrlRegistry
-
-TAG_ATTRIBUTES = {"tags", "tag"}
 
 
 @dataclass(eq=False)
@@ -95,33 +93,34 @@ class Garden:
         return index
 
 
-def _is_tag(ref: Ref) -> bool:
-    return ref.kind == "tag" or (ref.attribute or "").casefold() in TAG_ATTRIBUTES
-
-
 def _nearest_top_first(note: Note) -> tuple[int, int, str]:
     path = note.source.relative
     return path.count("/"), len(path), path
 
 
 def link_inputs(note: Note) -> tuple:
-    """Everything `link_notes` reads of a note, but for the lines its warnings name. Notes with equal
-    link inputs link alike: when only such notes changed, and no note came or went, the pages, their
-    URLs, links, backlinks (by block order), tags, block ids and attachments are what they were.
-    Keep this in step with `link_notes` (incremental builds rely on it)."""
+    """Everything `link_notes` reads of a note (as publishing rules leave it), but for the lines its
+    warnings name, and the headings its links name (which previews show). Notes with equal link inputs
+    link alike: when only such notes changed, and no note came or went, the pages, their URLs, links,
+    backlinks (by block order), tags, block ids and attachments are what they were. Keep this in step
+    with `link_notes` (incremental builds rely on it)."""
     return (note.title, tuple(note.aliases), note.source.relative, tuple(note.tags),
             tuple((block.order, block.uid) for block in note.walk() if block.uid is not None),
-            tuple((ref.target, ref.kind, ref.block.order, ref.attribute) for ref in note.refs),
+            tuple((ref.target, ref.kind, ref.block.order, ref.attribute, ref.anchor) for ref in note.refs),
             tuple(link.key for link in note.files))
 
 
-def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = ()) -> Garden:
+def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (),
+               rules: PublishRules = EVERYTHING) -> Garden:
     """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
     the attachments the notes name among `files` (the other files below the notes folder).
 
-    Link targets are resolved as the notes' flavour does (`garden.flavors.links`). The notes are
-    only read: a note whose title another note has is linked as a copy with its fallback title, so
-    that parsed notes can be kept and linked again by the next build."""
+    Link targets are resolved as the notes' flavour does (`garden.flavors.links`). With publishing
+    `rules`, the Garden holds only the published notes, without their hidden blocks: links to the
+    others resolve to no page (and make no ghost page), and nothing hidden refers to anything.
+    The notes are only read: a note whose title another note has is linked as a copy with its
+    fallback title, and a note with hidden blocks as a copy without them, so that parsed notes can
+    be kept and linked again by the next build."""
     registry = UrlRegistry()
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
@@ -135,8 +134,9 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                 fallback += " (another)"
             problems.append(Problem(note.display, None, f"title {note.title!r} is also used by {other.display}; "
                                                          f"this note is kept as {fallback!r}"))
-            note = retitled[id(note)] = dataclasses.replace(note, title=fallback)
-        pages[note.title] = Page(note.title, registry.claim(note.title), note, daily_note_date(note.title))
+            retitled[id(note)] = dataclasses.replace(note, title=fallback)
+            note = retitled[id(note)]
+        pages[note.title] = Page(note.title, "", note, daily_note_date(note.title))
         for alias in note.aliases:
             aliases.setdefault(alias, note.title)
     notes = [retitled.get(id(note), note) for note in notes]
@@ -154,15 +154,25 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                                                         f"the one nearest the top of the vault"))
         return resolution.title
 
+    shown = published_notes(notes, rules, resolve)
+    withheld = set(pages) - {note.title for note in shown}
+    for title in withheld:
+        del pages[title]
+    for page in pages.values():  # notes nearest the top first, then (below) ghosts by title
+        page.url = registry.claim(page.title)
+    aliases = {alias: title for alias, title in aliases.items() if title not in withheld}
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(pages)
     backlinks: dict[str, dict[str, list[Backlink]]] = defaultdict(dict)
     tags: dict[str, list[str]] = defaultdict(list)
     tagged_by: dict[str, set[str]] = defaultdict(set)  # the titles in tags[target], to test membership at once
     blocks_by_uid: dict[str, tuple[Page, Block]] = {}
-    for note in notes:
+    for note in shown:
         page = pages[note.title]
+        page.note = note
         for tag in map(resolve, note.tags):
+            if tag in withheld:
+                continue
             tags[tag].append(note.title)
             tagged_by[tag].add(note.title)
             if tag not in pages:
@@ -178,10 +188,12 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                 blocks_by_uid[block.uid] = (page, block)
         for ref in note.refs:
             target = resolve(ref.target, note, ref.block.line)
+            if target in withheld:
+                continue
             if target not in pages:
                 pages[target] = Page(target, "", None, daily_note_date(target))
             graph.add_edge(note.title, target, kind=ref.kind)
-            if _is_tag(ref) and note.title not in tagged_by[target]:
+            if ref.is_tag and note.title not in tagged_by[target]:
                 tags[target].append(note.title)
                 tagged_by[target].add(note.title)
             by_page = backlinks[target].setdefault(note.title, [])
@@ -195,7 +207,8 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     for title, slug in registry.clashes:
         where = pages[title].note.display if pages[title].note else f"page {title!r}"
         problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
-    placed, file_sources = place_attachments(notes, files, flavor)
+    placed, file_sources = place_attachments(shown, files, flavor)
     return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems,
-                  {target: found.title for target, found in resolutions.items() if target != found.title},
+                  {target: found.title for target, found in resolutions.items()
+                   if target != found.title and found.title not in withheld},
                   placed, file_sources)

@@ -7,6 +7,7 @@ all read once, by the parse stage (`garden.code`), and never parsed again.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 EXECUTABLE_KINDS = {"python": "python", "pycon": "python", "neuron": "neuron", "network": "network"}
+TAG_ATTRIBUTES = {"tags", "tag"}  # attributes whose values tag the block's page, as `Tags:: [[ML]]`
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,16 @@ class Ref:
     block: Block
     anchor: str | None = None
     attribute: str | None = None
+
+    @property
+    def in_tags_attribute(self) -> bool:
+        """Whether this is a link in the value of a `Tags::` attribute."""
+        return (self.attribute or "").casefold() in TAG_ATTRIBUTES
+
+    @property
+    def is_tag(self) -> bool:
+        """Whether this tags its page: a `#tag`, or a link in the value of a `Tags::` attribute."""
+        return self.kind == "tag" or self.in_tags_attribute
 
 
 @dataclass(frozen=True)
@@ -210,6 +222,7 @@ class Note:
     code: list[CodeBlock] = field(default_factory=list)
     orphan_outputs: list[int] = field(default_factory=list)
     failure: str | None = None  # why garden could not parse the note; its page says so instead
+    dates: dict[str, dt.datetime] = field(default_factory=dict)  # front matter `created`, `date`, `updated`…, UTC
 
     @property
     def display(self) -> str:

@@ -105,7 +105,7 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
     title = matter.title or properties.get("title") or title
     aliases = matter.aliases + [alias for written in properties.get("alias", "").split(",")
                                 if (alias := written.strip(" []"))]
-    note = Note(title, source, blocks, aliases, matter.tags, footnotes=footnotes)
+    note = Note(title, source, blocks, aliases, matter.tags, footnotes=footnotes, dates=matter.dates)
     for order, block in enumerate([*note.walk(), *footnotes]):
         block.order = order
         problems += _parse_block(note, block, md)

@@ -9,12 +9,13 @@ from garden.graph import Garden, link_notes
 from garden.model import Note
 from garden.notes import parse_source
 from garden.progress import progress
+from garden.publish import EVERYTHING, PublishRules
 from garden.sources import garden_files, read_sources
 from garden.syntax import make_parser
 
 
-def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
-    """Read, parse and link every note of the garden."""
+def load_garden(config: Config, rules: PublishRules = EVERYTHING) -> tuple[Garden, list[Problem]]:
+    """Read, parse and link every note of the garden; with publishing `rules`, the Garden of what they publish."""
     skip = (config.out_dir, config.cache_dir)
     sources, problems = read_sources(config.notes_dir, config.root, skip, config.flavor)
     md = make_parser(config.flavor)
@@ -29,5 +30,5 @@ def load_garden(config: Config) -> tuple[Garden, list[Problem]]:
     inside = config.notes_dir.resolve()
     files = [path.relative_to(config.notes_dir).as_posix() for path in garden_files(config.notes_dir, skip)
              if path.suffix != ".md" and path.resolve().is_relative_to(inside)]
-    garden = link_notes(notes, config.flavor, files)
+    garden = link_notes(notes, config.flavor, files, rules)
     return garden, problems + garden.problems

@@ -25,7 +25,7 @@ sys.dont_write_bytecode = False
 import garden  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import run_garden_process, tree_digest  # noqa: E402
+from helpers import run_garden_process, serving, tree_digest  # noqa: E402
 
 if Path(garden.__file__).resolve().parent != REPO / "garden":
     raise ImportError(f"the tests in {REPO} would test garden from {garden.__file__}; "
@@ -106,3 +106,55 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> ShippedBuild:
 @pytest.fixture(scope="session")
 def shipped_site(shipped_build: ShippedBuild) -> Path:
     return shipped_build.site
+
+
+# --------------------------------------------------------------------------- the browser tests' Chromium
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test process; skipped where either is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright Python package")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+ABORTED_BY_NAVIGATION = "net::ERR_ABORTED"  # a request the page dropped when it moved on: not a failure
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(color_scheme) -> (page, requested URLs, failed URLs); contexts are closed afterwards."""
+    contexts = []
+
+    def opener(color_scheme: str = "light"):
+        context = browser.new_context(color_scheme=color_scheme)
+        contexts.append(context)
+        page = context.new_page()
+        requests: list[str] = []
+        failed: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("requestfailed", lambda request: failed.append(request.url)
+                if request.failure != ABORTED_BY_NAVIGATION else None)
+        return page, requests, failed
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def served_base(shipped_site: Path, tmp_path_factory):
+    """The site copied to DOCROOT/some/base/ and served by http.server on 127.0.0.1:(free port)."""
+    docroot = tmp_path_factory.mktemp("docroot")
+    shutil.copytree(shipped_site, docroot / "some" / "base")
+    with serving(docroot) as url:
+        yield url + "some/base/"

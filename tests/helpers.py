@@ -7,6 +7,7 @@ Everything here is independent of garden's internals: the tests only use the `ga
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -14,9 +15,13 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -61,9 +66,11 @@ def _exit_code(code: object) -> int:
     return 1
 
 
-def run_garden_process(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """`python -m garden ARGS` in `cwd`, in a fresh interpreter importing garden from this checkout."""
-    env = dict(os.environ)
+def run_garden_process(cwd: Path, *args: str, timeout: float = 120,
+                       env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m garden ARGS` in `cwd`, in a fresh interpreter importing garden from this checkout
+    (with the environment variables `env_extra` set too)."""
+    env = dict(os.environ) | (env_extra or {})
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return subprocess.run([sys.executable, "-m", "garden", *args], cwd=cwd, capture_output=True, text=True,
@@ -343,3 +350,53 @@ def _split_code(raw: str) -> tuple[str, str]:
 def word_count_of(blocks) -> int:
     """Words (runs of non-space characters) in the visible text of `blocks`."""
     return sum(len(visible_text(block.raw).split()) for block in blocks)
+
+
+# --------------------------------------------------------------------------- the browser tests
+
+def luminance(css_color: str) -> float:
+    """Relative luminance (WCAG) of an opaque `rgb(r, g, b)` colour."""
+    match = re.fullmatch(r"rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)", css_color)
+    assert match, css_color
+    assert match.group(4) is None or float(match.group(4)) == 1, f"background is not opaque: {css_color}"
+
+    def channel(value: str) -> float:
+        c = int(value) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(match.group(i)) for i in (1, 2, 3))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two opaque colours."""
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def page_errors(page) -> list[str]:
+    """Console errors and uncaught exceptions of `page`, collected as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+# --------------------------------------------------------------------------- serving a folder
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`folder` served by http.server on 127.0.0.1:(free port); yields its URL."""
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -2,73 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:
-    pytest.skip("browser tests need the playwright Python package", allow_module_level=True)
+from helpers import luminance
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 MATHML = "http://www.w3.org/1998/Math/MathML"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(color_scheme) -> (page, requested URLs, failed URLs); contexts are closed afterwards."""
-    contexts = []
-
-    def opener(color_scheme: str = "light"):
-        context = browser.new_context(color_scheme=color_scheme)
-        contexts.append(context)
-        page = context.new_page()
-        requests: list[str] = []
-        failed: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("requestfailed", lambda request: failed.append(request.url))
-        return page, requests, failed
-
-    yield opener
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture(scope="module")
 def index_url(shipped_site: Path) -> str:
     return (shipped_site / "index.html").as_uri()
-
-
-def luminance(css_color: str) -> float:
-    """Relative luminance (WCAG) of an opaque `rgb(r, g, b)` colour."""
-    match = re.fullmatch(r"rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)", css_color)
-    assert match, css_color
-    assert match.group(4) is None or float(match.group(4)) == 1, f"background is not opaque: {css_color}"
-
-    def channel(value: str) -> float:
-        c = int(value) / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(match.group(i)) for i in (1, 2, 3))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def test_entry_page_title(open_page, index_url):
@@ -150,27 +96,6 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, shipped_site):
 
 
 # --------------------------------------------------------------------------- served under a sub-path
-
-@pytest.fixture(scope="module")
-def served_base(shipped_site: Path, tmp_path_factory):
-    """The site copied to DOCROOT/some/base/ and served by http.server on 127.0.0.1:(free port)."""
-    docroot = tmp_path_factory.mktemp("docroot")
-    shutil.copytree(shipped_site, docroot / "some" / "base")
-
-    class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(docroot)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/some/base/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
 
 def test_links_work_under_a_base_path(open_page, served_base):
     page, requests, failed = open_page()

@@ -129,6 +129,17 @@ def test_spec_blocks_render_numbers_diagrams_and_curves(tmp_path):
     assert "<math" in html and "0.5" in html
 
 
+def test_cached_network_results_keep_their_checkpoints(tmp_path):
+    note = "- network\n" + fence("network", 'layers = [2, 3, 1]\nseed = 0\n[train]\ndata = "xor"\nepochs = 300')
+    root = make_garden(tmp_path, {"Net.md": note})
+    assert counts(run_garden(root, "build")) == (1, 0, 0)
+    fresh = (root / "site" / "net.html").read_text()
+    assert counts(run_garden(root, "build")) == (0, 1, 0)
+    cached = (root / "site" / "net.html").read_text()
+    assert cached == fresh
+    assert 'data-training="' in cached and "&quot;frames&quot;:[[" in cached and "nn-decision-map" in cached
+
+
 FAILURES = {
     "Loop.md": "- loop\n" + fence("python", "#| timeout: 0.5\nwhile True:\n    pass"),
     "Exit.md": "- exit\n" + fence("python", "import os\nos._exit(1)"),

@@ -81,7 +81,7 @@ def test_exit_code_and_one_line_summary(shipped_build):
     assert int(ghosts) == int(pages) - int(notes)
     assert int(daily) == sum(bool(DAILY.match(node["title"])) for node in graph["nodes"])
     html_files = list(shipped_build.site.rglob("*.html"))
-    assert len(html_files) == int(pages) + 4  # + index.html, all-pages.html, daily-notes.html, 404.html
+    assert len(html_files) == int(pages) + 5  # + index.html, all-pages.html, daily-notes.html, 404.html, graph.html
 
 
 def test_build_never_writes_into_notes(shipped_build):

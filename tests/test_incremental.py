@@ -23,10 +23,13 @@ from helpers import SUMMARY, make_garden, run_garden, tree_digest
 
 WORDS = "gradient loss neuron layer weight bias signal model data network training error batch".split()
 TAGS = ["concept", "method", "open question"]
+HIDDEN = "private"  # garden.toml's `[publish] hide_tags`, while the walk's settings have it
 DAYS = ["April 1st, 2021", "April 2nd, 2021", "May 5th, 2021"]
+NOTES = 10
 LIB = "- Definitions ^lib1\n    ```python\n    def double(x):\n        return 2 * x\n    ```\n"
 USER = ("- Uses [[Lib]] ^use1\n    ```python\n    #| uses: [[Lib]]\n    print(double(21))\n    ```\n"
         "- Expected\n    ```output\n    42\n    ```\n")
+NO_EXEC = BuildOptions(execute=False)
 LONG_RUNS = int(os.environ.get("GARDEN_INCREMENTAL_RUNS", "1"))  # seeds of the random walk (the test run: one)
 
 
@@ -34,17 +37,20 @@ LONG_RUNS = int(os.environ.get("GARDEN_INCREMENTAL_RUNS", "1"))  # seeds of the 
 
 class RandomGarden:
     """A small garden of linked notes (links, ghosts, tags, attributes, block ids, references and
-    embeds, headings, daily notes, aliases, code that uses other code) and edits of every kind."""
+    embeds, headings, daily notes, aliases, code that uses other code, blocks and pages hidden by
+    publishing rules) and edits of every kind."""
 
     def __init__(self, root: Path, rng: random.Random) -> None:
         self.root, self.rng = root, rng
         self.notes = root / "notes"
         self.count = 0
         self.toml = {"title": "Random garden", "entry": "Note 0"}
-        files = {f"Note {index}.md": self._note_text() for index in range(24)}
+        self.hide = True
+        files = {f"Note {index}.md": self._note_text() for index in range(NOTES)}
         files.update({"Lib.md": LIB, "User.md": USER, f"{DAYS[0]}.md": "- a day with [[Note 1]]\n",
                       "Aliased.md": "---\naliases: [Nickname]\n---\n- known as [[Nickname]] too\n",
-                      "Shows code.md": "- {{embed: ((use1))}}\n- and ((lib1))\n"})
+                      "Shows code.md": "- {{embed: ((use1))}}\n- and ((lib1))\n",
+                      "Secret.md": f"- Tags:: [[{HIDDEN}]]\n- links [[Note 2]] and [[Note 3#Part]]\n"})
         make_garden(root, files)
         self._write_toml()
 
@@ -54,29 +60,33 @@ class RandomGarden:
     def _note_text(self) -> str:
         rng, self.count = self.rng, self.count + 1
         lines = [f"- Tags:: [[{rng.choice(TAGS)}]]"]
-        for block in range(rng.randint(2, 5)):
+        for block in range(rng.randint(2, 4)):
             lines.append("- " + self._sentence() + (f" ^b{self.count}x{block}" if rng.random() < 0.5 else ""))
             if rng.random() < 0.4:
                 lines.append("    - " + self._sentence())
-        extras = [f"- {{{{embed: ((b{rng.randrange(1, 24)}x0))}}}}", f"- {{{{[[embed]]: [[Note {rng.randrange(24)}]]}}}}",
-                  f"- ![[Note {rng.randrange(24)}#Part]]", "- ## Part\n    - under the heading",
-                  f"- see [[Note {rng.randrange(24)}#Part]] and [[Note {rng.randrange(24)}#^b3x0]]",
-                  "- Counted {{word-count}}\n    - one two three", f"- quote ((b{rng.randrange(1, 24)}x1))"]
+        extras = [f"- {{{{embed: ((b{rng.randrange(1, NOTES)}x0))}}}}",
+                  f"- {{{{[[embed]]: [[Note {rng.randrange(NOTES)}]]}}}}", f"- ![[Note {rng.randrange(NOTES)}#Part]]",
+                  "- ## Part\n    - under the heading",
+                  f"- see [[Note {rng.randrange(NOTES)}#Part]] and [[Note {rng.randrange(NOTES)}#^b3x0]]",
+                  "- Counted {{word-count}}\n    - one two three", f"- quote ((b{rng.randrange(1, NOTES)}x1))",
+                  f"- Updates:: [[{rng.choice(DAYS)}]]"]
         lines += rng.sample(extras, 2)
         return "\n".join(lines) + "\n"
 
     def _sentence(self) -> str:
         rng = self.rng
         parts = [rng.choice(WORDS) for _ in range(rng.randint(2, 6))]
-        for chance, make in ((0.6, lambda: f"[[Note {rng.randrange(26)}]]"), (0.2, lambda: f"[[Ghost {rng.randrange(4)}]]"),
-                             (0.3, lambda: f"#[[{rng.choice(TAGS)}]]"), (0.25, lambda: f"[[{rng.choice(DAYS)}]]"),
+        for chance, make in ((0.6, lambda: f"[[Note {rng.randrange(NOTES + 2)}]]"),
+                             (0.2, lambda: f"[[Ghost {rng.randrange(4)}]]"), (0.3, lambda: f"#[[{rng.choice(TAGS)}]]"),
+                             (0.25, lambda: f"[[{rng.choice(DAYS)}]]"), (0.1, lambda: f"#{HIDDEN}"),
                              (0.15, lambda: f"(({rng.choice(['lib1', 'b2x0', 'b5x1', 'b9x0'])}))")):
             if rng.random() < chance:
                 parts.insert(rng.randrange(len(parts) + 1), make())
         return " ".join(parts)
 
     def _write_toml(self) -> None:
-        (self.root / "garden.toml").write_text("".join(f'{key} = "{value}"\n' for key, value in self.toml.items()))
+        text = "".join(f'{key} = "{value}"\n' for key, value in self.toml.items())
+        (self.root / "garden.toml").write_text(text + (f'[publish]\nhide_tags = ["{HIDDEN}"]\n' if self.hide else ""))
 
     def _pick(self, pattern: str = "") -> Path:
         paths = sorted(path for path in self.notes.rglob("*.md") if re.search(pattern, path.read_text()))
@@ -98,6 +108,11 @@ class RandomGarden:
     def prose(self) -> str:
         word = self.rng.choice(WORDS)
         return "prose " + self._rewrite(self._pick(word), lambda text: text.replace(word, self.rng.choice(WORDS) + "s", 1))
+
+    def first_block(self) -> str:
+        """The first prose block, which the page's preview, meta description and feed summary show."""
+        return "first prose block of " + self._rewrite(self._pick("^- Tags::"), lambda text: text.replace(
+            "\n- ", f"\n- {self.rng.choice(WORDS)} ", 1))
 
     def add_link(self) -> str:
         target = self.rng.choice([*self.titles(), "Ghost 9", DAYS[2], "Nickname"])
@@ -124,6 +139,32 @@ class RandomGarden:
         tag = self.rng.choice(TAGS)
         return f"front matter tag {tag} on " + self._rewrite(self._pick("^- "), lambda text: f"---\ntags: [{tag}]\n---\n" + text)
 
+    def hide_or_show(self) -> str:
+        """A tag edit that changes what is published, and so the graph: a page or a block tagged with the
+        hidden tag, or no longer."""
+        path = self._pick()
+        text = path.read_text()
+        if HIDDEN in text:
+            path.write_text(text.replace(f"[[{HIDDEN}]]", "[[concept]]").replace(f"#{HIDDEN}", "#method"))
+            return f"untag {path.name}"
+        if self.rng.random() < 0.5:
+            path.write_text(re.sub(r"^(- Tags:: )\[\[[^\]]*\]\]", rf"\1[[{HIDDEN}]]", text, count=1, flags=re.M))
+            return f"hide the page {path.name}"
+        path.write_text(self._in_a_block(text, lambda line: line + f" #{HIDDEN}"))
+        return f"hide a block of {path.name}"
+
+    def dated(self) -> str:
+        """A date the feed reads: a daily note in `Updates::`, or front matter `updated`."""
+        path = self._pick("^- ")
+        if self.rng.random() < 0.5:
+            return f"Updates:: {self.rng.choice(DAYS)} in " + self._rewrite(path, lambda text: text + (
+                f"- Updates:: [[{self.rng.choice(DAYS)}]]\n"))
+        date = f"updated: 2021-06-{self.rng.randrange(1, 28):02}"
+        if "updated:" in path.read_text():
+            return f"{date} on " + self._rewrite(path, lambda text: re.sub(r"updated: \S+", date, text))
+        return f"{date} on " + self._rewrite(path, lambda text: f"---\n{date}\n" + (
+            text.removeprefix("---\n") if text.startswith("---\n") else "---\n" + text))
+
     def expected(self) -> str:
         number = self.rng.randrange(40, 44)
         self._rewrite(self.notes / "User.md", lambda text: re.sub(r"```output\n    \d+", f"```output\n    {number}", text))
@@ -149,7 +190,7 @@ class RandomGarden:
         return f"delete {path.name}"
 
     def new_note(self) -> str:
-        path = self.notes / f"Note {self.rng.choice([5, 7, 30, 31])}.md"
+        path = self.notes / f"Note {self.rng.choice([3, 5, NOTES, NOTES + 1])}.md"
         path.write_text(self._note_text())
         return f"write {path.name}"
 
@@ -159,14 +200,18 @@ class RandomGarden:
         return f"code: double is {number} *"
 
     def settings(self) -> str:
-        change = self.rng.choice(["title", "entry", "base_url"])
+        change = self.rng.choice(["title", "entry", "base_url", "publish"])
+        if change == "publish":
+            self.hide = not self.hide
+            self._write_toml()
+            return f"garden.toml hide_tags {'on' if self.hide else 'off'}"
         self.toml[change] = {"title": f"Garden {self.rng.randrange(100)}", "entry": f"Note {self.rng.randrange(8)}",
                              "base_url": "https://example.org/garden/"}[change]
         self._write_toml()
         return f"garden.toml {change} = {self.toml[change]}"
 
-    KINDS = ("prose", "add_link", "remove_link", "rename", "delete", "new_note", "code", "settings", "add_block",
-             "add_child", "heading", "move_id", "tag", "expected")
+    KINDS = ("prose", "first_block", "add_link", "remove_link", "rename", "delete", "new_note", "code", "settings",
+             "add_block", "add_child", "heading", "move_id", "tag", "hide_or_show", "dated", "expected")
 
 
 # --------------------------------------------------------------------------- comparing sites
@@ -211,24 +256,26 @@ def warnings_of(result: BuildResult) -> list[str]:
 def test_incremental_builds_after_random_edits_equal_cold_builds(tmp_path, seed):
     """The issue's done-when: every kind of edit, in a random order, each followed by an incremental
     build (as `garden serve` keeps one Builder, and every third as a new `garden build` process
-    would) and a cold build; the two sites are the same, file for file and byte for byte."""
+    would) and a cold build; the two sites are the same, file for file and byte for byte: pages,
+    previews, graph view, feed, search index and the rest. Built --no-exec: the code's results are
+    the point of the tests of each dependency below, not of this one."""
     rng = random.Random(seed)
     root = tmp_path / "garden"
     garden = RandomGarden(root, rng)
     builder = Builder(load_config(root))
-    builder.build()  # runs the code once; later builds take its results from the cache unless it changed
-    kinds = [*RandomGarden.KINDS, *rng.choices(RandomGarden.KINDS, k=4)]
+    builder.build(NO_EXEC)
+    kinds = list(RandomGarden.KINDS)
     rng.shuffle(kinds)
     for step, kind in enumerate(kinds):
         done = getattr(garden, kind)()
         if step % 3 == 2:
-            proc = run_garden(root, "build")
+            proc = run_garden(root, "build", "--no-exec")
             assert proc.returncode == 0, (done, proc.stderr)
             incremental_warnings = proc.stderr.splitlines()
         else:
             builder.config = load_config(root)
-            incremental_warnings = warnings_of(builder.build())
-        expected, cold = cold_build(root, tmp_path / "cold", execute=True)
+            incremental_warnings = warnings_of(builder.build(NO_EXEC))
+        expected, cold = cold_build(root, tmp_path / "cold", execute=False)
         got = site_files(root / "site")
         assert got == expected, f"step {step}, after {done}:\n{differences(got, expected)}"
         assert incremental_warnings == warnings_of(cold), f"step {step}, after {done}"
@@ -303,7 +350,13 @@ def stamps(site: Path) -> dict[str, tuple[int, int]]:
             for path in site.rglob("*") if path.is_file()}
 
 
-LINKED = {"A.md": "- links to [[B]]\n- prose of A\n", "B.md": "- b\n", "C.md": "- c with #tag\n"}
+LINKED = {"A.md": "- links to [[B]]\n- prose of A\n", "B.md": "- b, drawn as ![a picture](pic.svg)\n",
+          "C.md": "- c with #tag\n", "pic.svg": "<svg/>"}
+INDEX = "pagefind/"  # the search index's files: new ones each time it is made again
+
+
+def outside_index(paths: list[str]) -> list[str]:
+    return sorted(path for path in paths if not path.startswith(INDEX))
 
 
 def test_a_rebuild_without_changes_renders_and_writes_nothing(tmp_path):
@@ -317,23 +370,34 @@ def test_a_rebuild_without_changes_renders_and_writes_nothing(tmp_path):
     assert stamps(root / "site") == before, "every file is the one the first build wrote"
 
 
-def test_an_edit_renders_and_writes_only_the_pages_that_show_it(tmp_path):
+def test_an_edit_renders_and_writes_only_the_files_that_show_it(tmp_path):
     root = make_garden(tmp_path, LINKED, 'title = "Edits"\n')
     builder = Builder(load_config(root))
-    everything = builder.build(BuildOptions(execute=False))
+    everything = builder.build(NO_EXEC)
     assert everything.rendered == len(list((root / "site").rglob("*.html")))
     before = stamps(root / "site")
     (root / "notes" / "A.md").write_text("- links to [[B]]\n- other prose of A\n")
-    prose = builder.build(BuildOptions(execute=False))
-    assert (prose.changed, prose.rendered, prose.removed) == (["a.html"], 1, [])
-    assert {path: stamp for path, stamp in stamps(root / "site").items() if path != "a.html"} == \
-        {path: stamp for path, stamp in before.items() if path != "a.html"}
+    prose = builder.build(NO_EXEC)
+    assert prose.rendered == 1 and outside_index(prose.removed) == []
+    assert outside_index(prose.changed) == ["a.html", "feed.xml", "previews/a.js"], "its page, preview, feed entry"
+    assert any(path.startswith(INDEX) for path in prose.changed), "an indexed page changed: a new search index"
+    after = stamps(root / "site")
+    assert {path: after[path] for path in outside_index(after) if path not in prose.changed} == \
+        {path: before[path] for path in outside_index(before) if path not in prose.changed}, "the rest is kept"
     (root / "notes" / "A.md").write_text("- links to [[B]] and [[D]]\n- other prose of A\n")
-    link = builder.build(BuildOptions(execute=False))
-    assert sorted(link.changed) == ["a.html", "all-pages.html", "b.html", "d.html", "graph.json", "index.html"]
+    link = builder.build(NO_EXEC)
+    assert outside_index(link.changed) == ["a.html", "all-pages.html", "b.html", "d.html", "feed.xml", "graph.json",
+                                           "index.html", "previews/a.js", "previews/d.js"]
+    index = {path: stamp for path, stamp in stamps(root / "site").items() if path.startswith(INDEX)}
+    (root / "notes" / "pic.svg").write_text("<svg></svg>")
+    picture = builder.build(NO_EXEC)
+    assert (picture.changed, picture.rendered) == (["_files/pic.svg"], 0)
+    assert {path: stamp for path, stamp in stamps(root / "site").items() if path.startswith(INDEX)} == index, \
+        "no indexed page changed: the search index is kept as it was"
     (root / "notes" / "C.md").unlink()
-    deleted = builder.build(BuildOptions(execute=False))
-    assert deleted.removed == ["c.html", "tag.html"]
+    deleted = builder.build(NO_EXEC)
+    assert outside_index(deleted.removed) == ["c.html", "previews/c.js", "previews/tag.js", "tag.html"]
+    assert "graph.html" in deleted.changed, "the graph view lost a note"
 
 
 def test_a_build_that_fails_half_way_leaves_the_previous_site(tmp_path, monkeypatch):
@@ -342,7 +406,7 @@ def test_a_build_that_fails_half_way_leaves_the_previous_site(tmp_path, monkeypa
     root = make_garden(tmp_path, {f"N{index}.md": f"- note {index} links [[N{index + 1}]]\n" for index in range(6)},
                        'title = "Failing"\n')
     builder = Builder(load_config(root))
-    builder.build(BuildOptions(execute=False))
+    builder.build(NO_EXEC)
     before = tree_digest(root / "site")
     for index in (1, 2, 4):
         (root / "notes" / f"N{index}.md").write_text(f"- note {index} changed, links [[N{index + 1}]]\n")
@@ -357,11 +421,11 @@ def test_a_build_that_fails_half_way_leaves_the_previous_site(tmp_path, monkeypa
 
     monkeypatch.setattr(garden.emit.SiteWriter, "write", disk_full_after_one_file)
     with pytest.raises(OSError):
-        builder.build(BuildOptions(execute=False))
+        builder.build(NO_EXEC)
     assert written and tree_digest(root / "site") == before, "the old site, not one file of it written to"
     assert sorted(path.name for path in root.iterdir()) == [".garden-cache", "garden.toml", "notes", "site"]
     monkeypatch.setattr(garden.emit.SiteWriter, "write", write)
-    builder.build(BuildOptions(execute=False))
+    builder.build(NO_EXEC)
     assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
     proc = run_garden(root, "build", "--no-exec")
     assert SUMMARY.match(proc.stdout.strip())["rendered"] == "0"

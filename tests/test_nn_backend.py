@@ -173,6 +173,16 @@ def test_freeze_keeps_layer_bit_identical():
     assert not np.array_equal(net.dense[1].weights, before[1][0])
 
 
+def test_after_epoch_sees_each_epoch_once_its_updates_are_done():
+    x, y = load_dataset("xor")
+    watched, plain = Network([2, 3, 1], seed=1), Network([2, 3, 1], seed=1)
+    losses_seen: list[tuple[int, float]] = []
+    history = watched.train(x, y, epochs=5, learning_rate=0.5, batch_size=2,
+                            after_epoch=lambda epoch: losses_seen.append((epoch, watched.loss(x, y))))
+    assert losses_seen == list(enumerate(history, start=1))
+    assert plain.train(x, y, epochs=5, learning_rate=0.5, batch_size=2) == history  # watching changes nothing
+
+
 def test_mini_batch_training_lowers_loss_and_differs_from_full_batch():
     x, y = load_dataset("moons", n_samples=64)
     mini = Network([2, 8, 1], seed=3)

@@ -3,12 +3,15 @@
 import json
 import math
 import re
+from html import unescape
 
 import pytest
 
+from garden.nn import Network, load_dataset
 from garden.nn.blocks import SpecError, execute_spec, render_spec_result
+from garden.nn.decision import GRID, LEVELS
 from garden.nn.render import tex_number
-from garden.nn.svg import line_chart_svg, nice_ticks
+from garden.nn.svg import line_chart_svg, nice_ticks, x_pixels
 
 NEURON = """\
 inputs = [1.0, 2.0]
@@ -136,6 +139,48 @@ def test_loss_history_is_downsampled(xor_result):
     assert epochs == sorted(set(epochs))
 
 
+def test_checkpoints_hold_the_loss_after_their_epoch(xor_result):
+    train = xor_result["train"]
+    epochs, losses = train["checkpoints"]["epoch"], train["checkpoints"]["loss"]
+    assert len(epochs) == 16 and epochs == sorted(set(epochs))
+    assert (epochs[0], epochs[-1]) == (0, 2000)
+    assert (losses[0], losses[-1]) == (train["initial_loss"], train["final_loss"])
+    x, y = load_dataset("xor")
+    network = Network([2, 4, 1], "tanh", "sigmoid", seed=0)
+    assert network.train(x, y, epochs[3], 1.0, "cross_entropy")[-1] == losses[3]
+
+
+def cell_at(record, a, b):
+    """The map cell that holds the point (a, b)."""
+    (x_low, x_high), (y_low, y_high) = record["area"]
+    column = int((a - x_low) / (x_high - x_low) * GRID)
+    row = int((y_high - b) / (y_high - y_low) * GRID)
+    return row * GRID + column
+
+
+def test_decision_map_shows_the_networks_classes_at_each_checkpoint(xor_result):
+    record = xor_result["train"]["decision_map"]
+    assert len(record["frames"]) == len(xor_result["train"]["checkpoints"]["epoch"])
+    assert all(len(frame) == GRID * GRID for frame in record["frames"])
+    (x_low, x_high), (y_low, y_high) = record["area"]
+    assert x_low < 0 and x_high > 1 and y_low < 0 and y_high > 1  # the data, with a margin
+    final = record["frames"][-1]
+    for (a, b), output in zip(xor_result["inputs"], xor_result["outputs"]):
+        assert final[cell_at(record, a, b)] // LEVELS == int(output[0] > 0.5)
+        assert final[cell_at(record, a, b)] % LEVELS == LEVELS - 1  # a trained network is sure
+    assert record["frames"][0] != final
+    assert record["points"] == [[0.0, 0.0, 0], [0.0, 1.0, 1], [1.0, 0.0, 1], [1.0, 1.0, 0]]
+
+
+def test_decision_map_only_for_classifiers_of_two_inputs():
+    regression = ('layers = [2, 1]\noutput_activation = "identity"\n'
+                  "[train]\nx = [[0, 0], [1, 2]]\ny = [0.5, 3]\nlearning_rate = 0.05\nepochs = 50\n")
+    one_input = 'layers = [1, 1]\n[train]\nx = [0, 1]\ny = [0, 1]\n'
+    for source in (regression, one_input):
+        train = execute_spec("network", source)["train"]
+        assert train["decision_map"] is None and len(train["checkpoints"]["epoch"]) == 16
+
+
 def test_network_weights_have_layer_shapes(xor_result):
     shapes = [(len(w), len(w[0])) for w in xor_result["weights"]]
     assert shapes == [(2, 4), (4, 1)]
@@ -174,6 +219,10 @@ batch_size = 2
     assert train["data"] == "inline" and train["samples"] == 6 and train["batch_size"] == 2
     assert train["final_loss"] < train["initial_loss"]
     assert train["accuracy"] == 1.0
+    record = train["decision_map"]
+    assert [label for _, _, label in record["points"]] == [0, 1, 1, 1, 1, 1]
+    assert record["frames"][-1][cell_at(record, 0, 0)] // LEVELS == 0
+    assert record["frames"][-1][cell_at(record, 1, 1)] // LEVELS == 1
 
 
 def test_regression_data_has_no_accuracy():
@@ -250,12 +299,47 @@ def test_render_neuron_substitutes_numbers():
     assert "nn-edge-neg" in html and "nn-edge-pos" in html
 
 
+def data_attribute(html, name):
+    match = re.search(rf'data-{name}="([^"]*)"', html)
+    return json.loads(unescape(match.group(1))) if match else None
+
+
 def test_render_network_with_training(xor_result):
     html = render_spec_result("network", xor_result)
     assert_self_contained(html)
-    assert html.count("<svg") == 2  # diagram and loss curve
+    assert html.count("<svg") == 3  # diagram, loss curve and decision map
     assert "nn-chart" in html and "final loss" in html and "100.0%" in html
     assert "<mn>17</mn>" in html  # parameter count formula
+    assert 'class="nn-chart nn-decision-map"' in html
+    assert '<tspan class="nn-map-epoch">2000</tspan>' in html
+
+
+def test_render_network_embeds_its_checkpoints_for_the_epoch_slider(xor_result):
+    html = render_spec_result("network", xor_result)
+    train = xor_result["train"]
+    data = data_attribute(html, "training")
+    assert data["epochs"] == train["checkpoints"]["epoch"] and data["losses"] == train["checkpoints"]["loss"]
+    assert data["marks"] == x_pixels(train["loss_history"]["epoch"], data["epochs"])
+    assert data["marks"] == sorted(data["marks"]) and data["marks"][0] < data["marks"][-1]
+    mark = data["marks"][-1]
+    assert re.search(rf'<line x1="{mark:g}" x2="{mark:g}" [^>]*class="nn-marker"', html)
+    assert data["map"]["frames"] == train["decision_map"]["frames"]
+    assert data["map"]["size"] == GRID and len(data["map"]["opacity"]) == data["map"]["levels"] == LEVELS
+    untrained = render_spec_result("network", execute_spec("network", "layers = [2, 1]\n"))
+    assert data_attribute(untrained, "training") is None
+
+
+def test_render_neuron_embeds_its_numbers_and_every_definition():
+    result = execute_spec("neuron", NEURON + 'activation = "tanh"\n')
+    html = render_spec_result("neuron", result)
+    data = data_attribute(html, "neuron")
+    assert {key: data[key] for key in ("inputs", "weights", "bias", "activation")} == {
+        "inputs": [1.0, 2.0], "weights": [0.5, -0.3], "bias": 0.1, "activation": "tanh"}
+    assert data["activations"] == ["identity", "sigmoid", "tanh", "relu"]
+    definitions = re.findall(r'<div class="nn-definition" data-activation="(\w+)"( hidden)?>', html)
+    assert definitions == [("identity", " hidden"), ("sigmoid", " hidden"), ("tanh", ""), ("relu", " hidden")]
+    infinite = render_spec_result("neuron", execute_spec("neuron", "inputs = [inf]\nweights = [1]\n"))
+    assert data_attribute(infinite, "neuron") is None  # nothing a page could compute with
 
 
 def test_render_marks_frozen_layers():

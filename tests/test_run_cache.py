@@ -1,11 +1,15 @@
 """The on-disk result cache and its key chain."""
 
 import json
+import threading
+import time
 
+import pytest
 from run_helpers import line_of, parse_note
 
 import garden.run.engine
 from garden.run.engine import run_cells
+from garden.run.pool import RunCancelled
 from garden.run.cache import environment_fingerprint
 from garden.run.plan import prepare
 
@@ -118,3 +122,36 @@ def test_a_timeout_is_not_cached_and_a_cached_crash_skips_the_rest_without_a_wor
     second = run(crash.replace("1\n```\n", "2\n```\n"), tmp_path)
     assert second.results[("C.md", 1)].from_cache
     assert second.results[("C.md", 6)].status == "not-run"
+
+def test_cached_only_takes_what_the_cache_holds_and_leaves_the_rest_pending(tmp_path, monkeypatch):
+    run(NOTE, tmp_path)
+    forbid_workers(monkeypatch)
+    report = run(NOTE.replace("print(state[1])", "print(state[1] * 2)"), tmp_path, cached_only=True)
+    assert [result.status for _, result in sorted(report.results.items())] == ["ok", "ok", "pending", "pending"]
+    assert (report.ran, report.cached, report.pending, report.failed) == (0, 2, 2, 0)
+    assert len(list(tmp_path.glob("*.json"))) == 4, "nothing new is cached"
+
+
+def test_a_cancelled_run_stops_its_worker_and_caches_nothing(tmp_path):
+    started = tmp_path / "started"
+    slow = f"""```python
+print("cached before")
+```
+
+```python
+import pathlib, time
+pathlib.Path({str(started)!r}).touch()
+time.sleep(600)
+```
+"""
+    cancel = threading.Event()
+
+    def cancel_once_started() -> None:
+        while not started.exists():
+            time.sleep(0.02)
+        cancel.set()
+
+    threading.Thread(target=cancel_once_started, daemon=True).start()
+    with pytest.raises(RunCancelled):
+        run(slow, tmp_path / "cache", cancel=cancel)
+    assert list((tmp_path / "cache").glob("*.json")) == []

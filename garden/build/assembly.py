@@ -28,8 +28,9 @@ class SiteAssembly:
         self.changed: list[str] = []
         self.removed: list[str] = []
         self.problems: list[Problem] = []
+        self.spoilt = False  # a file was changed after it was recorded: the next build must make every file
 
-    def _intact(self, output: Output, path: str) -> bool:
+    def intact(self, output: Output, path: str) -> bool:
         """Whether the old site's file at `path` is the one the last build wrote."""
         return FileStamp.of(self.out_dir / path) == output.stamp
 
@@ -37,7 +38,7 @@ class SiteAssembly:
         """Keep the product's file, or make it and write it when its bytes changed."""
         before = self.before.get(product.path)
         if (self.reusable and product.traced and before is not None and stale.isdisjoint(before.reads)
-                and self._intact(before, product.path)):
+                and self.intact(before, product.path)):
             if before.stamp is not None:
                 writer.keep(product.path)
             self.outputs[product.path] = before
@@ -61,7 +62,7 @@ class SiteAssembly:
         else:
             data = content if isinstance(content, bytes) else content.encode("utf-8", "replace")
             digest = hashlib.blake2b(data, digest_size=16).digest()
-        if before is not None and before.digest == digest and self._intact(before, path):
+        if before is not None and before.digest == digest and self.intact(before, path):
             written = writer.keep(path)
         else:
             written = (writer.copy_file(content.source, path) if isinstance(content, FileCopy)

@@ -24,6 +24,7 @@ import hashlib
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,10 +93,11 @@ class Builder:
         self._state_read = False  # whether the state on disk was read (or the state in memory is newer)
         self._rebuilder: Rebuilder | None = None  # made by the first build with work to do
 
-    def build(self, options: BuildOptions = BuildOptions()) -> BuildResult:
+    def build(self, options: BuildOptions = BuildOptions(), cancel: threading.Event | None = None) -> BuildResult:
         """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
 
-        Builds of one garden take turns; each starts by undoing what a killed build left behind."""
+        Builds of one garden take turns; each starts by undoing what a killed build left behind.
+        Setting `cancel` while the code runs stops the build (`garden.run.pool.RunCancelled`)."""
         config = self.config
         check_output(config.out_dir, config.notes_dir, config.root)
         with build_lock(config.cache_dir / "build.lock"), _collector_paused():
@@ -103,7 +105,7 @@ class Builder:
             if options.clean:
                 self._forget()
             try:
-                return self._build(options)
+                return self._build(options, cancel)
             except BaseException:
                 self._state, self._state_read = None, False  # what is on disk describes the site now
                 raise
@@ -125,14 +127,14 @@ class Builder:
 
     def _inputs(self, options: BuildOptions) -> bytes:
         """A digest of everything every file is made with besides the notes: the settings, the
-        garden's templates, garden's version, its packages and whether code runs."""
+        garden's templates, garden's version, its packages, whether code runs and the Pagefind asked for."""
         config = self.config
         material = (repr(config), config.flavor, options.execute, garden_source_digest(),
                     _files_digest(TEMPLATES_DIR), _files_digest(STATIC_DIR), _files_digest(config.root / "templates"),
-                    dependency_versions(), sys.version)
+                    dependency_versions(), sys.version, os.environ.get("PAGEFIND_BINARY_PATH"))
         return hashlib.blake2b(repr(material).encode("utf-8", "backslashreplace"), digest_size=16).digest()
 
-    def _build(self, options: BuildOptions) -> BuildResult:
+    def _build(self, options: BuildOptions, cancel: threading.Event | None) -> BuildResult:
         started = time.perf_counter()
         config = self.config
         state = self._previous()
@@ -143,7 +145,7 @@ class Builder:
         if self._rebuilder is None:
             from garden.build.rebuild import Rebuilder  # every stage: loaded only when there is work to do
             self._rebuilder = Rebuilder(config.cache_dir)
-        self._state, result = self._rebuilder.rebuild(config, options, state, scan, inputs, environment)
+        self._state, result = self._rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel)
         save_state(self._state_file, garden_source_digest(), self._state)
         result.seconds = time.perf_counter() - started
         return result
@@ -151,10 +153,12 @@ class Builder:
     def _unchanged(self, state: BuildState, scan: Scan, inputs: bytes, environment: bytes,
                    options: BuildOptions) -> bool:
         """Whether this build would make the site that is there: same notes, settings, templates,
-        garden and packages, no code that runs afresh, and every file of the site as written."""
-        if scan.changed or state.inputs != inputs or state.summary.ran:
+        garden and packages (those the code imports, and Pagefind), no code that runs afresh or was
+        left to run, and every file of the site as written."""
+        if scan.changed or state.inputs != inputs or state.summary.ran or state.summary.pending:
             return False
-        if options.execute and state.summary.cached and state.environment != environment:
+        packages_matter = (options.execute and state.summary.cached) or self.config.search
+        if packages_matter and state.environment != environment:
             return False
         return self._site_as_written(state.outputs)
 

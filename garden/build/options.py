@@ -9,10 +9,12 @@ from garden.diagnostics import Problem
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to build: run the notes' code (or not), ignore cached results, or start from nothing."""
+    """How to build: run the notes' code (or not), ignore cached results, take only what the result
+    cache holds, or start from nothing."""
 
     execute: bool = True
     refresh: bool = False  # run every code block again
+    cached_only: bool = False  # run nothing: blocks the result cache cannot answer show as pending
     clean: bool = False  # forget the build cache: parse every note and make every file
 
 
@@ -32,3 +34,4 @@ class BuildResult:
     rendered: int = 0  # HTML files made by this build (the others were kept as they were)
     changed: list[str] = field(default_factory=list)  # site paths of the files new or different
     removed: list[str] = field(default_factory=list)  # site paths of the files the site no longer has
+    pending: int = 0  # code blocks a cached-only build left to run

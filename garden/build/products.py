@@ -22,10 +22,14 @@ import jinja2
 
 from garden.config import Config
 from garden.diagnostics import Problem
+from garden.feed import FEED, feed_xml
 from garden.graph import Garden, Page
 from garden.render import STATIC_DIR
+from garden.render.graph_view import GRAPH_PAGE
 from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
+from garden.render.previews import preview_path, preview_script
+from garden.render.shown import shown_pages
 from garden.render.view import GardenView
 from garden.urls import published_url
 
@@ -88,17 +92,31 @@ def start_page(site: Site) -> Iterator[Product]:
     def make() -> str:
         entry = site.view.page(site.config.entry) if site.config.entry else None
         if site.config.entry and entry is None:
-            site.view.log.warn(Problem("garden.toml", None, f"entry page {site.config.entry!r} does not exist"))
+            hidden = " or carries a tag that hides it" if site.config.publish.active else ""
+            site.view.log.warn(Problem("garden.toml", None, f"entry page {site.config.entry!r} does not exist{hidden}"))
         return page_or_error_box(site, entry, "index.html") if entry else site.renderer.all_pages_html()
 
     yield Product("index.html", make)
 
 
 def index_pages(site: Site) -> Iterator[Product]:
-    """All pages, the daily notes' timeline and the page for addresses the site lacks."""
+    """All pages, the daily notes' timeline, the graph view and the page for addresses the site lacks."""
     yield Product(ALL_PAGES, site.renderer.all_pages_html)
     yield Product(DAILY_NOTES, site.renderer.daily_notes_html)
+    yield Product(GRAPH_PAGE, site.renderer.graph_html)
     yield Product(NOT_FOUND, site.renderer.not_found_html)
+
+
+def previews(site: Site) -> Iterator[Product]:
+    """`previews/<page>.js`: what a link to each shown page previews."""
+    for page in shown_pages(site.garden):
+        yield Product(preview_path(page), partial(preview_script, site.renderer, page))
+
+
+def feed(site: Site) -> Iterator[Product]:
+    """`feed.xml`: the notes that changed last."""
+    yield Product(FEED, lambda: (site.view.site(), feed_xml(site.view.recent_changes(), site.config,
+                                                            site.renderer.description))[1])
 
 
 def sitemap_xml(urls: list[str], base_url: str) -> str:
@@ -162,7 +180,7 @@ def _attachment(site: Site, site_path: str) -> FileCopy | None:
 
 
 EMITTERS: list[Callable[[Site], Iterator[Product]]] = [
-    note_pages, start_page, index_pages, sitemap, graph, static_files, attachments,
+    note_pages, start_page, index_pages, previews, sitemap, graph, feed, static_files, attachments,
 ]
 
 

@@ -4,6 +4,8 @@ site in. It imports every stage; a build with nothing to do never loads it."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from garden.build.assembly import SiteAssembly
@@ -12,18 +14,20 @@ from garden.build.parse_cache import ParseCache
 from garden.build.products import Site, products
 from garden.build.runs import RunMemo
 from garden.build.scan import Scan, Scanner
-from garden.build.state import BuildState, Summary
+from garden.build.search_index import index_pages
+from garden.build.state import BuildState, SearchIndex, Summary
 from garden.config import Config
 from garden.diagnostics import Problem
 from garden.emit import SiteWriter
 from garden.execution import cache_warnings, failures_of
-from garden.graph import link_inputs, link_notes
+from garden.graph import Garden, link_inputs, link_notes
 from garden.model import Note
 from garden.progress import progress
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, digest_of
 from garden.render.view import GardenView
 from garden.run.engine import RunReport
+from garden.search import pagefind_binary
 from garden.syntax import make_parser
 
 
@@ -35,37 +39,47 @@ class Rebuilder:
         self.runs = RunMemo()
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
-                inputs: bytes, environment: bytes) -> tuple[BuildState, BuildResult]:
+                inputs: bytes, environment: bytes, cancel: threading.Event | None = None
+                ) -> tuple[BuildState, BuildResult]:
         """Build the site from the scanned notes; `previous` is what the last build of it left.
-        Returns what this build leaves for the next one, and its result."""
+        Returns what this build leaves for the next one, and its result. Setting `cancel` while the
+        code runs stops the build (`garden.run.pool.RunCancelled`) before anything is written."""
         notes, problems = self._parse(config, scan)
-        garden = link_notes(notes, config.flavor, scan.files)
+        garden = link_notes(notes, config.flavor, scan.files, config.publish)
         problems += garden.problems
-        report = (self.runs.run(garden, config, options.refresh, inputs + environment) if options.execute
-                  else RunReport({}, 0, 0, 0))
+        report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel)
+                  if options.execute else RunReport({}, 0, 0, 0))
         problems += cache_warnings(report)
 
-        view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents())
+        indexed = sorted({page.url for page in garden.pages.values() if not page.ghost})
+        binary = pagefind_binary() if config.search and indexed else None
+        view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
+                          search=binary is not None)
         contents = {scanned.path.relative_to(config.notes_dir).as_posix(): scanned.content for scanned in scan.notes}
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
-        links = _link_digests(notes, changed, previous if reusable else None)
+        links = _link_digests(notes, garden, changed, previous if reusable else None, config.publish.active)
+        if reusable and config.publish.active:  # what a note shows also depends on the others' tags
+            changed |= {path for path, digest in links.items() if previous.links.get(path) != digest}
         files = digest_of(tuple(scan.files))
         relinked = not reusable or links != previous.links or files != previous.files
         stale = _stale(previous, view, changed, relinked) if reusable else set()
-        made = _make_site(config, Site(config, garden, view, SiteRenderer(view, config)), previous, reusable, stale)
+        site = Site(config, garden, view, SiteRenderer(view, config))
+        search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
+        made, index = _make_site(config, site, previous, reusable, stale, search)
 
         pages = list(garden.pages.values())
         summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
                           daily=sum(page.date is not None for page in pages), pages=len(pages),
                           problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
-                          cached=report.cached)
+                          cached=report.cached, pending=report.pending)
         self.parse_cache.forget_unused()
-        state = BuildState(inputs, environment, scan.seen, contents, links, files, made.table, made.outputs, summary)
+        state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
+                           made.table, made.outputs, index, summary)
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
-                                  made.changed, made.removed)
+                                  made.changed, made.removed, report.pending)
 
     def _parse(self, config: Config, scan: Scan) -> tuple[list[Note], list[Problem]]:
         """Every note, parsed now or before; the problems of reading and parsing them, in path order."""
@@ -84,15 +98,28 @@ class Rebuilder:
         return notes, problems
 
 
-def _link_digests(notes: list[Note], changed: set[str], previous: BuildState | None) -> dict[str, bytes]:
-    """A digest of each note's `link_inputs`, by its path (worked out again for the notes changed
-    since `previous`, or all of them: a new version of garden may parse a note differently)."""
+def _link_digests(notes: list[Note], garden: Garden, changed: set[str], previous: BuildState | None,
+                  publishing: bool) -> dict[str, bytes]:
+    """A digest of what linking reads of each note (`link_inputs`), by its path: worked out again for
+    the notes changed since `previous`, or all of them (a new version of garden may parse a note
+    differently). With publishing rules, of what the link stage made of each note, worked out every
+    time: whether it is published, and the blocks it shows (which a tag elsewhere can change)."""
+    if publishing:
+        shown = {page.note.source.relative: page.note for page in garden.pages.values() if page.note is not None}
+        return {note.source.relative: digest_of(_published(shown.get(note.source.relative))) for note in notes}
     links = {}
     for note in notes:
         path = note.source.relative
         known = previous.links.get(path) if previous is not None and path not in changed else None
         links[path] = known or digest_of(link_inputs(note))
     return links
+
+
+def _published(note: Note | None) -> tuple | None:
+    """What linking reads of a note as the site publishes it, and the blocks it keeps; None when it is not published."""
+    if note is None:
+        return None
+    return link_inputs(note), tuple(block.order for block in [*note.walk(), *note.footnotes])
 
 
 def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool) -> set[int]:
@@ -106,10 +133,21 @@ def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: 
     return {number for number in numbers if view.digest(table.keys[number]) != table.digests[number]}
 
 
-def _make_site(config: Config, site: Site, previous: BuildState | None, reusable: bool,
-               stale: set[int]) -> SiteAssembly:
-    """Every file of the site into a staging folder (kept, or made and written), then swapped in.
-    Unless `reusable`, every file is made again (and still kept where its bytes are the same)."""
+@dataclass(frozen=True)
+class Search:
+    """What the search index is made of: the URLs of the pages to index, the Pagefind binary (None
+    when there is none), and the last build's index."""
+
+    urls: list[str]
+    binary: Path | None
+    previous: SearchIndex | None
+
+
+def _make_site(config: Config, site: Site, previous: BuildState | None, reusable: bool, stale: set[int],
+               search: Search | None) -> tuple[SiteAssembly, SearchIndex | None]:
+    """Every file of the site into a staging folder (kept, or made and written), and the search
+    index over its pages, then swapped in. Unless `reusable`, every file is made again (and still
+    kept where its bytes are the same)."""
     made = SiteAssembly(config.out_dir, previous, reusable)
     writer = SiteWriter(config.out_dir)
     try:
@@ -118,9 +156,10 @@ def _make_site(config: Config, site: Site, previous: BuildState | None, reusable
             for product in files:
                 made.add(product, writer, site.view, stale)
                 bar.update()
+        index = index_pages(made, writer, search.urls, search.binary, search.previous) if search else None
         writer.commit()
     except BaseException:
         writer.abandon()
         raise
     made.finish()
-    return made
+    return made, index

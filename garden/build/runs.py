@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import replace
 
 from garden.config import Config
@@ -17,9 +18,10 @@ from garden.run.engine import RunReport
 
 def _run_again(result: CellResult) -> bool:
     """Whether every run computes this result afresh: a timeout (never cached: a busy machine says
-    nothing about the code), or a block not run because an earlier one lost its worker."""
-    return result.status == "timeout" or (result.status == "not-run" and result.error is not None
-                                          and result.error.type == "NotRun")
+    nothing about the code), a block not run because an earlier one lost its worker, or one a
+    cached-only run left pending."""
+    return result.status in ("timeout", "pending") or (result.status == "not-run" and result.error is not None
+                                                       and result.error.type == "NotRun")
 
 
 class RunMemo:
@@ -28,15 +30,16 @@ class RunMemo:
     def __init__(self) -> None:
         self._last: tuple[bytes, RunReport] | None = None
 
-    def run(self, garden: Garden, config: Config, refresh: bool, settings: bytes) -> RunReport:
+    def run(self, garden: Garden, config: Config, refresh: bool, settings: bytes, cached_only: bool = False,
+            cancel: threading.Event | None = None) -> RunReport:
         """The results of the garden's code; `settings` is a digest of the settings, garden's
         version and the packages installed. A reused run is reported as a run would find it now:
-        every result in the cache."""
+        every result in the cache. `cached_only` and `cancel` are `run_notes`'s."""
         if self._last is not None and not refresh and self._last[0] == self._key(garden, config, settings):
             last = self._last[1]
             return replace(last, ran=0, cached=last.cached + last.ran, damaged=())
         notes = [page.note for page in garden.pages.values() if page.note is not None]
-        report = run_notes(garden, notes, config, refresh, drop_unused=True)
+        report = run_notes(garden, notes, config, refresh, drop_unused=True, cached_only=cached_only, cancel=cancel)
         again = any(map(_run_again, report.results.values()))
         self._last = None if again else (self._key(garden, config, settings), report)
         return report

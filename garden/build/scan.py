@@ -146,8 +146,9 @@ class Scanner:
                 source = read
                 seen = Seen(stamp, settled, content=source_digest(source))
             before = previous.get(relative)
-            scan.changed = scan.changed or before is None or (before.content, before.problem) != (seen.content,
-                                                                                                  seen.problem)
+            scan.changed = (scan.changed or before is None
+                            or before.stamp.mtime_ns != stamp.mtime_ns  # the feed may date a note by its file's time
+                            or (before.content, before.problem) != (seen.content, seen.problem))
         scan.seen[relative] = seen
         if seen.problem is not None:
             scan.problems.append(seen.problem)

@@ -22,7 +22,7 @@ from garden.build.scan import Seen
 from garden.diagnostics import Problem
 from garden.render.reads import PARSED_KINDS, Key
 
-FORMAT = "garden-build-state-1"
+FORMAT = "garden-build-state-2"
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,15 @@ class KeyTable:
         return table
 
 
+@dataclass(frozen=True)
+class SearchIndex:
+    """The search index a build left (`search_index.py`): a digest of what it was made from, and its
+    files (site paths)."""
+
+    key: bytes
+    files: tuple[str, ...]
+
+
 @dataclass
 class Summary:
     """What the last build reported, to report again when nothing changed."""
@@ -110,6 +119,7 @@ class Summary:
     failures: list[Problem]
     ran: int  # code blocks it ran
     cached: int  # code results it took from the cache
+    pending: int  # code blocks a cached-only build left to run
 
 
 @dataclass
@@ -117,13 +127,15 @@ class BuildState:
     """The last build of one site folder."""
 
     inputs: bytes  # digest of the settings, templates, garden version, packages and options it was made with
+    # (empty when a file was changed after it was recorded: the next build makes every file)
     environment: bytes  # digest of the stamps of the folders packages are imported from
     seen: dict[str, Seen]  # the notes folder as its scan found it
     notes: dict[str, str]  # path below the notes folder -> content digest, for each note it parsed
-    links: dict[str, bytes]  # path below the notes folder -> digest of the note's `link_inputs`
+    links: dict[str, bytes]  # path below the notes folder -> digest of what linking reads of the note
     files: bytes  # digest of the list of the other files below the notes folder
     table: KeyTable
     outputs: dict[str, Output]  # by path in the site
+    search: SearchIndex | None
     summary: Summary
 
 

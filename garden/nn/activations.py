@@ -92,6 +92,7 @@ _ACTIVATIONS = {
 }
 
 ACTIVATION_NAMES: tuple[str, ...] = tuple(_ACTIVATIONS)
+ELEMENTWISE_NAMES: tuple[str, ...] = tuple(name for name, act in _ACTIVATIONS.items() if act.elementwise)
 
 
 def get_activation(name: str) -> Activation:

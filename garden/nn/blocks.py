@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from .activations import ACTIVATION_NAMES, get_activation
+from .activations import ACTIVATION_NAMES, ELEMENTWISE_NAMES
 from .datasets import DATASET_NAMES, load_dataset
+from .decision import DecisionRecorder, map_area
 from .losses import LOSS_NAMES, accuracy
 from .network import Network
 from .neuron import Neuron
@@ -28,7 +29,7 @@ MAX_EPOCHS = 100_000
 # epochs × samples × parameters: keeps a site build from stalling on one block.
 MAX_TRAINING_WORK = 2_000_000_000
 MAX_HISTORY_POINTS = 200
-ELEMENTWISE = tuple(name for name in ACTIVATION_NAMES if get_activation(name).elementwise)
+CHECKPOINTS = 16  # epochs whose loss (and decision map) a page's epoch slider shows
 
 
 def execute_spec(kind: str, source: str) -> dict[str, Any]:
@@ -73,7 +74,7 @@ def _run_neuron(spec: SpecTable) -> dict[str, Any]:
             "a neuron needs one weight per input"
         )
     bias = spec.number("bias", 0.0)
-    activation = spec.choice("activation", ELEMENTWISE, "sigmoid")
+    activation = spec.choice("activation", ELEMENTWISE_NAMES, "sigmoid")
     neuron = Neuron(weights, bias, activation)
     return {
         "kind": "neuron",
@@ -178,12 +179,18 @@ def _train(network: Network, spec: SpecTable) -> dict[str, Any]:
     if epochs * len(x) * network.parameter_count() > MAX_TRAINING_WORK:
         raise spec.error("epochs", "training would take too long; use fewer epochs or a smaller network")
 
+    classification = bool(np.all((y == 0) | (y == 1)))
+    checkpoints = _downsample(epochs + 1, CHECKPOINTS)
+    recorder = None
+    area = map_area(x) if network.layers[0] == 2 else None
+    if classification and area is not None and np.all(np.isfinite(area)):
+        recorder = DecisionRecorder(network, area, frozenset(checkpoints))
+        recorder(0)
     initial_loss = network.loss(x, y, loss)
-    history = [initial_loss] + network.train(x, y, epochs, learning_rate, loss, batch_size, freeze)
+    history = [initial_loss] + network.train(x, y, epochs, learning_rate, loss, batch_size, freeze, recorder)
     if not np.all(np.isfinite(history)):
         raise spec.error("learning_rate", "training diverged (the loss overflowed); lower learning_rate")
-    shown = _downsample(len(history))
-    classification = bool(np.all((y == 0) | (y == 1)))
+    shown = _downsample(len(history), MAX_HISTORY_POINTS)
     return {
         "data": name,
         "samples": len(x),
@@ -193,13 +200,15 @@ def _train(network: Network, spec: SpecTable) -> dict[str, Any]:
         "batch_size": batch_size,
         "freeze": freeze,
         "loss_history": {"epoch": shown, "loss": [history[i] for i in shown]},
+        "checkpoints": {"epoch": checkpoints, "loss": [history[i] for i in checkpoints]},
+        "decision_map": recorder.record(x, y) if recorder is not None else None,
         "initial_loss": initial_loss,
         "final_loss": history[-1],
         "accuracy": accuracy(network(x), y) if classification else None,
     }
 
 
-def _downsample(length: int) -> list[int]:
-    """At most MAX_HISTORY_POINTS evenly spread indices, always with first and last."""
-    points = np.linspace(0, length - 1, min(length, MAX_HISTORY_POINTS))
+def _downsample(length: int, count: int) -> list[int]:
+    """At most ``count`` evenly spread indices into ``length`` items, always with first and last."""
+    points = np.linspace(0, length - 1, min(length, count))
     return sorted({int(round(p)) for p in points})

@@ -35,12 +35,13 @@ def _edge(start: tuple[float, float], end: tuple[float, float], weight: float,
     )
 
 
-def _node(x: float, y: float, r: float, label: str = "", class_: str = "nn-node") -> str:
+def _node(x: float, y: float, r: float, label: str = "", class_: str = "nn-node",
+          label_class: str = "nn-node-value") -> str:
     circle = element("circle", cx=float(x), cy=float(y), r=float(r), class_=class_,
                      fill="none", stroke="currentColor", stroke_width=1.5)
     if not label:
         return circle
-    return circle + text(x, y + 4, label, "nn-node-value", text_anchor="middle", font_size=11)
+    return circle + text(x, y + 4, label, label_class, text_anchor="middle", font_size=11)
 
 
 def _shorten(start: tuple[float, float], end: tuple[float, float], r1: float, r2: float
@@ -68,7 +69,7 @@ def neuron_svg(inputs: Sequence[float], weights: Sequence[float], bias: float,
         lx, ly = start[0] + 0.4 * (end[0] - start[0]), start[1] + 0.4 * (end[1] - start[1])
         parts.append(text(lx, ly - 6, f"w{str(i).translate(_SUBSCRIPTS)} = {value_label(weight)}",
                           "nn-weight", text_anchor="middle", font_size=11))
-        parts.append(_node(70, y, r, value_label(value), "nn-node nn-input"))
+        parts.append(_node(70, y, r, value_label(value), "nn-node nn-input", "nn-node-value nn-input-value"))
         parts.append(text(44, y + 4, f"a{str(i).translate(_SUBSCRIPTS)}", "nn-label", text_anchor="end"))
     parts.append(_node(sum_x, mid, 24, "", "nn-node nn-sum"))
     parts.append(text(sum_x, mid + 6, "Σ", "nn-symbol", text_anchor="middle", font_size=18))
@@ -77,15 +78,15 @@ def neuron_svg(inputs: Sequence[float], weights: Sequence[float], bias: float,
     parts.append(text(sum_x, mid - 50, f"b = {value_label(bias)}", "nn-bias-label", text_anchor="middle"))
     parts.append(element("line", x1=sum_x + 24, y1=mid, x2=act_x - 34, y2=mid, class_="nn-flow",
                          stroke="currentColor", stroke_width=1.5))
-    parts.append(text((sum_x + act_x - 10) / 2, mid - 8, f"z = {value_label(z)}", "nn-label",
+    parts.append(text((sum_x + act_x - 10) / 2, mid - 8, f"z = {value_label(z)}", "nn-label nn-z-label",
                       text_anchor="middle", font_size=11))
     parts.append(element("rect", x=act_x - 34, y=mid - 20, width=68.0, height=40.0, rx=8.0,
                          class_="nn-activation", fill="none", stroke="currentColor", stroke_width=1.5))
-    parts.append(text(act_x, mid + 5, ACTIVATION_SYMBOLS[activation], "nn-symbol", text_anchor="middle",
-                      font_size=14))
+    parts.append(text(act_x, mid + 5, ACTIVATION_SYMBOLS[activation], "nn-symbol nn-activation-symbol",
+                      text_anchor="middle", font_size=14))
     parts.append(element("line", x1=act_x + 34, y1=mid, x2=out_x - 22, y2=mid, class_="nn-flow",
                          stroke="currentColor", stroke_width=1.5))
-    parts.append(_node(out_x, mid, 22, value_label(a), "nn-node nn-output"))
+    parts.append(_node(out_x, mid, 22, value_label(a), "nn-node nn-output", "nn-node-value nn-output-value"))
     parts.append(text(out_x, mid - 30, "a", "nn-label", text_anchor="middle"))
     label = f"Neuron with {len(inputs)} inputs: z = {value_label(z)}, a = {value_label(a)}"
     return svg_document(540, height, "".join(parts), label, "nn-diagram nn-neuron-diagram")

@@ -8,7 +8,7 @@ Conventions used throughout:
 * a⁽⁰⁾ is the network input.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,12 +140,14 @@ class Network:
         loss: str = "mse",
         batch_size: int | None = None,
         freeze: Iterable[int] = (),
+        after_epoch: Callable[[int], None] | None = None,
     ) -> list[float]:
         """Gradient descent; returns the loss on all of (x, y) after each epoch.
 
         ``batch_size=None`` uses the whole data set per step (full batch);
         otherwise the samples are shuffled each epoch and split into mini-batches.
         Layers whose index is in ``freeze`` keep their parameters unchanged.
+        ``after_epoch`` is called with the epoch's number (from 1) once its updates are done.
         """
         x = np.atleast_2d(np.asarray(x, dtype=float))
         y = self.targets(y)
@@ -155,7 +157,7 @@ class Network:
             raise ValueError("batch_size must be positive")
         rng = np.random.default_rng(self.seed)
         history = []
-        for _ in range(epochs):
+        for epoch in range(1, epochs + 1):
             order = np.arange(len(x)) if batch_size is None else rng.permutation(len(x))
             for start in range(0, len(x), size):
                 batch = order[start : start + size]
@@ -165,6 +167,8 @@ class Network:
                         layer.weights -= learning_rate * grad.weights
                         layer.biases -= learning_rate * grad.biases
             history.append(self.loss(x, y, loss))
+            if after_epoch is not None:
+                after_epoch(epoch)
         return history
 
     # -- capacity -------------------------------------------------------------

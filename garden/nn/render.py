@@ -1,16 +1,22 @@
 """HTML fragments for executed ``neuron`` and ``network`` blocks.
 
 Formulas are built as LaTeX with the actual numbers filled in and converted
-to MathML; diagrams and charts are inline SVG.  No scripts, no external files.
+to MathML; diagrams and charts are inline SVG.  No scripts, no external files:
+what the site's script needs to make a block interactive (a neuron's numbers,
+a training run's checkpoints) rides along as JSON in a ``data-`` attribute.
 """
 
+import json
 from collections.abc import Sequence
+from math import isfinite
 from typing import Any
 
 from latex2mathml.converter import convert
 
+from .activations import ELEMENTWISE_NAMES
+from .decision import decision_map_svg, map_geometry
 from .diagrams import network_svg, neuron_svg, value_label
-from .svg import esc, line_chart_svg
+from .svg import esc, line_chart_svg, x_pixels
 
 STYLE = (
     "<style>"
@@ -18,6 +24,8 @@ STYLE = (
     ".nn-block svg{max-width:100%;height:auto;display:block;margin:.5em 0}"
     ".nn-edge-pos{stroke:var(--nn-positive,#3b82f6)}"
     ".nn-edge-neg{stroke:var(--nn-negative,#f97316)}"
+    ".nn-class-0{fill:var(--nn-negative,#f97316)}.nn-class-1{fill:var(--nn-positive,#3b82f6)}"
+    ".nn-class-2{fill:#16a34a}.nn-class-3{fill:#a855f7}"
     ".nn-table{border-collapse:collapse;font-size:.9em;margin:.5em 0}"
     ".nn-table th,.nn-table td{padding:.15em .7em;text-align:left;"
     "border-bottom:1px solid rgba(128,128,128,.35)}"
@@ -65,11 +73,16 @@ def _table(rows: Sequence[tuple[str, object]], caption: str) -> str:
     return f'<table class="nn-table"><caption>{esc(caption)}</caption>{body}</table>'
 
 
+def data_attribute(name: str, data: dict[str, Any]) -> str:
+    """`` data-NAME="JSON"`` for the site's script, escaped for an attribute value."""
+    return f' data-{name}="{esc(json.dumps(data, separators=(",", ":"), allow_nan=False))}"'
+
+
 # -- neuron -------------------------------------------------------------------
 
 
 def neuron_formulas(result: dict[str, Any]) -> list[str]:
-    """LaTeX for z and a, first in symbols, then with the numbers."""
+    """LaTeX for z in symbols, z with the numbers, and a with the numbers."""
     inputs, weights, bias = result["inputs"], result["weights"], result["bias"]
     terms = " + ".join(rf"{_factor(w)} \cdot {_factor(x)}" for w, x in zip(weights, inputs))
     bias_term = rf"- {tex_number(-bias)}" if tex_number(bias).startswith("-") else f"+ {tex_number(bias)}"
@@ -79,17 +92,34 @@ def neuron_formulas(result: dict[str, Any]) -> list[str]:
     return [
         rf"z = \sum_{{i=1}}^{{{len(inputs)}}} w_i a_i + b",
         rf"z = {terms} {bias_term} = {z}",
-        TEX_DEFINITIONS[name],
         output,
     ]
 
 
+def _neuron_data(result: dict[str, Any]) -> str:
+    """The neuron's numbers for the page's sliders; none when one is not finite."""
+    numbers = [*result["inputs"], *result["weights"], result["bias"]]
+    if not all(isfinite(number) for number in numbers):
+        return ""
+    return data_attribute("neuron", {
+        "inputs": result["inputs"], "weights": result["weights"], "bias": result["bias"],
+        "activation": result["activation"], "activations": list(ELEMENTWISE_NAMES)})
+
+
 def render_neuron(result: dict[str, Any]) -> str:
-    """Formulas with numbers, and a diagram of the neuron."""
-    formulas = "".join(math(tex) for tex in neuron_formulas(result))
+    """Formulas with numbers, and a diagram of the neuron.
+
+    Every activation's definition is there, all but the neuron's own ``hidden``, for the
+    page's activation menu to show."""
+    symbols, numbers, output = (math(tex) for tex in neuron_formulas(result))
+    definitions = "".join(
+        f'<div class="nn-definition" data-activation="{name}"{"" if name == result["activation"] else " hidden"}>'
+        f"{math(TEX_DEFINITIONS[name])}</div>" for name in ELEMENTWISE_NAMES)
+    formulas = f'{symbols}<div class="nn-z">{numbers}</div>{definitions}<div class="nn-a">{output}</div>'
     diagram = neuron_svg(result["inputs"], result["weights"], result["bias"],
                          result["z"], result["a"], result["activation"])
-    return f'<div class="nn-block nn-neuron">{STYLE}<div class="nn-formulas">{formulas}</div>{diagram}</div>'
+    return (f'<div class="nn-block nn-neuron"{_neuron_data(result)}>{STYLE}'
+            f'<div class="nn-formulas">{formulas}</div>{diagram}</div>')
 
 
 # -- network ------------------------------------------------------------------
@@ -132,12 +162,24 @@ def _loss_formula(train: dict[str, Any], outputs: int) -> str:
 
 
 def loss_chart(train: dict[str, Any]) -> str:
-    """The loss curve; log scale when the loss spans more than two decades."""
+    """The loss curve, the last epoch marked; log scale when the loss spans more than two decades."""
     epochs, losses = train["loss_history"]["epoch"], train["loss_history"]["loss"]
     log_y = min(losses) > 0 and max(losses) / min(losses) > 100
     y_label = f"{train['loss']} loss" + (" (log scale)" if log_y else "")
     return line_chart_svg({"loss": (epochs, losses)}, "epoch", y_label,
-                          title="Training loss", log_y=log_y)
+                          title="Training loss", log_y=log_y, marker=epochs[-1])
+
+
+def _training_data(train: dict[str, Any]) -> str:
+    """The checkpoints for the page's epoch slider: epochs, losses, where each sits on the loss
+    chart, and the decision maps with how to draw them."""
+    checkpoints, decisions = train["checkpoints"], train["decision_map"]
+    return data_attribute("training", {
+        "epochs": checkpoints["epoch"],
+        "losses": checkpoints["loss"],
+        "marks": x_pixels(train["loss_history"]["epoch"], checkpoints["epoch"]),
+        "map": {**map_geometry(), "frames": decisions["frames"]} if decisions else None,
+    })
 
 
 def training_table(result: dict[str, Any]) -> str:
@@ -177,8 +219,11 @@ def render_network(result: dict[str, Any]) -> str:
         '<div class="nn-formulas">' + "".join(math(tex) for tex in network_formulas(result)) + "</div>",
         network_svg(result["layers"], result["weights"], result["frozen"]),
     ]
-    if result["train"]:
-        parts.append(f'<div class="nn-training">{loss_chart(result["train"])}{training_table(result)}</div>')
+    train = result["train"]
+    if train:
+        picture = decision_map_svg(train["decision_map"], train["epochs"]) if train["decision_map"] else ""
+        parts.append(f'<div class="nn-training"{_training_data(train)}>'
+                     f'{loss_chart(train)}{picture}{training_table(result)}</div>')
     if result["outputs"] is not None:
         parts.append(outputs_table(result["inputs"], result["outputs"]))
     return f'<div class="nn-block nn-network">{"".join(parts)}</div>'

@@ -128,6 +128,19 @@ def _axis(values: list[float], start: float, end: float, log: bool, snap: bool) 
     return _Axis(low, high, ticks, start, end, log)
 
 
+CHART_LEFT, CHART_RIGHT = 64, 16
+
+
+def _x_axis(xs: list[float], width: int) -> _Axis:
+    return _axis(xs, CHART_LEFT, width - CHART_RIGHT, log=False, snap=False)
+
+
+def x_pixels(xs: Sequence[float], values: Sequence[float], width: int = 480) -> list[float]:
+    """Where ``values`` fall on the x axis of a line chart ``width`` wide whose lines span ``xs``."""
+    axis = _x_axis([float(v) for v in xs], width)
+    return [float(fmt(axis(value))) for value in values]
+
+
 def line_chart_svg(
     series: Sequence[Series] | Mapping[str, tuple[Sequence[float], Sequence[float]]],
     x_label: str,
@@ -137,10 +150,12 @@ def line_chart_svg(
     width: int = 480,
     height: int = 280,
     log_y: bool = False,
+    marker: float | None = None,
 ) -> str:
     """A line chart with labelled axes and a legend when there are several lines.
 
-    ``series`` is a list of :class:`Series` or a mapping name → (xs, ys).
+    ``series`` is a list of :class:`Series` or a mapping name → (xs, ys); ``marker`` is an x
+    value to mark with a vertical line (class ``nn-marker``).
     """
     if isinstance(series, Mapping):
         lines = [Series(name, *xy) for name, xy in series.items()]
@@ -153,8 +168,8 @@ def line_chart_svg(
     if not all(math.isfinite(v) for v in xs + ys):
         raise ValueError("chart values must be finite")
 
-    left, right, top, bottom = 64, 16, 28 if title else 12, 44
-    x_axis = _axis(xs, left, width - right, log=False, snap=False)
+    left, right, top, bottom = CHART_LEFT, CHART_RIGHT, 28 if title else 12, 44
+    x_axis = _x_axis(xs, width)
     y_axis = _axis(ys, height - bottom, top, log=log_y, snap=True)
 
     parts = [element("rect", x=float(left), y=float(top), width=float(width - left - right),
@@ -176,6 +191,10 @@ def line_chart_svg(
                       transform=f"rotate(-90 14 {fmt(y_mid)})"))
     if title:
         parts.append(text(left, 18, title, "nn-chart-title", font_weight="bold"))
+    if marker is not None:
+        px = x_axis(marker)
+        parts.append(element("line", x1=px, x2=px, y1=float(top), y2=float(height - bottom), class_="nn-marker",
+                             stroke="currentColor", stroke_width=1.0, stroke_dasharray="3 3"))
 
     dashes = (None, "6 3", "2 3", "8 3 2 3")
     for index, line in enumerate(lines):

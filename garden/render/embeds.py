@@ -42,10 +42,17 @@ def _in_page_href(ctx: RenderContext, href: str) -> str:
     return relative_href(ctx.page_path, ctx.page.url, anchor) if ctx.page.url else "#"
 
 
+def _unpublished_target(ctx: RenderContext, token: Token) -> bool:
+    """Whether a Markdown link's token names a note that is not published (its text then shows plain)."""
+    return bool(token.meta and "target" in token.meta and ctx.view.page(token.meta["target"]) is None)
+
+
 def link_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     """A Markdown link: to a note's page, to an attachment's copy, or as CommonMark has it."""
     ctx, token = env["ctx"], tokens[idx]
     meta = token.meta or {}
+    if _unpublished_target(ctx, token):
+        return '<span class="unpublished">'
     if "target" in meta:
         href, page = ctx.link(meta["target"], meta.get("anchor"))
         token.attrSet("href", href)
@@ -59,6 +66,12 @@ def link_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict
     elif (token.attrGet("href") or "").startswith("#"):
         token.attrSet("href", _in_page_href(ctx, str(token.attrGet("href"))))
     return self.renderToken(tokens, idx, options, env)
+
+
+def link_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
+    """The end of a Markdown link (links do not nest: the nearest `link_open` before it began it)."""
+    opening = next(token for token in reversed(tokens[:idx]) if token.type == "link_open")
+    return "</span>" if _unpublished_target(env["ctx"], opening) else self.renderToken(tokens, idx, options, env)
 
 
 def image(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
@@ -145,5 +158,5 @@ def anchor_link(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDi
     return f'<a class="wikilink" href="{escape(href)}">{escape(token.content)}</a>'
 
 
-RULES = {"link_open": link_open, "image": image, "wiki_embed": wiki_embed, "file_link": file_link,
+RULES = {"link_open": link_open, "link_close": link_close, "image": image, "wiki_embed": wiki_embed, "file_link": file_link,
          "anchor_link": anchor_link}

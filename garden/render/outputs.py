@@ -37,12 +37,15 @@ def _checks(outcomes: list[Outcome]) -> str:
 
 
 def render_output(note: str, code: CodeBlock, result: CellResult | None, raw: bool = False) -> str:
-    """The `<div class="output">` under a code block ("output error" when it failed).
+    """The `<div class="output">` under a code block ("output error" when it failed, "output
+    pending" while it waits to run).
 
     Rich outputs (figures, `_repr_html_`) pass through the sanitiser unless `raw`.
     """
     if result is None or (result.status == "not-run" and result.error is None):
         return ""
+    if result.status == "pending":
+        return '<div class="output pending" role="status">running…</div>'
     if result.failed or result.status == "not-run":
         return _error(result, "output error")
     checked = result.examples is not None or code.expected is not None or (result.data or {}).get("expect")

@@ -11,11 +11,14 @@ from markupsafe import Markup
 
 from garden.config import Config
 from garden.diagnostics import Problem
+from garden.feed import FEED
 from garden.graph import Page
 from garden.model import Block
 from garden.render.context import RenderContext
+from garden.render.graph_view import GRAPH_PAGE, GraphView
 from garden.render.outline import render_footnotes, render_outline
 from garden.render.rules import install_rules
+from garden.render.summary import prose_blocks
 from garden.render.text import plain_text, shorten
 from garden.render.reads import Capture
 from garden.render.view import GardenView
@@ -74,12 +77,6 @@ def template_environment(garden_templates: Path | None) -> jinja2.Environment:
                                 trim_blocks=True, lstrip_blocks=True)
 
 
-def _is_attribute(block: Block) -> bool:
-    """Whether a block opens with a `Key::` attribute."""
-    inline = next((token for token in block.tokens if token.type == "inline"), None)
-    return bool(inline and inline.children and inline.children[0].type == "attribute")
-
-
 class SiteRenderer:
     """Renders every page of a garden to HTML strings, reading the garden through `view`."""
 
@@ -90,6 +87,7 @@ class SiteRenderer:
         self.templates = template_environment(config.root / "templates")
         self._shortened: dict[tuple[Block, int], tuple[str, Capture]] = {}
         self._referring_html: dict[tuple[Block, int], tuple[Markup, Capture]] = {}
+        self.graph_view = GraphView(view)
 
     @property
     def problems(self) -> set[Problem]:
@@ -117,6 +115,9 @@ class SiteRenderer:
             "home_href": relative_href(path, "index.html"),
             "all_pages_href": relative_href(path, ALL_PAGES),
             "daily_href": relative_href(path, DAILY_NOTES),
+            "feed_href": relative_href(path, FEED),
+            "search": self.view.search(),
+            "graph_href": relative_href(path, GRAPH_PAGE),
             "entry_title": entry.title if entry else None,
         }
 
@@ -144,7 +145,9 @@ class SiteRenderer:
                                     lambda: Markup(ctx.render_block(block, source)))
 
     def _titled_links(self, ctx: RenderContext, titles: list[str]) -> list[dict]:
-        return [{"title": title, "href": ctx.link(title)[0]} for title in sorted(set(titles))]
+        """Links to the pages of `titles` that are published."""
+        return [{"title": title, "href": href} for title in sorted(set(titles))
+                for href, page in [ctx.link(title)] if page is not None]
 
     def page_html(self, page: Page, path: str | None = None) -> str:
         """The HTML of one page, written at `path` (its own URL by default)."""
@@ -162,7 +165,7 @@ class SiteRenderer:
                           builds_on=self._titled_links(ctx, [title for code in note.code for title in code.uses]
                                                        if note else []),
                           tagged=self._titled_links(ctx, self.view.tagged(page.title)),
-                          groups=self._references(ctx, page))
+                          groups=self._references(ctx, page), local_graph=self.graph_view.local(page, path))
 
     def error_page_html(self, page: Page, path: str, message: str) -> str:
         """A page whose content is an error box saying why it could not be rendered."""
@@ -171,20 +174,19 @@ class SiteRenderer:
             self.view.note(page.note)
         return self._page(path, page, error_box(message))
 
-    def _page(self, path: str, page: Page, outline: Markup, **sections: list) -> str:
+    def _page(self, path: str, page: Page, outline: Markup, **sections: list | Markup) -> str:
         """`page.html` for `page` with its outline and whichever link sections it has."""
         return self.templates.get_template("page.html").render(
-            **self._common(path, page.title, self._description(page)), page=page, outline=outline,
-            **{"tags": [], "builds_on": [], "tagged": [], "groups": [], **sections},
+            **self._common(path, page.title, self.description(page)), page=page, outline=outline,
+            **{"tags": [], "builds_on": [], "tagged": [], "groups": [], "local_graph": "", **sections},
             source=page.note.display if page.note else None)
 
-    def _description(self, page: Page) -> str:
+    def description(self, page: Page) -> str:
         """The page's summary for search engines and link previews: the text of its first blocks that
         are prose (not `Key:: value` attributes, nor what is nested under one)."""
-        if page.note is None or page.note.failure:
+        if page.note is None or self.view.note(page.note).failure:
             return ""
-        prose = (" ".join(plain_text(block.tokens).split()) for block in page.note.walk()
-                 if not any(map(_is_attribute, [block, *block.ancestors()])))
+        prose = (" ".join(plain_text(block.tokens).split()) for block in prose_blocks(page.note))
         return shorten(" ".join(text for _, text in zip(range(4), filter(None, prose))), DESCRIPTION_CHARS)
 
     def all_pages_html(self) -> str:
@@ -193,6 +195,11 @@ class SiteRenderer:
         rows = [{"title": page.title, "href": ctx.link(page.title)[0], "ghost": page.ghost, "daily": page.date,
                  "references": references} for page, references in self.view.all_pages()]
         return self.templates.get_template("all_pages.html").render(**self._common(ALL_PAGES, "All pages"), rows=rows)
+
+    def graph_html(self) -> str:
+        """`graph.html`: every shown note (the most linked, in a big garden) and the links between them."""
+        return self.templates.get_template("graph.html").render(**self._common(GRAPH_PAGE, "Graph"),
+                                                                **self.graph_view.global_context())
 
     def not_found_html(self) -> str:
         """`404.html`, which static hosts serve for an address the site lacks."""

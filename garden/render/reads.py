@@ -16,7 +16,7 @@ Key = tuple[Any, ...]
 PARSED_KINDS = frozenset({"note", "block"})  # questions whose answer is fixed by one note's parse
 LINKED_KINDS = frozenset({  # questions whose answer is fixed by the settings and what the link stage reads
     "site", "page", "block_with_id", "backlinks", "tags_of", "tagged", "attachment", "file_source", "all_pages",
-    "daily_pages", "note_urls", "graph"})  # (`garden.graph.link_inputs`); every other question is asked again after any edit
+    "daily_pages", "note_urls", "graph", "shown_pages", "linked_sections", "local_graph", "global_graph"})  # (`garden.graph.link_inputs`); every other question is asked again after any edit
 
 
 def digest_of(material: object) -> bytes:

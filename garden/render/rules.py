@@ -34,7 +34,10 @@ def _ctx(env: Env) -> RenderContext:
 
 
 def _page_link(ctx: RenderContext, token: Token, css: str, label: str) -> str:
+    """A link to the page `token` names; its label as plain text when the page is not published."""
     href, page = ctx.link(token.meta["target"], token.meta.get("anchor"))
+    if page is None:
+        return f'<span class="unpublished">{escape(label)}</span>'
     classes = css + (" ghost" if page is None or page.ghost else "")
     return f'<a class="{classes}" href="{escape(href)}">{escape(label)}</a>'
 

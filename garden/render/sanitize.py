@@ -103,3 +103,21 @@ def sanitize(html: str) -> str:
         filter_style_properties=SVG_STYLE_PROPERTIES,
         strip_comments=True,
     )
+
+
+PREVIEW_TAGS = (HTML_TAGS - {"a", "img", "audio", "video", "input", "details", "summary"}) | MATHML_TAGS
+PREVIEW_DROPPED = {"id", "href", "src"}  # ids would clash with the page showing the preview; its links are relative
+PREVIEW_CLEANER = nh3.Cleaner(  # set up once: a build sanitises a few previews per page
+    tags=PREVIEW_TAGS,
+    attributes={tag: ATTRIBUTES[tag] - PREVIEW_DROPPED for tag in PREVIEW_TAGS},
+    clean_content_tags={"script", "style", "svg"},
+    url_schemes=set(),
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitize_preview(html: str) -> str:
+    """Rendered HTML narrowed for a link preview shown on any page: text, its formatting and math are
+    kept; links become their text; ids, images, media, SVG, scripts and styles go."""
+    return PREVIEW_CLEANER.clean(html)

@@ -1,7 +1,8 @@
 """What rendering reads of the linked garden, each read remembered with a digest of its answer.
 
 Every question a file of the site depends on (where a link goes, a block's content, a page's
-backlinks, a code block's result, the site's settings…) is asked through `GardenView`, which
+backlinks, a code block's result, a page's neighbourhood in the graph, the notes that changed
+last, whether there is search, the site's settings…) is asked through `GardenView`, which
 answers it and notes the question's key in the `ReadLog` of the file being made. `digest(key)`
 asks the question again, of whatever garden the view holds now: a file none of whose questions
 has a new answer would come out byte for byte the same, so an incremental build keeps it.
@@ -9,19 +10,25 @@ has a new answer would come out byte for byte the same, so an incremental build 
 Keys are tuples of plain values, `(question, *arguments)`, that pickle and compare by value; a
 question is the name of the method asking it, and blocks and notes are named by their note's
 path (and the block's `order` in it). Digests hash a plain-data description of
-the answer (`repr` of tuples and dicts of str, int, bool, None and dates), the same in every process.
+the answer (`repr` of tuples and dicts of str, int, bool, None and dates), the same in every process;
+for a drawing of the graph, of what it is drawn from (the layout itself is worked out only to draw it).
 Rendering code reads the garden only through this view; the view has no other way in.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 
 from garden.diagnostics import Problem
+from garden.feed import recent_changes
 from garden.graph import Backlink, Garden, Page
 from garden.model import Block, Note, code_of
 from garden.render.anchors import page_anchors
+from garden.render.graph_layout import Drawing, NoteGraph
 from garden.render.reads import PARSED_KINDS, Key, ReadLog, digest_of
+from garden.render.shown import shown_pages
 from garden.run.cells import CellResult
 from garden.urls import heading_id
 
@@ -52,15 +59,18 @@ class GardenView:
     """The garden, the results of its code and the site's settings, as rendering may read them."""
 
     def __init__(self, garden: Garden, results: dict[tuple[str, int], CellResult] | None = None,
-                 site: str = "", files: dict[str, str | Problem] | None = None) -> None:
+                 site: str = "", files: dict[str, str | Problem] | None = None, search: bool = False) -> None:
         self._garden = garden
         self._results = results or {}
         self._site = site  # a digest of the settings, templates and garden version every file is made with
         self._files = files or {}  # path below the notes folder -> digest of its content, or the problem reading it
+        self._search = search  # whether the site has a search index
         self.log = ReadLog()
         self.digests: dict[Key, bytes] = {}
         self._notes: dict[str, Note] | None = None
-        self._blocks: dict[str, list[Block]] = {}
+        self._blocks: dict[str, dict[int, Block]] = {}
+        self._note_graph: NoteGraph | None = None
+        self._sections: dict[str, set[str]] | None = None
 
     def _read(self, key: Key, material: Callable[[], object]) -> None:
         if key not in self.digests:
@@ -73,6 +83,11 @@ class GardenView:
         """The digest of what every file is made with (settings, templates, garden's version)."""
         self._read(("site",), lambda: self._site)
         return self._site
+
+    def search(self) -> bool:
+        """Whether pages offer search (garden.toml's `search`, Pagefind found, and notes to index)."""
+        self._read(("search",), lambda: self._search)
+        return self._search
 
     def page(self, target: str) -> Page | None:
         """The page a link to `target` goes to (its title, URL and whether it is a ghost)."""
@@ -187,6 +202,51 @@ class GardenView:
         self._read(("graph",), lambda: (nodes, links))
         return nodes, links
 
+    def shown_pages(self) -> list[Page]:
+        """The pages that previews and the graph view may show, by title (`garden.render.shown`)."""
+        pages = shown_pages(self._garden)
+        self._read(("shown_pages",), lambda: tuple(map(_page_material, pages)))
+        return pages
+
+    def linked_sections(self, title: str) -> set[str]:
+        """The ids of the headings of the page titled `title` that links on shown pages go to
+        (`[[Page#Heading]]`)."""
+        if self._sections is None:
+            self._sections = defaultdict(set)
+            for page in shown_pages(self._garden):
+                for ref in page.note.refs if page.note else ():
+                    target = self._garden.page(ref.target)
+                    if ref.anchor and not ref.anchor.startswith("^") and target is not None:
+                        self._sections[target.title].add(heading_id(ref.anchor))
+        sections = self._sections.get(title, set())
+        self._read(("linked_sections", title), lambda: tuple(sorted(sections)))
+        return sections
+
+    def _graph(self) -> NoteGraph:
+        if self._note_graph is None:
+            self._note_graph = NoteGraph(self._garden, shown_pages(self._garden))
+        return self._note_graph
+
+    def local_graph(self, title: str) -> Drawing | None:
+        """The drawing of the neighbourhood of the page titled `title` (`NoteGraph.local_drawing`);
+        None when it links with no other note."""
+        graph = self._graph()
+        self._read(("local_graph", title), lambda: graph.local_material(title))
+        page = self._garden.pages.get(title)
+        return graph.local_drawing(page) if page is not None else None
+
+    def global_graph(self) -> NoteGraph:
+        """The shown notes for the global drawing and its legend (`global_drawing`, `legend`)."""
+        graph = self._graph()
+        self._read(("global_graph",), graph.global_material)
+        return graph
+
+    def recent_changes(self) -> list[tuple[dt.datetime, Page]]:
+        """The notes that changed last, newest first, with when (`garden.feed.recent_changes`)."""
+        recent = recent_changes(self._garden)
+        self._read(("recent_changes",), lambda: tuple((moment, *_page_material(page)) for moment, page in recent))
+        return recent
+
     # -- asking again
 
     def digest(self, key: Key) -> bytes:
@@ -211,10 +271,10 @@ class GardenView:
             else:
                 self.note(note)
             return
-        if note is not None and relative not in self._blocks:
-            self._blocks[relative] = [*note.walk(), *note.footnotes]
-        blocks = self._blocks.get(relative, [])
-        if note is None or not 0 <= order < len(blocks):
+        if note is not None and relative not in self._blocks:  # by order: a published copy may lack some
+            self._blocks[relative] = {block.order: block for block in [*note.walk(), *note.footnotes]}
+        block = self._blocks.get(relative, {}).get(order)
+        if note is None or block is None:
             self.digests[("block", relative, order)] = digest_of(None)
         else:
-            self.block(note, blocks[order])
+            self.block(note, block)

@@ -36,7 +36,7 @@ from typing import Any
 from garden.run.cells import Cell, CellResult
 from garden.run.fingerprint import Versions, dependency_versions, garden_source_digest
 
-KEY_VERSION = "garden-run-3"
+KEY_VERSION = "garden-run-4"  # 4: network results record checkpoints and decision maps
 
 
 def environment_fingerprint() -> str:

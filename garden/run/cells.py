@@ -7,7 +7,7 @@ from typing import Any
 
 from garden.model import CodeBlock
 
-STATUSES = ("ok", "error", "timeout", "crash", "not-run")
+STATUSES = ("ok", "error", "timeout", "crash", "not-run", "pending")
 FAILED_STATUSES = frozenset({"error", "timeout", "crash"})
 
 
@@ -48,7 +48,7 @@ class CellError:
 class CellResult:
     """What running one cell produced."""
 
-    status: str  # one of STATUSES
+    status: str  # one of STATUSES; "pending": not in the cache, to be run later (a cached-only run)
     stdout: str = ""
     stderr: str = ""
     value: str | None = None
@@ -86,3 +86,8 @@ def abort_reason(cell: Cell, status: str) -> str:
 def not_run(cell: Cell, reason: str) -> CellResult:
     """A cell skipped because an earlier cell of its note lost the worker."""
     return CellResult(status="not-run", error=CellError(type="NotRun", message=f"not run: {reason}", line=cell.line))
+
+
+def pending() -> CellResult:
+    """A cell a cached-only run left for later: it must run, and has not yet."""
+    return CellResult(status="pending")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ class RunReport:
     failed: int  # error/timeout/crash results, cached or fresh, not declared by `raises`
     used: frozenset[str] = frozenset()  # keys of the cache entries this run read or wrote
     damaged: tuple[Cell, ...] = ()  # cells whose cache entry was damaged, discarded and re-run
+    pending: int = 0  # cells a cached-only run left for later
 
 
 def run_cells(
@@ -34,6 +36,8 @@ def run_cells(
     refresh: bool = False,
     seeds: dict[str, str] | None = None,
     upstream: dict[str, dict[str, list[Cell]]] | None = None,
+    cached_only: bool = False,
+    cancel: threading.Event | None = None,
 ) -> RunReport:
     """Run every note's cells (one namespace per note, notes in parallel).
 
@@ -45,6 +49,9 @@ def run_cells(
     top-level names handed on). No worker is started when nothing needs to run. When a note's cell k is not cached, the whole
     note is executed from its first cell (to rebuild the namespace) but only
     cells k..n get fresh results; see garden.run.plan.
+
+    ``cached_only`` runs nothing: cells the cache cannot answer are "pending". Setting
+    ``cancel`` stops the workers and raises `RunCancelled`; nothing of that run is cached.
     """
     cache = ResultCache(cache_dir) if cache_dir is not None else None
     fingerprint = f"{environment_fingerprint()}; memory {memory_mb} MB"
@@ -64,10 +71,13 @@ def run_cells(
     ]
     scheduled = [plan for plan in plans if plan.job is not None]
     ran = 0
-    if scheduled:
+    if scheduled and cached_only:
+        for plan in scheduled:
+            plan.defer()
+    elif scheduled:
         jobs = [plan.job for plan in scheduled]
         outcomes = run_jobs(jobs, workers=workers or os.cpu_count() or 1, memory_mb=memory_mb,
-                            key=environment_fingerprint())
+                            key=environment_fingerprint(), cancel=cancel)
         ran = sum(plan.record(outcome, cache) for plan, outcome in zip(scheduled, outcomes))
     results = {
         (item.cell.note, item.cell.line): result
@@ -81,4 +91,5 @@ def run_cells(
         failed=sum(result.failed for result in results.values()),
         used=frozenset(cache.used) if cache is not None else frozenset(),
         damaged=tuple(cache.damaged) if cache is not None else (),
+        pending=sum(result.status == "pending" for result in results.values()),
     )

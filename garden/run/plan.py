@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from garden.model import CodeBlock
 from garden.run.cache import ResultCache, Span, cell_key
 from garden.run.fingerprint import versions_of
-from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
+from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run, pending
 from garden.run.pool import Job, JobCell, Prelude
 
 ABORTING = ("timeout", "crash")
@@ -73,6 +73,12 @@ class NotePlan:
     def spans(self, index: int) -> list[Span]:
         """Where the note's cells up to `index` are now."""
         return [item.span for item in self.cells[: index + 1]]
+
+    def defer(self) -> None:
+        """Leave the job for later: the cells it would compute are pending."""
+        for index in self.fresh:
+            self.results[index] = pending()
+        self.job = None
 
     def record(self, outcome: list[CellResult], cache: ResultCache | None) -> int:
         """Take the job's results (caching them); returns how many cells ran."""

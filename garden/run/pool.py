@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -10,7 +11,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,11 @@ from garden.run.zygote import Spawned, Zygote, ZygoteError, zygote_for
 STARTUP_TIMEOUT = 60.0  # seconds for a forked worker to say it is ready
 CLOSE_TIMEOUT = 5.0
 CRASH_LOG_LIMIT = 4000  # characters of the worker's stderr kept for a crash report
+CANCEL_POLL = 0.05  # seconds between looks at a run's cancel event
+
+
+class RunCancelled(Exception):
+    """The run was cancelled (its cancel event was set); its workers were stopped, nothing is kept."""
 
 
 @dataclass(frozen=True)
@@ -107,17 +113,15 @@ class WorkerProcess:
             error = CellError(type="WorkerCrash", message=f"no worker could be started: {self._start_failure}",
                               line=job.cells[0].cell.line)
             return _abort(job, 0, CellResult(status="crash", error=error))
-        mark = self._log_size()
         try:
             self._reader.receive(STARTUP_TIMEOUT)
             self._spawned.requests.write(encode_job(job))
             self._spawned.requests.flush()
         except (TimeoutError, EOFError, OSError):
-            return _abort(job, 0, self._crashed(job.cells[0].cell, mark))
+            return _abort(job, 0, self._crashed(job.cells[0].cell))
         results: list[CellResult] = []
         for index, item in enumerate(job.cells):
             running(f"{item.cell.note}:{item.cell.line}")
-            mark = self._log_size()
             allowed = item.timeout + (job.prelude_timeout if index == 0 else 0)
             try:
                 message = self._reader.receive(allowed)
@@ -130,7 +134,7 @@ class WorkerProcess:
                 )
                 return results + _abort(job, index, CellResult(status="timeout", error=timeout))
             except EOFError:
-                return results + _abort(job, index, self._crashed(item.cell, mark))
+                return results + _abort(job, index, self._crashed(item.cell))
             results.append(CellResult.from_dict(message["result"]))
         return results
 
@@ -154,6 +158,17 @@ class WorkerProcess:
                 self._spawned = None
             self._log.close()
 
+    def stop(self) -> None:
+        """Kill the worker's session from another thread without waiting: the thread running the
+        worker sees it end and cleans up. (A worker just forked has no session yet: it is killed alone.)"""
+        spawned = self._spawned
+        if spawned is not None and self._returncode is None:
+            try:
+                os.killpg(spawned.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(spawned.pid, signal.SIGKILL)
+
     def kill(self) -> None:
         """Kill the worker and anything the user's code started in its session (from any thread)."""
         self.alive = False
@@ -176,13 +191,13 @@ class WorkerProcess:
     def _log_size(self) -> int:
         return os.fstat(self._log.fileno()).st_size
 
-    def _crashed(self, cell: Cell, mark: int) -> CellResult:
+    def _crashed(self, cell: Cell) -> CellResult:
         """Describe the death of the worker while it ran ``cell``."""
         self.kill()
         code = self._returncode
         how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
-        size = self._log_size() - mark
-        log = os.pread(self._log.fileno(), size, mark).decode(errors="replace")[-CRASH_LOG_LIMIT:]
+        size = self._log_size()  # the log is this worker's alone: it ran only this note
+        log = os.pread(self._log.fileno(), size, 0).decode(errors="replace")[-CRASH_LOG_LIMIT:]
         note_frame = re.compile(rf'File "{re.escape(cell.note)}", line (\d+)')
         lines = [text for text in log.splitlines() if _worth_showing(text, note_frame)]
         hit = note_frame.search(log)
@@ -197,12 +212,14 @@ class WorkerProcess:
         )
 
 
-def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str) -> list[list[CellResult]]:
+def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str,
+             cancel: threading.Event | None = None) -> list[list[CellResult]]:
     """Run ``jobs`` on up to ``workers`` workers at a time; results in job order.
 
     Each job gets a worker of its own, forked by this process's zygote for ``key`` (what the
     workers' code depends on, see garden.run.zygote): numpy is imported once, not per note.
     A pool thread waits for a worker to exit only after the next job ran, so exits cost no time.
+    Once ``cancel`` is set, the workers are killed and `RunCancelled` is raised.
     """
     env = worker_env()
     results: list[list[CellResult]] = [[] for _ in jobs]
@@ -210,11 +227,13 @@ def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str) -> list
     for index in range(len(jobs)):
         pending.put(index)
     unfinished: set[WorkerProcess] = set()
+    stopping = threading.Event()
+    guard = threading.Lock()  # stopping and unfinished change together
 
     def serve() -> None:
         ending: WorkerProcess | None = None  # the previous worker: it exits while the next one works
         try:
-            while True:
+            while not stopping.is_set():
                 try:
                     index = pending.get_nowait()
                 except queue.Empty:
@@ -223,29 +242,49 @@ def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str) -> list
                 if not process.alive:  # the zygote died: once more, with a new one
                     process.finish()
                     process = WorkerProcess(zygote_for(key, env), memory_mb, env)
-                unfinished.add(process)
+                with guard:
+                    unfinished.add(process)
+                    if stopping.is_set():
+                        process.stop()
                 results[index] = process.run(jobs[index], bar.running)
                 process.end_input()
                 bar.done()
                 if ending is not None:
-                    ending.finish()
-                    unfinished.discard(ending)
+                    finished(ending)
                 ending = process
         finally:
             if ending is not None:
-                ending.finish()
-                unfinished.discard(ending)
+                finished(ending)
+
+    def finished(process: WorkerProcess) -> None:
+        process.finish()
+        with guard:
+            unfinished.discard(process)
+
+    def stop_all() -> None:
+        with guard:
+            stopping.set()
+            for process in list(unfinished):
+                process.stop()
 
     count = max(1, min(workers, len(jobs)))
     with TaskProgress("running code", len(jobs), "note") as bar, ThreadPoolExecutor(count) as executor:
         futures = [executor.submit(serve) for _ in range(count)]
         try:
-            for future in futures:
-                future.result()
-        except BaseException:  # e.g. KeyboardInterrupt: stop handing out jobs, stop the workers
-            while not pending.empty():
-                pending.get_nowait()
-            for process in list(unfinished):
-                process.kill()
+            _wait_for(futures, cancel)
+        except BaseException:  # cancelled, or e.g. KeyboardInterrupt: stop handing out jobs, stop the workers
+            stop_all()
             raise
     return results
+
+
+def _wait_for(futures: list[Future], cancel: threading.Event | None) -> None:
+    """Wait until every future is done (raising its exception), or raise `RunCancelled` once `cancel` is set."""
+    running = set(futures)
+    while running:
+        if cancel is not None and cancel.is_set():
+            raise RunCancelled
+        done, running = wait(running, timeout=CANCEL_POLL if cancel is not None else None,
+                             return_when=FIRST_EXCEPTION)
+        for future in done:
+            future.result()

@@ -1,0 +1,257 @@
+"""The notes as a picture: which notes to draw, how linked they are, their tag colour, and where
+networkx puts them (seeded, so one garden always gives the same drawing)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+
+from garden.graph import Garden, Page
+
+MAX_GLOBAL_NODES = 300  # a bigger garden shows its most linked notes: legible, and spring_layout stays cheap
+MAX_LOCAL_NODES = 20  # of a page's neighbourhood, the page included
+GLOBAL_LABELS = 40  # the most linked notes of the global graph are labelled; the others show their title on hover
+TAG_COLOURS = 6  # the most used tags (of two notes or more) get a colour each (style.css: --graph-1 … --graph-6)
+SEED = 7
+GRAVITY = 0.05  # pull of a hidden centre node linked to every note: keeps islands from drifting to the edges
+MIN_RADIUS, MAX_RADIUS = 3.5, 16.0  # of a node, in SVG units: the most linked note of a drawing gets the largest
+GLOBAL_SIZE = 1000.0  # the global drawing's longer side, in SVG units
+GLOBAL_MARGIN = 40.0
+LOCAL_WIDTH, LOCAL_HEIGHT = 600.0, 340.0
+LOCAL_MARGIN_X, LOCAL_MARGIN_Y = 170.0, 40.0  # room for the labels beside and above the outer ring
+INNER_RING = 1.3  # shell_layout puts the inner of two rings at half the outer one's radius; ours at 0.65
+
+Positions = Mapping[str, Sequence[float]]
+CENTRE = ("centre",)  # the hidden node of GRAVITY: no title, for titles are strings
+
+
+@dataclass(frozen=True)
+class PlacedNode:
+    """A note where the drawing puts it."""
+
+    page: Page
+    x: float
+    y: float
+    linked_from: int  # how many of the shown notes link to it
+    radius: float
+    colour: int  # 1…TAG_COLOURS: the colour of one of its tags; 0: none of those tags
+    label: str | None  # where its title goes: "below", "above", "left" or "right" of it; None: not shown
+
+
+@dataclass(frozen=True, order=True)
+class PlacedEdge:
+    """A link between two drawn notes (either way, any kind), by their index in `Drawing.nodes`."""
+
+    a: int
+    b: int
+    uses: bool  # one of the notes builds on the other (`#| uses:`)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Nodes and edges with coordinates in a `width` × `height` box."""
+
+    nodes: list[PlacedNode]
+    edges: list[PlacedEdge]
+    width: float
+    height: float
+    left_out: int = 0  # notes not drawn because the garden is bigger than the cap
+    current: str | None = None  # the title of the page a local graph is centred on
+
+
+class NoteGraph:
+    """The shown notes (ghost pages are not drawn) and the links between them, either way, any kind."""
+
+    def __init__(self, garden: Garden, pages: Iterable[Page]) -> None:
+        self.garden = garden
+        pages = sorted(pages, key=lambda page: page.title)
+        self.urls = {page.title: page.url for page in pages}  # of every page shown, ghosts too (for the legend)
+        self.notes = {page.title: page for page in pages if not page.ghost}
+        self.adjacent: dict[str, set[str]] = {title: set() for title in self.notes}
+        self.uses: set[frozenset[str]] = set()  # pairs of notes one of which builds on the other
+        linking: dict[str, set[str]] = {title: set() for title in self.notes}
+        for source, target, kind in garden.graph.edges(data="kind"):
+            if source != target and source in self.notes and target in self.notes:
+                self.adjacent[source].add(target)
+                self.adjacent[target].add(source)
+                linking[target].add(source)
+                if kind == "uses":
+                    self.uses.add(frozenset((source, target)))
+        self.linked_from = {title: len(sources) for title, sources in linking.items()}
+
+    def rank(self, title: str) -> tuple[int, str]:
+        """Sort key: the most linked notes first, then by title."""
+        return -self.linked_from[title], title
+
+    @cached_property
+    def colours(self) -> dict[str, int]:
+        """The tags most used among the notes, each with its colour number, most used first; a tag of
+        one note gets none."""
+        counts = Counter(tag for title in self.notes for tag in self.garden.tags_of(title))
+        ranked = sorted((tag for tag, count in counts.items() if count > 1), key=lambda tag: (-counts[tag], tag))
+        return {tag: number for number, tag in enumerate(ranked[:TAG_COLOURS], start=1)}
+
+    @property
+    def legend(self) -> list[tuple[str, str | None, int]]:
+        """The coloured tags, most used first: (tag, URL of its page or None when it is not shown, colour)."""
+        return [(tag, self.urls.get(tag), colour) for tag, colour in self.colours.items()]
+
+    @cached_property
+    def colour_of(self) -> dict[str, int]:
+        """By note: the colour of its least used coloured tag (the one saying most about it), 0 for none."""
+        return {title: max((self.colours[tag] for tag in self.garden.tags_of(title) if tag in self.colours), default=0)
+                for title in self.notes}
+
+    @cached_property
+    def _neighbours(self) -> dict[str, list[str]]:
+        """Every note's neighbours, the most linked first (worked out once, used by every local graph)."""
+        return {title: sorted(self.adjacent[title], key=self.rank) for title in self.notes}
+
+    @cached_property
+    def global_drawing(self) -> Drawing:
+        """The most linked notes (all, up to MAX_GLOBAL_NODES) and the links between them, laid out by
+        spring_layout."""
+        drawn = self._drawn
+        edges = self._edges(drawn)
+        graph = nx.Graph()
+        graph.add_nodes_from(drawn)
+        graph.add_edges_from(edges)
+        graph.add_edges_from(((CENTRE, title) for title in drawn), weight=GRAVITY)
+        layout = nx.spring_layout(graph, seed=SEED)
+        positions = {title: layout[title].tolist() for title in drawn}
+        labels = {title: "below" for title in sorted(drawn, key=self.rank)[:GLOBAL_LABELS]}
+        return self._drawing(drawn, edges, positions, _fit_square(positions), labels,
+                             left_out=len(self.notes) - len(drawn))
+
+    def _rings(self, title: str) -> dict[str, int] | None:
+        """The notes within two links of the page titled `title` (the most linked first, at most
+        MAX_LOCAL_NODES), in ring order: the page (ring 0), its neighbours (1), theirs (2). None when
+        it links with no other note."""
+        if title not in self.notes or not self._neighbours[title]:
+            return None
+        first = self._neighbours[title][:MAX_LOCAL_NODES - 1]
+        ring = {title: 0} | {neighbour: 1 for neighbour in first}
+        for neighbour in first:  # in ring order, so that the outer ring lines up with the inner one
+            for further in self._neighbours[neighbour][:MAX_LOCAL_NODES]:
+                if further not in ring and len(ring) < MAX_LOCAL_NODES:
+                    ring[further] = 2
+        return ring
+
+    def _material(self, titles: Iterable[str], edges: Iterable[tuple[str, str]]) -> tuple:
+        """What a drawing of the notes `titles` and the links `edges` is made from, as plain data."""
+        notes = tuple((title, self.notes[title].url, self.linked_from[title], self.colour_of[title]) for title in titles)
+        return notes, tuple((a, b, frozenset((a, b)) in self.uses) for a, b in edges)
+
+    def local_material(self, title: str) -> tuple | None:
+        """What the local drawing of the page titled `title` is made from (its rings, their notes and
+        links), as plain data: equal material, equal drawing. Cheaper than the drawing: no layout."""
+        ring = self._rings(title)
+        if ring is None:
+            return None
+        return tuple(ring.items()), self._material(ring, self._ring_edges(ring))
+
+    def global_material(self) -> tuple:
+        """What the global drawing and its legend are made from, as plain data (see `local_material`)."""
+        drawn = self._drawn
+        return self._material(drawn, self._edges(drawn)), len(self.notes), tuple(self.legend)
+
+    @cached_property
+    def _drawn(self) -> list[str]:
+        """The notes the global drawing shows, by title: the most linked, up to MAX_GLOBAL_NODES."""
+        return sorted(sorted(self.notes, key=self.rank)[:MAX_GLOBAL_NODES])
+
+    def _ring_edges(self, ring: dict[str, int]) -> list[tuple[str, str]]:
+        """The links from one ring to the next (links within a ring would cross the drawing)."""
+        return [(a, b) for a, b in self._edges(sorted(ring)) if ring[a] != ring[b]]
+
+    def local_drawing(self, page: Page) -> Drawing | None:
+        """The page's notes within two links (the most linked first, at most MAX_LOCAL_NODES): the page
+        in the middle, a ring of its neighbours around it, one of theirs further out, and the links
+        from one ring to the next (links within a ring would cross the drawing). None when the page
+        links with no other note."""
+        ring = self._rings(page.title)
+        if ring is None:
+            return None
+        shells = [[title for title, number in ring.items() if number == shell] for shell in range(3)]
+        # rotate: each ring starts that much further round than the one inside it, so the outer ring's
+        # nodes sit between the inner ring's rather than behind them
+        layout = nx.shell_layout(list(ring), nlist=[shell for shell in shells if shell],
+                                 rotate=math.pi / len(shells[2]) if shells[2] else 0.0)
+        stretch = {title: INNER_RING if shells[2] and ring[title] == 1 else 1.0 for title in ring}
+        positions = {title: [coordinate * stretch[title] for coordinate in position.tolist()]
+                     for title, position in layout.items()}
+        titles = sorted(ring)
+        edges = self._ring_edges(ring)
+        labels = {page.title: "below"} | {title: _outward(positions[title]) for title in shells[1]}
+        return self._drawing(titles, edges, positions, _fill_box(positions), labels, current=page.title)
+
+    def _edges(self, titles: list[str]) -> list[tuple[str, str]]:
+        """The links among `titles`, each pair once, sorted."""
+        chosen = set(titles)
+        return sorted((a, b) for a in titles for b in self.adjacent[a] & chosen if a < b)
+
+    def _drawing(self, titles: list[str], edges: Iterable[tuple[str, str]], positions: Positions,
+                 place: Placement, labels: dict[str, str], left_out: int = 0, current: str | None = None) -> Drawing:
+        """The notes `titles` (in this order) at `positions`, with the links `edges` between them and
+        the titles of the notes in `labels` on the side it names."""
+        index = {title: number for number, title in enumerate(titles)}
+        most = max((self.linked_from[title] for title in titles), default=0) or 1
+        nodes = [PlacedNode(self.notes[title], *place.point(positions[title]), self.linked_from[title],
+                            _radius(self.linked_from[title] / most), self.colour_of[title], labels.get(title))
+                 for title in titles]
+        placed = sorted(PlacedEdge(*sorted((index[a], index[b])), frozenset((a, b)) in self.uses) for a, b in edges)
+        return Drawing(nodes, placed, place.width, place.height, left_out, current)
+
+
+def _outward(position: Sequence[float]) -> str:
+    """The side of a node on a ring (centred on 0) away from the centre: left or right, except near the
+    top and the bottom, where labels beside the nodes would run into each other."""
+    x, y = position
+    if abs(x) >= 0.3 * math.hypot(x, y):
+        return "right" if x > 0 else "left"
+    return "above" if y < 0 else "below"
+
+
+def _radius(share: float) -> float:
+    """A node's radius for its share (0…1) of the most links any note of the drawing has, rounded to 0.1."""
+    return round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(share), 1)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Maps layout coordinates around (`centre_x`, `centre_y`) into a `width` × `height` box, rounded to 0.1."""
+
+    centre_x: float
+    centre_y: float
+    scale_x: float
+    scale_y: float
+    width: float
+    height: float
+
+    def point(self, position: Sequence[float]) -> tuple[float, float]:
+        """Where a layout position goes in the box."""
+        x = self.width / 2 + (position[0] - self.centre_x) * self.scale_x
+        y = self.height / 2 + (position[1] - self.centre_y) * self.scale_y
+        return round(x, 1), round(y, 1)
+
+
+def _fit_square(positions: Positions) -> Placement:
+    """A placement keeping the layout's proportions, its longer side GLOBAL_SIZE with the margins."""
+    xs = [position[0] for position in positions.values()] or [0.0]
+    ys = [position[1] for position in positions.values()] or [0.0]
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    scale = (GLOBAL_SIZE - 2 * GLOBAL_MARGIN) / (max(span_x, span_y) or 1.0)
+    return Placement((max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, scale, scale,
+                     round(span_x * scale + 2 * GLOBAL_MARGIN, 1), round(span_y * scale + 2 * GLOBAL_MARGIN, 1))
+
+
+def _fill_box(positions: Positions) -> Placement:
+    """A placement stretching shell_layout's rings (centred on 0) over the local graph's box."""
+    radius = max(abs(coordinate) for position in positions.values() for coordinate in position) or 1.0
+    return Placement(0.0, 0.0, (LOCAL_WIDTH / 2 - LOCAL_MARGIN_X) / radius,
+                     (LOCAL_HEIGHT / 2 - LOCAL_MARGIN_Y) / radius, LOCAL_WIDTH, LOCAL_HEIGHT)

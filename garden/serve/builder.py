@@ -1,0 +1,84 @@
+"""When `garden serve` builds: at once with the cached results, then again when the code has run.
+
+A change of the garden stops code still running for an older state (newer builds win), builds
+the site at once with what the cache holds (blocks that must run show as pending), and runs the
+code in the background; when it finishes, a second build shows the results. Every build goes
+through `rebuild` with one `Builder` for the server's life (each build remakes only what changed),
+and its changed files go to the feed that open pages follow. A build that fails (a bad garden.toml,
+a broken template, a bug) is reported and leaves the last good site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import traceback
+
+from garden.build.builder import Builder
+from garden.build.options import BuildOptions
+from garden.config import Config, load_config
+from garden.run.pool import RunCancelled
+from garden.serve.console import Console
+from garden.serve.feed import ChangeFeed
+from garden.serve.rebuild import SiteUpdate, rebuild
+from garden.stop_messages import STOPPING_ERRORS, internal_error_message, stop_message
+
+
+def reloaded(config: Config) -> Config:
+    """`config` with garden.toml read again; the notes and output folders stay those the server started with."""
+    return dataclasses.replace(load_config(config.root), notes_dir=config.notes_dir, out_dir=config.out_dir)
+
+
+class LiveBuilder:
+    """Builds a garden's site for `garden serve`, running its code in the background."""
+
+    def __init__(self, config: Config, options: BuildOptions, feed: ChangeFeed, console: Console) -> None:
+        self.config = config
+        self.options = options
+        self.feed = feed
+        self.console = console
+        self.builder = Builder(config)
+        self._cancel = threading.Event()
+        self._background: threading.Thread | None = None
+
+    def update(self) -> None:
+        """Bring the site up to date with the garden: at once with cached results, in the background
+        with the code that must run."""
+        self.stop_code()
+        try:
+            config = reloaded(self.config)
+        except STOPPING_ERRORS as error:
+            self.console.error(f"{stop_message(error)} (still serving the last good site)")
+            return
+        quick = self._build(config, dataclasses.replace(self.options, cached_only=True))
+        if quick is not None and quick.result.pending:
+            self._cancel = threading.Event()
+            self._background = threading.Thread(target=self._build, args=(config, self.options, self._cancel),
+                                                name="garden-code", daemon=True)
+            self._background.start()
+
+    def stop_code(self) -> None:
+        """Stop the code running in the background, if any (nothing of it is shown or cached)."""
+        self._cancel.set()
+        if self._background is not None:
+            self._background.join()
+            self._background = None
+
+    def _build(self, config: Config, options: BuildOptions, cancel: threading.Event | None = None) -> SiteUpdate | None:
+        self.builder.config = config
+        try:
+            update = rebuild(self.builder, options, cancel)
+        except RunCancelled:
+            return None
+        except STOPPING_ERRORS as error:
+            self.console.error(f"{stop_message(error)} (still serving the last good site)")
+            return None
+        except Exception as error:  # a bug in garden: the server goes on with the last good site
+            self.console.error(traceback.format_exc().rstrip() if os.environ.get("GARDEN_DEBUG")
+                               else internal_error_message(error))
+            return None
+        self.console.built(update, ran_code=not options.cached_only)
+        if update.changed:
+            self.feed.publish(update.changed)
+        return update

@@ -1,0 +1,99 @@
+"""Live reload in headless Chromium: pages from `garden serve` reload when their files change, and only then."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from helpers import make_garden
+from serve_helpers import WAIT_SECONDS, serving, wait_until
+
+PEAR = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20" fill="{}"/></svg>'
+NOTES = {"A.md": "- Apple tree\n", "B.md": "- Banana split\n- ![a pear](pear.svg)\n", "pear.svg": PEAR.format("green")}
+
+
+@dataclass
+class Watched:
+    """An open page, and the console errors and failed responses it had."""
+
+    page: object
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def loads(self) -> int:
+        """How often the tab loaded its page (counted by the page itself, so never behind)."""
+        return self.page.evaluate("Number(sessionStorage.getItem('loads'))")
+
+
+def watched(context, url: str) -> Watched:
+    """Open `url`, counting loads and collecting problems; marks the window to tell a reload."""
+    page = context.new_page()
+    page.add_init_script("sessionStorage.setItem('loads', Number(sessionStorage.getItem('loads')) + 1)")
+    seen = Watched(page)
+    page.on("console", lambda message: message.type == "error" and seen.problems.append(message.text))
+    page.on("pageerror", lambda error: seen.problems.append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and seen.problems.append(response.url))
+    page.goto(url)
+    page.evaluate("window.notReloaded = true")
+    return seen
+
+
+def test_edited_note_reloads_its_page_and_no_other(browser, tmp_path):
+    root = make_garden(tmp_path, NOTES)
+    context = browser.new_context()
+    try:
+        with serving(root, execute=False) as served:
+            apple = watched(context, served.url + "a.html")
+            banana = watched(context, served.url + "b.html")
+            (root / "notes" / "A.md").write_text("- Apple tree in bloom\n", encoding="utf-8")
+            apple.page.get_by_text("Apple tree in bloom").wait_for(timeout=WAIT_SECONDS * 1000)
+            assert apple.page.evaluate("window.notReloaded") is None, "the edited page reloaded"
+            assert banana.page.evaluate("window.notReloaded") is True, "a page whose HTML did not change stays"
+            (root / "notes" / "pear.svg").write_text(PEAR.format("orange"), encoding="utf-8")
+            banana.page.wait_for_function("window.notReloaded === undefined", timeout=WAIT_SECONDS * 1000)
+            assert banana.loads == 2, "one reload, for the picture it shows; none for the other page's change"
+            assert apple.loads == 2
+            assert apple.problems == [] and banana.problems == []
+    finally:
+        context.close()
+
+
+def set_hidden(page, hidden: bool) -> None:
+    """Tell the page its tab went to the background (or came back), as the browser would."""
+    page.evaluate("""hidden => {
+        Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""", hidden)
+
+
+def test_a_tab_in_the_background_catches_up_when_shown(browser, tmp_path):
+    root = make_garden(tmp_path, NOTES)
+    context = browser.new_context()
+    try:
+        with serving(root, execute=False) as served:
+            banana = watched(context, served.url + "b.html")
+            set_hidden(banana.page, True)
+            (root / "notes" / "pear.svg").write_text(PEAR.format("orange"), encoding="utf-8")
+            wait_until(lambda: "orange" in served.get("/_files/pear.svg")[2], "the rebuilt site")
+            assert banana.loads == 1 and banana.page.evaluate("window.notReloaded") is True
+            set_hidden(banana.page, False)
+            banana.page.wait_for_function("window.notReloaded === undefined", timeout=WAIT_SECONDS * 1000)
+            assert banana.loads == 2 and banana.problems == []
+    finally:
+        context.close()
+
+
+def test_the_built_site_never_asks_for_live_reload(browser, tmp_path):
+    root = make_garden(tmp_path, NOTES)
+    with serving(root, execute=False):
+        pass
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto((root / "site" / "b.html").as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.body.dataset.live") is None
+        assert requests and [url for url in requests if "_garden" in url] == []
+    finally:
+        context.close()
