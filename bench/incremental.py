@@ -7,10 +7,13 @@ the median wall-clock seconds of:
 - `garden build` in a fresh process: a cold build (no site, no build cache; the result cache is
   kept, so no code runs), a rebuild after no change, after a one-note prose edit and after a
   one-note link edit (a link to a new page);
-- the same two edits in one long-lived process (as `garden serve` holds one `Builder`; a checkout
-  without `garden.build` rebuilds with `garden.cli.main`), after a first build there.
-With `--before REV` (a git revision of this repository; the last one without incremental builds is
-c734603) the same figures for that checkout, run by run alternately, so that both see the same machine.
+- the same two edits in one long-lived process, through the function `garden serve` rebuilds with
+  (`garden.serve.rebuild.rebuild`, one `Builder` for the process, cached-only as serve's first build
+  after a change is; a checkout whose serve builds with `build_site`, or that has no `garden serve`,
+  rebuilds the way it can), after a first build there.
+With `--before REV` (a git revision of this repository: main before the merge of incremental builds,
+or c734603, the last one without them) the same figures for that checkout, run by run alternately,
+so that both see the same machine.
 """
 
 from __future__ import annotations
@@ -34,14 +37,26 @@ IN_PROCESS = """
 import contextlib, io, sys, time
 from pathlib import Path
 from garden.config import load_config
+config = load_config(Path.cwd())
 try:
     from garden.build.builder import Builder
-    build = Builder(load_config(Path.cwd())).build
+    from garden.build.options import BuildOptions
+    try:
+        from garden.serve.rebuild import rebuild
+        builder = Builder(config)
+        build = lambda: rebuild(builder, BuildOptions(cached_only=True))
+    except ImportError:
+        build = Builder(config).build
 except ImportError:
-    from garden.cli import main
-    def build():
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            main(["build"])
+    try:
+        from garden.serve.rebuild import rebuild
+        from garden.site import BuildOptions
+        build = lambda: rebuild(config, BuildOptions(cached_only=True))
+    except ImportError:
+        from garden.cli import main
+        def build():
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                main(["build"])
 note = Path(sys.argv[1])
 original = note.read_text(encoding="utf-8")
 build()

@@ -34,7 +34,8 @@ from garden.urls import heading_id
 
 
 def _page_material(page: Page | None) -> tuple | None:
-    return None if page is None else (page.title, page.url, page.ghost)
+    """A page as questions about it answer: its title, URL, and the note it shows (by path; None for a ghost)."""
+    return None if page is None else (page.title, page.url, page.note.source.relative if page.note else None)
 
 
 def block_material(block: Block) -> tuple:
