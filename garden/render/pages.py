@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,10 +69,25 @@ def error_box(message: str) -> Markup:
 def template_environment(garden_templates: Path | None) -> jinja2.Environment:
     """Templates from the garden's own `templates/` first, then garden's defaults.
 
-    Always sandboxed: a garden's templates are part of the garden, which may not be trusted.
-    """
-    loaders: list[jinja2.BaseLoader] = []
+    Always sandboxed: a garden's templates are part of the garden, which may not be trusted. The
+    environment, with the templates it compiled, serves every build of the process while the
+    garden's `templates/` holds the same files with the same bytes (jinja2's own check, by a
+    file's time, would miss a new file overriding one of garden's, and an edit within one tick
+    of a coarse file clock)."""
+    listing: tuple = ()
     if garden_templates is not None and garden_templates.is_dir():
+        listing = tuple(sorted((path.as_posix(), hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+                               for path in garden_templates.rglob("*") if path.is_file()))
+    else:
+        garden_templates = None
+    return _environment(garden_templates, listing)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(garden_templates: Path | None, listing: tuple) -> jinja2.Environment:
+    """`template_environment` for a garden's `templates/` holding the files of `listing`."""
+    loaders: list[jinja2.BaseLoader] = []
+    if garden_templates is not None:
         loaders.append(jinja2.FileSystemLoader(garden_templates))
     loaders.append(jinja2.PackageLoader("garden.render", "templates"))
     return SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
