@@ -27,6 +27,10 @@ class SpecError(Exception):
         return f"{where}{what}{self.message}"
 
 
+class MissingPackage(SpecError):
+    """A spec that needs an optional package which is not installed; the message says how to install it."""
+
+
 def toml_type(value: Any) -> str:
     """The TOML name of a parsed value's type, for messages."""
     names = {bool: "boolean", int: "integer", float: "float", str: "string",
