@@ -194,11 +194,11 @@ def _held_out(network: Network, spec: SpecTable, name: str) -> TrainingData:
     n_in, n_out = network.layers[0], network.layers[-1]
     width, classes = data.x.shape[1], len(data.classes)
     if n_in != width:
-        raise spec.error("layers", f"data set {name!r} has {width} inputs, so layers must start with {width}, "
-                                   f"not {n_in}")
+        raise spec.top_error("layers", f"data set {name!r} has {width} inputs, so layers must start with "
+                                       f"{width}, not {n_in}")
     if n_out != classes:
-        raise spec.error("layers", f"data set {name!r} has {classes} classes, so the output layer needs "
-                                   f"{classes} outputs, not {n_out}")
+        raise spec.top_error("layers", f"data set {name!r} has {classes} classes, so the output layer "
+                                       f"needs {classes} outputs, not {n_out}")
     train, test = stratified_split(data.labels, fraction, network.seed)
     x_train, x_test = scale(name, data.x[train], data.x[test])
     return TrainingData(name, x_train, np.eye(classes)[data.labels[train]], (x_test, data.labels[test]),

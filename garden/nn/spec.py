@@ -91,6 +91,10 @@ class SpecTable:
         full = self.prefix + key
         return SpecError(message, key=full, line=key_line(self.source, full))
 
+    def top_error(self, key: str, message: str) -> SpecError:
+        """An error at ``key`` of the spec's top level, seen from inside this table."""
+        return SpecError(message, key=key, line=key_line(self.source, key))
+
     def check_keys(self, allowed: Sequence[str]) -> None:
         """Reject keys not in ``allowed``, suggesting the closest valid one."""
         for key in self.data:
