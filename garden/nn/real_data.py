@@ -31,11 +31,9 @@ def load_labelled(name: str) -> Labelled:
 
     Raises ImportError (``name`` "sklearn") when scikit-learn is not installed.
     """
-    if name not in REAL_DATASET_NAMES:
-        raise ValueError(f"unknown data set {name!r}; valid names: {', '.join(REAL_DATASET_NAMES)}")
     from sklearn import datasets
 
-    bunch = datasets.load_digits() if name == "digits" else datasets.load_iris()
+    bunch = {"digits": datasets.load_digits, "iris": datasets.load_iris}[name]()
     return Labelled(np.asarray(bunch.data, dtype=float), np.asarray(bunch.target, dtype=int),
                     tuple(str(label) for label in bunch.target_names))
 
