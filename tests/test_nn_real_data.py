@@ -132,6 +132,7 @@ def test_the_parse_stage_names_the_module_a_data_set_comes_from():
 
     assert imports(DIGITS) == imports(IRIS) == ("sklearn",)
     assert imports('layers = [2, 1]\n[train]\ndata = "xor"\n') == imports("layers = [2, 1]\n[train\n") == ()
+    assert imports("x = " + "[" * 5000) == (), "nested too deep for the TOML reader"
 
 
 def test_without_scikit_learn_the_block_says_how_to_install_it(tmp_path, monkeypatch):

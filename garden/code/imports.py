@@ -41,7 +41,7 @@ def imported_modules(sources: Iterable[str]) -> tuple[str, ...]:
 
 def spec_imports(source: str) -> tuple[str, ...]:
     """The module a network block's `[train]` data set comes from, if a package ships it (none when
-    the spec does not parse: running it reports that).
+    the spec does not parse, nested too deep included: running it reports that).
 
     >>> spec_imports('layers = [64, 10]\\n[train]\\ndata = "digits"\\n')
     ('sklearn',)
@@ -50,7 +50,7 @@ def spec_imports(source: str) -> tuple[str, ...]:
     """
     try:
         train = tomllib.loads(source).get("train")
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return ()
     data = train.get("data") if isinstance(train, dict) else None
     return (DATASET_MODULES[data],) if isinstance(data, str) and data in DATASET_MODULES else ()
