@@ -34,11 +34,6 @@ if Path(garden.__file__).resolve().parent != REPO / "garden":
 pytest_plugins = ["pytester"]
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: two test processes per core. Much of the suite waits rather than computes (on
-    Chromium, on garden's worker processes, on servers), and one process per core leaves cores idle."""
-    return 2 * len(os.sched_getaffinity(0))
-
 
 @dataclass(frozen=True)
 class ShippedBuild:
