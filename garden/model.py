@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 EXECUTABLE_KINDS = {"python": "python", "pycon": "python", "neuron": "neuron", "network": "network"}
+# Data sets of network blocks that a package ships: name -> the module they come from (an optional
+# extra), which a block using one imports and whose version its cached result is keyed by.
+DATASET_MODULES = {"digits": "sklearn", "iris": "sklearn"}
 TAG_ATTRIBUTES = {"tags", "tag"}  # attributes whose values tag the block's page, as `Tags:: [[ML]]`
 
 

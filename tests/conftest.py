@@ -34,6 +34,7 @@ if Path(garden.__file__).resolve().parent != REPO / "garden":
 pytest_plugins = ["pytester"]
 
 
+
 @dataclass(frozen=True)
 class ShippedBuild:
     """The result of `garden build` run on a copy of the repository's notes/ and garden.toml."""

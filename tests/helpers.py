@@ -111,6 +111,28 @@ def load_graph(site: Path) -> dict:
     return json.loads((site / "graph.json").read_text(encoding="utf-8"))
 
 
+def _element_kinds(path: Path) -> set[tuple]:
+    """Each element of a page as its tag and classes, within the nearest ancestor that has classes."""
+    kinds = set()
+    for element in read_html(path).iter():
+        context = next((a for a in element.ancestors() if a.classes), None)
+        kinds.add((element.tag, frozenset(element.classes),
+                   (context.tag, frozenset(context.classes)) if context else None))
+    return kinds
+
+
+def pages_of_every_kind(site: Path) -> list[str]:
+    """A few pages of `site` (paths relative to it) that together hold every kind of element its
+    pages hold (see `_element_kinds`): what the site draws alike is looked at once, not on every page."""
+    kinds = {path.relative_to(site).as_posix(): _element_kinds(path) for path in sorted(site.rglob("*.html"))}
+    left, chosen = set().union(*kinds.values()), []
+    while left:
+        best = max(kinds, key=lambda page: len(kinds[page] & left))
+        chosen.append(best)
+        left -= kinds.pop(best)
+    return chosen
+
+
 SUMMARY = re.compile(r"^Built (\d+) pages \((\d+) notes, (\d+) ghost pages, (\d+) daily notes?\) "
                      r"into (.+)/ in \d+\.\d\ds(?:, (\d+) warnings?)?; "
                      r"(?P<rendered>\d+) rendered, (?P<changed>\d+) files? changed; "

@@ -18,7 +18,7 @@ from garden.nn.diagrams import value_label
 from garden.nn.render import tex_number
 from garden.notes import parse_note
 from garden.syntax import make_parser
-from helpers import page_errors
+from helpers import contrast, page_errors
 
 # (inputs, weights, bias, activation) the test moves the first neuron's controls to
 SETTINGS = [
@@ -166,3 +166,36 @@ def test_pages_with_results_log_no_errors(open_page, shipped_site):
         for slider in page.locator(".nn-controls input[type=range]").all():
             slide(slider, "0")
         assert (errors, failed) == ([], []), path.name
+
+
+CONFUSION_CELLS = """svg => {
+  let node = svg, background = "rgba(0, 0, 0, 0)";
+  while (node && (background === "rgba(0, 0, 0, 0)" || background === "transparent")) {
+    background = getComputedStyle(node).backgroundColor;
+    node = node.parentElement;
+  }
+  return [...svg.querySelectorAll(".nn-confusion-cell")].map(cell => {
+    const fill = getComputedStyle(cell.querySelector("rect"));
+    return {text: getComputedStyle(cell.querySelector("text")).fill, cell: fill.fill,
+            opacity: parseFloat(fill.fillOpacity), background};
+  });
+}"""
+
+
+def over(colour: str, opacity: float, background: str) -> str:
+    """`colour` at `opacity` over an opaque `background`, as an opaque rgb() colour."""
+    top, bottom = (re.findall(r"\d+", value)[:3] for value in (colour, background))
+    mixed = (round(int(t) * opacity + int(b) * (1 - opacity)) for t, b in zip(top, bottom))
+    return f"rgb({', '.join(map(str, mixed))})"
+
+
+def test_confusion_matrix_counts_keep_aa_contrast_on_their_shading(open_page, shipped_site):
+    page, _, _ = open_page()
+    page.goto((shipped_site / "handwritten-digits.html").as_uri())
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        cells = page.locator("svg.nn-confusion").evaluate(CONFUSION_CELLS)
+        assert len(cells) == 100
+        assert max(cell["opacity"] for cell in cells) > min(cell["opacity"] for cell in cells), "shaded by count"
+        ratios = [contrast(cell["text"], over(cell["cell"], cell["opacity"], cell["background"])) for cell in cells]
+        assert min(ratios) >= 4.5, (scheme, min(ratios))

@@ -72,7 +72,6 @@ def test_editing_gardens_own_source_reruns_the_blocks(tmp_path):
     root = make_garden(tmp_path / "garden", {"Sigmoid.md": SIGMOID})
     assert counts(run_with_garden_from(library, root, "build")) == (2, 0, 0)
     assert counts(run_with_garden_from(library, root, "build")) == (0, 2, 0)
-    assert run_with_garden_from(library, root, "check").returncode == 0
     activations = library / "garden" / "nn" / "activations.py"
     source = activations.read_text()
     broken = source.replace("return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))", "return 0.0 * z")

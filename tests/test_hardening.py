@@ -280,7 +280,7 @@ def test_a_build_killed_between_the_two_renames_is_recovered_first(tmp_path):
 
 
 def test_builds_at_once_take_turns(tmp_path):
-    root = make_garden(tmp_path, {f"N{index}.md": f"- note {index}\n" for index in range(200)})
+    root = make_garden(tmp_path, {f"N{index}.md": f"- note {index}\n" for index in range(80)})
     processes = [_garden_process(root, "--no-exec") for _ in range(3)]
     outcomes = [(process.wait(), process.stdout.read(), process.stderr.read()) for process in processes]
     assert [code for code, _, _ in outcomes] == [0, 0, 0], outcomes

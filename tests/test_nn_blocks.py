@@ -262,6 +262,10 @@ def test_regression_data_has_no_accuracy():
         ("layers = [2, 1]\n[train]\nx = [[0, 1, 2]]\ny = [1]\n", "train.x"),
         ('layers = [2, 1]\n[train]\ndata = "xor"\nx = [[0, 1]]\n', "train.x"),
         ("layers = [2, 1]\n[train]\nepochs = 5\n", "train.data"),
+        ('layers = [2, 1]\n[train]\ndata = "xor"\ntest_fraction = 0.2\n', "train.test_fraction"),
+        ('layers = [4, 3]\n[train]\ndata = "iris"\ntest_fraction = 1.5\n', "train.test_fraction"),
+        ('layers = [4, 3]\n[train]\ndata = "iris"\ntest_fraction = 0\n', "train.test_fraction"),
+        ('layers = [4, 3]\n[train]\ndata = "iris"\ntest_fraction = "a quarter"\n', "train.test_fraction"),
     ],
 )
 def test_network_spec_errors_name_the_key(source, key):

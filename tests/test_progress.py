@@ -12,7 +12,9 @@ import termios
 
 from helpers import REPO, make_garden, run_garden_process
 
-SLOW = {"Slow.md": "- waits\n    ```python\n    import time\n    time.sleep(3)\n    ```\n"}
+def sleeper(seconds: float) -> dict[str, str]:
+    """A garden whose one block sleeps `seconds`: bars show after 1 s, a block is named after 2 s."""
+    return {"Slow.md": f"- waits\n    ```python\n    import time\n    time.sleep({seconds})\n    ```\n"}
 
 
 def run_in_terminal(cwd, *args: str) -> tuple[int, str]:
@@ -37,7 +39,7 @@ def run_in_terminal(cwd, *args: str) -> tuple[int, str]:
 
 
 def test_a_slow_stage_shows_progress_on_a_terminal(tmp_path):
-    root = make_garden(tmp_path, SLOW)
+    root = make_garden(tmp_path, sleeper(2.7))
     code, shown = run_in_terminal(root, "build")
     assert code == 0, shown
     assert "running code" in shown and "0/1 [" in shown, "the bar shows while the note runs"
@@ -46,7 +48,7 @@ def test_a_slow_stage_shows_progress_on_a_terminal(tmp_path):
 
 
 def test_no_progress_when_not_on_a_terminal(tmp_path):
-    root = make_garden(tmp_path, SLOW)
+    root = make_garden(tmp_path, sleeper(1.5))
     proc = run_garden_process(root, "build")
     assert proc.returncode == 0
     assert "running code" not in proc.stderr + proc.stdout and "\r" not in proc.stderr

@@ -8,7 +8,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from garden.code.examples import has_examples, parse_examples
-from garden.code.imports import imported_modules
+from garden.code.imports import imported_modules, spec_imports
 from garden.code.options import OptionError, parse_options
 from garden.model import EXECUTABLE_KINDS, Block, CodeBlock, Note, OptionProblem, Ref
 
@@ -40,7 +40,7 @@ def code_block(kind: str, source: str, line: int, md: MarkdownIt) -> CodeBlock:
     """Read one executable block whose fence opens on note line `line`."""
     code_line = line + 1
     if kind != "python":
-        return CodeBlock(kind, source, line, source, code_line)
+        return CodeBlock(kind, source, line, source, code_line, imports=spec_imports(source))
     try:
         parsed = parse_options(source, code_line, link_reader(md))
     except OptionError as error:

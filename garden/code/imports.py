@@ -1,10 +1,14 @@
-"""The top-level modules a python block imports, found without running it."""
+"""The top-level modules a block imports, found without running it: a python block's import
+statements, a network block's data set."""
 
 from __future__ import annotations
 
 import ast
+import tomllib
 import warnings
 from collections.abc import Iterable, Iterator
+
+from garden.model import DATASET_MODULES
 
 
 def _modules(source: str) -> Iterator[str]:
@@ -33,3 +37,20 @@ def imported_modules(sources: Iterable[str]) -> tuple[str, ...]:
     ('numpy', 'os')
     """
     return tuple(sorted({module for source in sources for module in _modules(source)}))
+
+
+def spec_imports(source: str) -> tuple[str, ...]:
+    """The module a network block's `[train]` data set comes from, if a package ships it (none when
+    the spec does not parse, nested too deep included: running it reports that).
+
+    >>> spec_imports('layers = [64, 10]\\n[train]\\ndata = "digits"\\n')
+    ('sklearn',)
+    >>> spec_imports('layers = [2, 1]\\n[train]\\ndata = "xor"\\n'), spec_imports('[train')
+    ((), ())
+    """
+    try:
+        train = tomllib.loads(source).get("train")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return ()
+    data = train.get("data") if isinstance(train, dict) else None
+    return (DATASET_MODULES[data],) if isinstance(data, str) and data in DATASET_MODULES else ()

@@ -5,6 +5,7 @@ floats (JSON-serialisable); ``render_spec_result`` turns that into HTML.
 """
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,14 +16,17 @@ from .decision import DecisionRecorder, map_area
 from .losses import LOSS_NAMES, accuracy
 from .network import Network
 from .neuron import Neuron
+from .real_data import PACKAGE, REAL_DATASET_NAMES, confusion_counts, load_labelled, scale, stratified_split
 from .render import render_network, render_neuron
-from .spec import SpecError, SpecTable, parse_toml
+from .spec import MissingPackage, SpecError, SpecTable, parse_toml
 
 __all__ = ["SpecError", "execute_spec", "render_spec_result"]
 
 NEURON_KEYS = ("inputs", "weights", "bias", "activation", "expect")
 NETWORK_KEYS = ("layers", "activation", "output_activation", "seed", "train", "input", "expect")
-TRAIN_KEYS = ("data", "x", "y", "epochs", "learning_rate", "loss", "freeze", "batch_size")
+TRAIN_KEYS = ("data", "x", "y", "test_fraction", "epochs", "learning_rate", "loss", "freeze", "batch_size")
+DATA_NAMES = DATASET_NAMES + REAL_DATASET_NAMES
+TEST_FRACTION = 0.25  # of a real data set, held out to test the trained network on
 
 MAX_WIDTH = 256
 MAX_EPOCHS = 100_000
@@ -125,14 +129,29 @@ def _run_network(spec: SpecTable) -> dict[str, Any]:
     }
 
 
-def _training_data(network: Network, spec: SpecTable) -> tuple[str, np.ndarray, np.ndarray]:
-    """(name, x, y) from a built-in data set or inline ``x``/``y`` arrays."""
+@dataclass(frozen=True)
+class TrainingData:
+    """What a network trains on (``y`` shaped like its outputs) and, for a real data set, the test
+    split held out from it: inputs and class labels, with the classes' names."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    test: tuple[np.ndarray, np.ndarray] | None = None
+    classes: tuple[str, ...] = ()
+    fraction: float | None = None
+
+
+def _training_data(network: Network, spec: SpecTable) -> TrainingData:
+    """A built-in data set, inline ``x``/``y`` arrays, or the training split of a real data set."""
     n_in, n_out = network.layers[0], network.layers[-1]
     if spec.has("data"):
         for key in ("x", "y"):
             if spec.has(key):
                 raise spec.error(key, "give either data or inline x and y, not both")
-        name = spec.choice("data", DATASET_NAMES)
+        name = spec.choice("data", DATA_NAMES)
+        if name in REAL_DATASET_NAMES:
+            return _held_out(network, spec, name)
         x, y = load_dataset(name, seed=network.seed)
         if x.shape[1] != n_in:
             raise spec.error(
@@ -145,7 +164,10 @@ def _training_data(network: Network, spec: SpecTable) -> tuple[str, np.ndarray, 
         if len(y) != len(x):
             raise spec.error("y", f"y has {len(y)} samples but x has {len(x)}")
     else:
-        raise spec.error("data", f"train needs data (one of {', '.join(DATASET_NAMES)}) or inline x and y")
+        raise spec.error("data", f"train needs data (one of {', '.join(DATA_NAMES)}) or inline x and y")
+    if spec.has("test_fraction"):
+        raise spec.error("test_fraction", f"test_fraction is for the real data sets "
+                                          f"({', '.join(REAL_DATASET_NAMES)}), which hold out a test split")
     if y.shape[1] != n_out:  # one column of class labels for several (softmax) outputs
         labels = y.ravel()
         if not np.all((labels == np.round(labels)) & (labels >= 0) & (labels < n_out)):
@@ -153,7 +175,49 @@ def _training_data(network: Network, spec: SpecTable) -> tuple[str, np.ndarray, 
             raise spec.error(key, f"targets have 1 column but the network has {n_out} outputs; "
                              f"one column must hold class labels 0..{n_out - 1}")
         y = np.eye(n_out)[labels.astype(int)]
-    return name, x, y
+    return TrainingData(name, x, y)
+
+
+def _held_out(network: Network, spec: SpecTable, name: str) -> TrainingData:
+    """The training split of a real data set, scaled, with its test split held out (stratified,
+    drawn with the block's seed)."""
+    fraction = spec.number("test_fraction", TEST_FRACTION)
+    if not 0 < fraction < 1:
+        raise spec.error("test_fraction", f"test_fraction must be between 0 and 1, got {fraction:g}")
+    try:
+        data = load_labelled(name)
+    except ImportError as error:
+        if (error.name or "").partition(".")[0] != "sklearn":
+            raise
+        problem = spec.error("data", f'data = "{name}" needs {PACKAGE}: pip install \'garden[data]\'')
+        raise MissingPackage(problem.message, line=problem.line) from None
+    n_in, n_out = network.layers[0], network.layers[-1]
+    width, classes = data.x.shape[1], len(data.classes)
+    if n_in != width:
+        raise spec.top_error("layers", f"data set {name!r} has {width} inputs, so layers must start with "
+                                       f"{width}, not {n_in}")
+    if n_out != classes:
+        raise spec.top_error("layers", f"data set {name!r} has {classes} classes, so the output layer "
+                                       f"needs {classes} outputs, not {n_out}")
+    train, test = stratified_split(data.labels, fraction, network.seed)
+    x_train, x_test = scale(name, data.x[train], data.x[test])
+    return TrainingData(name, x_train, np.eye(classes)[data.labels[train]], (x_test, data.labels[test]),
+                        data.classes, fraction)
+
+
+def _test_result(network: Network, data: TrainingData) -> dict[str, Any] | None:
+    """Accuracy and confusion matrix of the trained network on the held-out test split."""
+    if data.test is None:
+        return None
+    x, labels = data.test
+    predicted = network(x).argmax(axis=-1)
+    return {
+        "fraction": data.fraction,
+        "samples": len(labels),
+        "accuracy": float(np.mean(predicted == labels)),
+        "classes": list(data.classes),
+        "confusion": confusion_counts(labels, predicted, len(data.classes)),
+    }
 
 
 def _is_flat(spec: SpecTable, key: str) -> bool:
@@ -163,7 +227,8 @@ def _is_flat(spec: SpecTable, key: str) -> bool:
 
 def _train(network: Network, spec: SpecTable) -> dict[str, Any]:
     spec.check_keys(TRAIN_KEYS)
-    name, x, y = _training_data(network, spec)
+    data = _training_data(network, spec)
+    name, x, y = data.name, data.x, data.y
     epochs = spec.integer("epochs", 1000, low=1, high=MAX_EPOCHS)
     learning_rate = spec.number("learning_rate", 0.5, positive=True)
     loss = spec.choice("loss", LOSS_NAMES, "mse")
@@ -205,6 +270,7 @@ def _train(network: Network, spec: SpecTable) -> dict[str, Any]:
         "initial_loss": initial_loss,
         "final_loss": history[-1],
         "accuracy": accuracy(network(x), y) if classification else None,
+        "test": _test_result(network, data),
     }
 
 

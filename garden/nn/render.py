@@ -14,6 +14,7 @@ from typing import Any
 from latex2mathml.converter import convert
 
 from .activations import ELEMENTWISE_NAMES
+from .confusion import confusion_svg
 from .decision import decision_map_svg, map_geometry
 from .diagrams import network_svg, neuron_svg, value_label
 from .svg import esc, line_chart_svg, x_pixels
@@ -183,9 +184,11 @@ def _training_data(train: dict[str, Any]) -> str:
 
 
 def training_table(result: dict[str, Any]) -> str:
-    train = result["train"]
+    train, test = result["train"], result["train"].get("test")
+    samples = f"{train['samples']} samples" if test is None else \
+        f"{train['samples']} training samples, {test['samples']} held out for testing"
     rows: list[tuple[str, object]] = [
-        ("data", f"{train['data']} ({train['samples']} samples)"),
+        ("data", f"{train['data']} ({samples})"),
         ("epochs", train["epochs"]),
         ("learning rate", value_label(train["learning_rate"])),
         ("batch size", train["batch_size"] or "full batch"),
@@ -194,7 +197,9 @@ def training_table(result: dict[str, Any]) -> str:
         ("final loss", f"{train['final_loss']:.4g}"),
     ]
     if train["accuracy"] is not None:
-        rows.append(("accuracy", f"{train['accuracy']:.1%}"))
+        rows.append(("accuracy" if test is None else "training accuracy", f"{train['accuracy']:.1%}"))
+    if test is not None:
+        rows.append(("test accuracy", f"{test['accuracy']:.1%}"))
     rows.append(("parameters", result["parameter_count"]))
     if result["frozen"]:
         frozen = ", ".join(map(str, result["frozen"]))
@@ -222,6 +227,9 @@ def render_network(result: dict[str, Any]) -> str:
     train = result["train"]
     if train:
         picture = decision_map_svg(train["decision_map"], train["epochs"]) if train["decision_map"] else ""
+        test = train.get("test")
+        if test is not None:
+            picture += confusion_svg(test["classes"], test["confusion"], test["accuracy"], train["epochs"])
         parts.append(f'<div class="nn-training"{_training_data(train)}>'
                      f'{loss_chart(train)}{picture}{training_table(result)}</div>')
     if result["outputs"] is not None:

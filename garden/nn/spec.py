@@ -27,6 +27,10 @@ class SpecError(Exception):
         return f"{where}{what}{self.message}"
 
 
+class MissingPackage(SpecError):
+    """A spec that needs an optional package which is not installed; the message says how to install it."""
+
+
 def toml_type(value: Any) -> str:
     """The TOML name of a parsed value's type, for messages."""
     names = {bool: "boolean", int: "integer", float: "float", str: "string",
@@ -86,6 +90,10 @@ class SpecTable:
     def error(self, key: str, message: str) -> SpecError:
         full = self.prefix + key
         return SpecError(message, key=full, line=key_line(self.source, full))
+
+    def top_error(self, key: str, message: str) -> SpecError:
+        """An error at ``key`` of the spec's top level, seen from inside this table."""
+        return SpecError(message, key=key, line=key_line(self.source, key))
 
     def check_keys(self, allowed: Sequence[str]) -> None:
         """Reject keys not in ``allowed``, suggesting the closest valid one."""

@@ -40,8 +40,8 @@ class CellError:
 
     @property
     def summary(self) -> str:
-        """`Type: message`, or just the type when there is no message."""
-        return f"{self.type}: {self.message}" if self.message else self.type
+        """`Type: message`, or just the one of them there is."""
+        return ": ".join(part for part in (self.type, self.message) if part)
 
 
 @dataclass

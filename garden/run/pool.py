@@ -24,7 +24,7 @@ from garden.run.zygote import Spawned, Zygote, ZygoteError, zygote_for
 STARTUP_TIMEOUT = 60.0  # seconds for a forked worker to say it is ready
 CLOSE_TIMEOUT = 5.0
 CRASH_LOG_LIMIT = 4000  # characters of the worker's stderr kept for a crash report
-CANCEL_POLL = 0.05  # seconds between looks at a run's cancel event
+CANCEL_POLL = 0.05  # seconds between looks at a run's cancel event (and at Ctrl+C)
 
 
 class RunCancelled(Exception):
@@ -279,12 +279,14 @@ def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str,
 
 
 def _wait_for(futures: list[Future], cancel: threading.Event | None) -> None:
-    """Wait until every future is done (raising its exception), or raise `RunCancelled` once `cancel` is set."""
+    """Wait until every future is done (raising its exception), or raise `RunCancelled` once `cancel` is set.
+
+    Waits in short steps even without `cancel`: Ctrl+C may reach another thread (or land just before
+    the main thread blocks), and Python acts on it only when the main thread wakes."""
     running = set(futures)
     while running:
         if cancel is not None and cancel.is_set():
             raise RunCancelled
-        done, running = wait(running, timeout=CANCEL_POLL if cancel is not None else None,
-                             return_when=FIRST_EXCEPTION)
+        done, running = wait(running, timeout=CANCEL_POLL, return_when=FIRST_EXCEPTION)
         for future in done:
             future.result()

@@ -10,12 +10,13 @@ from garden.run.execute import describe, matches
 
 
 def _spec_error(exc: BaseException, cell: Cell) -> CellError:
-    """Map a SpecError to the note; its ``line`` is 1-based within the block."""
+    """Map a SpecError to the note; its ``line`` is 1-based within the block. A missing optional
+    package is its message alone, which names the package and how to install it."""
     message = getattr(exc, "message", str(exc))
     key = getattr(exc, "key", None)
     line = getattr(exc, "line", None)
     return CellError(
-        type="SpecError",
+        type="" if matches(exc, "MissingPackage") else "SpecError",
         message=f"{key}: {message}" if key else message,
         line=cell.line if line is None else cell.code.code_line + line - 1,
     )
