@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
 import uuid
 from concurrent.futures import Future
 from typing import Any
@@ -20,24 +21,42 @@ from garden.progress import TaskProgress
 from garden.run.cache import environment_fingerprint
 from garden.run.executor import ExecutorError
 from garden.run.jobs import Job, JobResult
-from garden.run.pool import start_worker, worker_env
+from garden.run.pool import WorkerProcess, start_worker, worker_env
 
 CONNECT_TIMEOUT = 10  # seconds to reach a scheduler
+STOP_POLL = 0.5  # seconds between a running job's looks at its run's stop event
 
 
-def run_on_worker(job: Job, memory_mb: int, environment: str, cwd: str) -> dict[str, Any]:
+def run_on_worker(job: Job, memory_mb: int, environment: str, cwd: str, stop: str) -> dict[str, Any]:
     """On a dask worker: `job`'s result as plain data, from a worker process forked here (in `cwd`
-    when this machine has that folder, else in a temporary one); `{"environment": …}` instead when
-    this machine's environment is not `environment`."""
+    when this machine has that folder, else in a temporary one), killed once the dask event `stop`
+    is set; `{"environment": …}` instead when this machine's environment is not `environment`."""
+    from distributed import Event, get_client
+
     ours = environment_fingerprint()
     if ours != environment:
         return {"environment": ours}
     env = worker_env()
     process = start_worker(ours, env, memory_mb, cwd if os.path.isdir(cwd) else tempfile.gettempdir())
+    finished = threading.Event()
+    threading.Thread(target=_stop_when_set, args=(Event(stop, client=get_client()), process, finished), daemon=True).start()
     try:
         return process.run(job, lambda _: None).to_dict()
     finally:
+        finished.set()
         process.finish()
+
+
+def _stop_when_set(stop: Any, process: WorkerProcess, finished: threading.Event) -> None:
+    """Kill `process` once the dask event `stop` is set, looking every `STOP_POLL` s until `finished` is."""
+    while not finished.wait(STOP_POLL):
+        try:
+            stopped = stop.is_set()
+        except Exception:  # noqa: BLE001 - the scheduler is gone: the run is over
+            stopped = True
+        if stopped:
+            process.stop()
+            return
 
 
 class DaskExecutor:
@@ -52,6 +71,7 @@ class DaskExecutor:
         self._environment = environment_fingerprint()
         self._cluster = None
         self._futures: list[Any] = []
+        self._stop = f"garden-stop-{uuid.uuid4().hex}"  # a dask event: set, the running jobs are killed
         try:
             if scheduler is None:
                 self._cluster = LocalCluster(n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=False,
@@ -66,7 +86,7 @@ class DaskExecutor:
         """Send `job` to the cluster."""
         future: Future[JobResult] = Future()
         remote = self._client.submit(run_on_worker, job, self._memory_mb, self._environment, os.getcwd(),
-                                     key=f"garden-job-{uuid.uuid4().hex}", pure=False)
+                                     self._stop, key=f"garden-job-{uuid.uuid4().hex}", pure=False)
         self._futures.append(remote)
         remote.add_done_callback(lambda done: self._settle(job, done, future))
         return future
@@ -87,8 +107,12 @@ class DaskExecutor:
         future.set_result(JobResult.from_dict(data))
 
     def shutdown(self, cancel: bool = False) -> None:
-        """Disconnect (ending the cluster of this process); `cancel`: drop the jobs not yet done."""
+        """Disconnect (ending the cluster of this process); `cancel`: kill the running jobs' worker
+        processes and drop the jobs not started."""
         if cancel:
+            from distributed import Event
+
+            Event(self._stop, client=self._client).set()
             self._client.cancel(self._futures, force=True)
         self._client.close()
         if self._cluster is not None:
