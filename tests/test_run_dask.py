@@ -12,8 +12,6 @@ import shutil
 import sys
 
 import pytest
-from distributed import LocalCluster
-from distributed.diagnostics.plugin import SchedulerPlugin
 
 from helpers import REPO, make_garden, run_garden
 from test_uses_once import used_once_garden
@@ -22,19 +20,21 @@ from test_uses_once import used_once_garden
 TOML = 'title = "Used once"\nsearch = false\n'
 
 
-class JobCounter(SchedulerPlugin):
-    """Counts the garden jobs a scheduler is given."""
-
-    def __init__(self) -> None:
-        self.jobs: set[str] = set()
-
-    def update_graph(self, scheduler, *, keys, **kwargs) -> None:
-        self.jobs.update(key for key in keys if str(key).startswith("garden-job-"))
-
-
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0",
+    """A cluster of two dask workers of two threads, whose scheduler counts the garden jobs it is given
+    (imported here: only these tests need dask)."""
+    from distributed import LocalCluster
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class JobCounter(SchedulerPlugin):
+        def __init__(self) -> None:
+            self.jobs: set[str] = set()
+
+        def update_graph(self, scheduler, *, keys, **kwargs) -> None:
+            self.jobs.update(key for key in keys if str(key).startswith("garden-job-"))
+
+    with LocalCluster(n_workers=2, threads_per_worker=2, processes=False, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster:
         cluster.scheduler.add_plugin(JobCounter(), name="job-counter")
         yield cluster

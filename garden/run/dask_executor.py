@@ -39,7 +39,9 @@ def run_on_worker(job: Job, memory_mb: int, environment: str, cwd: str, stop: st
     env = worker_env()
     process = start_worker(ours, env, memory_mb, cwd if os.path.isdir(cwd) else tempfile.gettempdir())
     finished = threading.Event()
-    threading.Thread(target=_stop_when_set, args=(Event(stop, client=get_client()), process, finished), daemon=True).start()
+    watcher = threading.Thread(target=_stop_when_set, args=(Event(stop, client=get_client()), process, finished),
+                               daemon=True)
+    watcher.start()
     try:
         return process.run(job, lambda _: None).to_dict()
     finally:

@@ -56,7 +56,8 @@ class Job:
     def reads(self) -> frozenset[str]:
         """The global names its cells read and none of them binds: those it may take from its uses."""
         codes = [item.cell.code for item in self.cells]
-        return frozenset(name for code in codes for name in code.reads) - {name for code in codes for name in code.binds}
+        binds = {name for code in codes for name in code.binds}
+        return frozenset(name for code in codes for name in code.reads if name not in binds)
 
     @property
     def export_timeout(self) -> float:

@@ -135,7 +135,7 @@ def hand_on(namespace: dict[str, Any]) -> dict[str, Any]:
     """The note's top-level names (not starting with `_`) pickled for its dependents, and the
     names that cannot be, each with why; as a protocol message."""
     names = {name: value for name, value in namespace.items() if not name.startswith("_")}
-    refused: list[list[str]] = []
+    refused: dict[str, str] = {}
     try:
         blob = cloudpickle.dumps(names)
     except Exception:
@@ -143,13 +143,14 @@ def hand_on(namespace: dict[str, Any]) -> dict[str, Any]:
             try:
                 cloudpickle.dumps(value)
             except Exception as error:
-                refused.append([name, f"{type(error).__name__}: {error}"])
-        kept = {name: value for name, value in names.items() if name not in dict(refused)}
+                refused[name] = f"{type(error).__name__}: {error}"
+        kept = {name: value for name, value in names.items() if name not in refused}
         try:
             blob = cloudpickle.dumps(kept)
         except Exception as error:  # the names pickle one by one but not together
-            return {"names": None, "refused": [[name, f"{type(error).__name__}: {error}"] for name in kept]}
-    return {"names": base64.b64encode(blob).decode("ascii"), "refused": refused}
+            blob = cloudpickle.dumps({})
+            refused.update((name, f"{type(error).__name__}: {error}") for name in kept)
+    return {"names": base64.b64encode(blob).decode("ascii"), "refused": [[name, why] for name, why in refused.items()]}
 
 
 def run_note(job: Job, send: Callable[[dict[str, Any]], None], home: str) -> None:
