@@ -15,7 +15,7 @@ import threading
 import traceback
 
 from garden.config import Config, load_config
-from garden.run.pool import RunCancelled
+from garden.run.executor import RunCancelled
 from garden.serve.console import Console
 from garden.serve.feed import ChangeFeed
 from garden.serve.rebuild import SiteUpdate, rebuild
