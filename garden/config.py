@@ -1,8 +1,9 @@
-"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits, cache size,
-search and publishing rules."""
+"""`garden.toml` -> Config: the garden's name, entry page, folders, flavour, execution limits and where
+code runs, cache size, search and publishing rules."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from collections.abc import Callable
@@ -14,8 +15,9 @@ from garden.publish import PublishRules
 
 CONFIG_FILE = "garden.toml"
 KNOWN_KEYS = {"title", "entry", "notes", "out", "timeout", "memory_mb", "cache_mb", "raw_outputs", "flavor",
-              "base_url", "note_template", "publish", "search"}
+              "base_url", "note_template", "publish", "search", "executor", "scheduler"}
 PUBLISH_KEYS = {"only_tags", "hide_tags"}  # of the `[publish]` table
+EXECUTORS = ("local", "dask")
 
 
 class ConfigError(Exception):
@@ -42,6 +44,8 @@ class Config:
     hide_tags: tuple[str, ...] = ()  # `[publish]`: hide blocks and pages carrying one of these tags
 
     search: bool = True  # a Pagefind index of the pages and a search field in every page's header
+    executor: str = "local"  # what runs the code: worker processes here, or dask.distributed
+    scheduler: str | None = None  # the dask scheduler's address; None: a cluster on this machine
 
     @property
     def publish(self) -> PublishRules:
@@ -132,6 +136,7 @@ def load_config(root: Path) -> Config:
     if note_template is not None and not note_template.is_file():
         raise fail("note_template", f"no such file: {data['note_template']} (a path from the garden's folder)")
     only_tags, hide_tags = _publish_tags(data.get("publish", {}), fail)
+    executor, scheduler = _executor(data, text, fail)
     notes = data.get("notes", "notes" if (root / "notes").is_dir() else ".")
     return Config(
         root=root,
@@ -149,7 +154,33 @@ def load_config(root: Path) -> Config:
         only_tags=only_tags,
         hide_tags=hide_tags,
         search=search,
+        executor=executor,
+        scheduler=scheduler,
     )
+
+
+def _executor(data: dict, text: str, fail: Callable[[str, str], ConfigError]) -> tuple[str, str | None]:
+    """(executor, scheduler): what runs the code, and the dask scheduler's address."""
+    executor = data.get("executor", "local")
+    if executor not in EXECUTORS:
+        raise fail("executor", f"must be one of {', '.join(map(repr, EXECUTORS))}")
+    scheduler = data.get("scheduler")
+    if scheduler is not None and executor != "dask":
+        raise fail("scheduler", 'needs executor = "dask" (it is the address of a dask scheduler)')
+    if scheduler is not None and not (isinstance(scheduler, str) and re.fullmatch(r"[a-z]+://\S+", scheduler)):
+        raise fail("scheduler", "must be a dask scheduler's address, such as \"tcp://host:8786\"")
+    if executor == "dask" and not _installed("distributed"):
+        raise ConfigError(f"{CONFIG_FILE}:{_line_of(text, 'executor')}: executor = \"dask\" needs "
+                          f"pip install 'garden[dask]'")
+    return executor, scheduler
+
+
+def _installed(module: str) -> bool:
+    """Whether `module` can be imported (without importing it)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: in sys.modules without a spec, or set to None there
+        return False
 
 
 def _tag_names(value: object) -> tuple[str, ...] | None:

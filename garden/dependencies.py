@@ -11,7 +11,8 @@ from garden.model import CodeBlock, Note
 
 @dataclass
 class Dependencies:
-    """For each note with code: the notes it builds on (closure, dependencies first), and errors."""
+    """For each note with code, and each note they build on: the notes it builds on (closure,
+    dependencies first), and errors."""
 
     upstream: dict[str, list[Note]] = field(default_factory=dict)
     errors: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # note -> (block line, message)
@@ -61,8 +62,9 @@ def resolve_dependencies(garden: Garden, notes: list[Note]) -> Dependencies:
                 continue
             result.errors.setdefault(note.display, []).append((code.line, message))
             broken[title] = message
-    for note in notes:
-        if note.display in result.errors or note.title not in graph:
+    for title in graph.nodes:
+        note = graph.nodes[title]["note"]
+        if note.display in result.errors:
             continue
         upstream = nx.descendants(graph, note.title)
         failing = sorted(title for title in upstream if title in broken)

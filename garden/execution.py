@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 
@@ -12,8 +13,18 @@ from garden.graph import Garden
 from garden.model import Note
 from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.run.engine import RunReport, run_cells
+from garden.run.executor import StartExecutor
 from garden.run.fingerprint import forget_environment, versions_of
 from garden.run.prune import prune_cache
+
+
+def executor_for(config: Config) -> StartExecutor | None:
+    """What runs the code, as garden.toml says: None for worker processes on this machine."""
+    if config.executor != "dask":
+        return None
+    from garden.run.dask_executor import DaskExecutor  # only for gardens that ask for dask
+
+    return functools.partial(DaskExecutor, scheduler=config.scheduler, memory_mb=config.memory_mb)
 
 
 def cells_of(note: Note) -> list[Cell]:
@@ -52,20 +63,22 @@ def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool =
     then prune the cache (`drop_unused`: of every entry this run did not use, as after a full build).
 
     `cached_only` runs nothing and prunes nothing: what the cache lacks is pending. Setting `cancel`
-    stops the run (`garden.run.pool.RunCancelled`) before anything is cached or pruned.
+    stops the run (`garden.run.executor.RunCancelled`) before anything is cached or pruned.
     """
     forget_environment()
     dependencies: Dependencies = resolve_dependencies(garden, notes)
     runnable = [note for note in notes if note.code and note.display not in dependencies.errors]
     refused = {key: result for note in notes if note.display in dependencies.errors
                for key, result in _refused(note, dependencies.errors[note.display]).items()}
+    used = {used.display: used for upstream in dependencies.upstream.values() for used in upstream}
     report = run_cells(
         {note.display: cells_of(note) for note in runnable},
         cache_dir=config.cache_dir, timeout=config.timeout, memory_mb=config.memory_mb, refresh=refresh,
         seeds={display: _seed(upstream) for display, upstream in dependencies.upstream.items()},
-        upstream={display: {used.display: cells_of(used) for used in upstream}
-                  for display, upstream in dependencies.upstream.items()},
-        cached_only=cached_only, cancel=cancel,
+        upstream={display: [used.display for used in upstream] for display, upstream in dependencies.upstream.items()},
+        support={display: cells_of(note) for display, note in used.items() if note.code},
+        titles={display: note.title for display, note in used.items()},
+        cached_only=cached_only, cancel=cancel, executor=executor_for(config),
     )
     report.results.update(refused)
     report.failed += sum(result.failed for result in refused.values())

@@ -181,6 +181,8 @@ class CodeBlock:
     option_error: OptionProblem | None = None
     examples: tuple[Example, ...] | None = None
     imports: tuple[str, ...] = ()  # top-level modules the code imports
+    reads: tuple[str, ...] = ()  # global names the code reads (some may come from the notes it uses)
+    binds: tuple[str, ...] = ()  # names the code binds at its top level
     expected: str | None = None
     expected_line: int | None = None
 

@@ -1,5 +1,5 @@
 """One-line messages for the errors that stop a build: a bad garden.toml, an output folder garden
-must not replace, a broken template."""
+must not replace, a broken template, an executor that cannot run the code."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import jinja2
 
 from garden.config import ConfigError
 from garden.emit import OutputError
+from garden.run.executor import ExecutorError
 
-STOPPING_ERRORS = (ConfigError, OutputError, jinja2.TemplateError)
+STOPPING_ERRORS = (ConfigError, OutputError, jinja2.TemplateError, ExecutorError)
 
 
 def stop_message(error: Exception) -> str:

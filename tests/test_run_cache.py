@@ -9,7 +9,7 @@ from run_helpers import line_of, parse_note
 
 import garden.run.engine
 from garden.run.engine import run_cells
-from garden.run.pool import RunCancelled
+from garden.run.executor import RunCancelled
 from garden.run.cache import environment_fingerprint
 from garden.run.plan import prepare
 
@@ -40,7 +40,7 @@ def run(text, cache_dir, note="C.md", **options):
 
 def forbid_workers(monkeypatch):
     """Make any attempt to start workers fail."""
-    monkeypatch.setattr(garden.run.engine, "run_jobs", None)
+    monkeypatch.setattr(garden.run.engine, "LocalExecutor", None)
 
 
 def test_first_run_fills_the_cache(tmp_path):

@@ -97,7 +97,7 @@ class Builder:
         """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
 
         Builds of one garden take turns; each starts by undoing what a killed build left behind.
-        Setting `cancel` while the code runs stops the build (`garden.run.pool.RunCancelled`)."""
+        Setting `cancel` while the code runs stops the build (`garden.run.executor.RunCancelled`)."""
         config = self.config
         check_output(config.out_dir, config.notes_dir, config.root)
         with build_lock(config.cache_dir / "build.lock"), _collector_paused():

@@ -43,7 +43,7 @@ class Rebuilder:
                 ) -> tuple[BuildState, BuildResult]:
         """Build the site from the scanned notes; `previous` is what the last build of it left.
         Returns what this build leaves for the next one, and its result. Setting `cancel` while the
-        code runs stops the build (`garden.run.pool.RunCancelled`) before anything is written."""
+        code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written."""
         notes, problems = self._parse(config, scan)
         garden = link_notes(notes, config.flavor, scan.files, config.publish)
         problems += garden.problems

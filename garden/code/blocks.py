@@ -9,6 +9,7 @@ from markdown_it.token import Token
 
 from garden.code.examples import has_examples, parse_examples
 from garden.code.imports import imported_modules, spec_imports
+from garden.code.names import global_names
 from garden.code.options import OptionError, parse_options
 from garden.model import EXECUTABLE_KINDS, Block, CodeBlock, Note, OptionProblem, Ref
 
@@ -47,9 +48,10 @@ def code_block(kind: str, source: str, line: int, md: MarkdownIt) -> CodeBlock:
         return CodeBlock(kind, source, line, source, code_line,
                          option_error=OptionProblem(error.message, error.line))
     examples = parse_examples(parsed.code, parsed.body_line) if has_examples(parsed.code) else None
-    imports = imported_modules([parsed.code] if examples is None else [example.source for example in examples])
+    sources = [parsed.code] if examples is None else [example.source for example in examples]
+    reads, binds = global_names(sources)
     return CodeBlock(kind, source, line, parsed.code, parsed.body_line, parsed.options, examples=examples,
-                     imports=imports)
+                     imports=imported_modules(sources), reads=reads, binds=binds)
 
 
 def fence_line(block: Block, token: Token) -> int:

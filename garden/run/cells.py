@@ -91,3 +91,16 @@ def not_run(cell: Cell, reason: str) -> CellResult:
 def pending() -> CellResult:
     """A cell a cached-only run left for later: it must run, and has not yet."""
     return CellResult(status="pending")
+
+
+def uses_blocked(cell: Cell, message: str) -> CellResult:
+    """A cell of a note that cannot run because a note it uses failed or cannot hand on its names:
+    the using blocks carry `message` as their error, the others are not run."""
+    if cell.code.uses:
+        return CellResult(status="error", error=CellError(type="UsesError", message=message, line=cell.line))
+    return not_run(cell, f"a note it uses cannot hand on its names ({message})")
+
+
+def says_uses_failed(result: CellResult) -> bool:
+    """Whether `result` only reports a used note's trouble (never cached: it is about another note)."""
+    return result.error is not None and result.error.type == "UsesError"

@@ -7,7 +7,12 @@ before k are *replayed* (executed again to rebuild the namespace, their
 fresh results discarded in favour of the cached ones) and cells k..n are run
 and recorded. A cached crash before k ends the note there: later cells are
 reported as not run without starting a worker. Timeouts are never cached: a
-busy machine says nothing about the code.
+busy machine says nothing about the code, and neither are the errors saying a used note failed:
+they are about that note, and found again each run.
+
+A note that others use hands its names on from the job that runs it; when its results are all
+cached and a note using it must run, an export job runs its python cells once more for their names
+(their results are the cached ones).
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from dataclasses import dataclass, field
 from garden.model import CodeBlock
 from garden.run.cache import ResultCache, Span, cell_key
 from garden.run.fingerprint import versions_of
-from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run, pending
-from garden.run.pool import Job, JobCell, Prelude
+from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run, pending, says_uses_failed
+from garden.run.jobs import Handed, Job, JobCell, JobResult
 
 ABORTING = ("timeout", "crash")
 
@@ -64,6 +69,7 @@ def prepare(cells: list[Cell], *, seed: str, fingerprint: str, timeout: float) -
 class NotePlan:
     """Known results of a note's cells, and the job computing the others."""
 
+    note: str
     cells: list[PreparedCell]
     results: list[CellResult | None]
     job: Job | None = None
@@ -85,13 +91,39 @@ class NotePlan:
         ran = 0
         for index, result in zip(self.fresh, outcome[self.replayed :]):
             self.results[index] = result
-            if result.status == "not-run":  # skipped after a timeout/crash: nothing to cache
+            if result.status == "not-run" or says_uses_failed(result):  # nothing ran: nothing to cache
                 continue
             ran += 1
             if cache is not None and result.status != "timeout":  # a busy machine is no fact about the code
                 prepared = self.cells[index]
                 cache.put(prepared.key, result, prepared.cell, self.spans(index))
         return ran
+
+    def failure(self, ran: Job | None = None, outcome: JobResult | None = None) -> str | None:
+        """Where and why the note failed (`notes/X.md:4: ValueError: …`): in its results (blocks with
+        bad options and `exec: false` aside), else in those of the job `ran` that ended with `outcome`
+        (cells run again may fail this time); None when it did not."""
+        known = [(item.cell, result) for item, result in zip(self.cells, self.results) if item.static is None]
+        again = list(zip((item.cell for item in ran.cells), outcome.results)) if ran and outcome else []
+        for cell, result in known + again:
+            if result is not None and result.failed and result.error is not None:
+                return f"{cell.note}:{result.error.line or cell.line}: {result.error.summary}"
+        return None
+
+    def export_job(self) -> Job | None:
+        """The job running the python cells of a note whose results are all cached, for its names;
+        None when it has no python cells (it defines no names)."""
+        cells = tuple(item.job for item in self.cells if item.static is None and item.cell.kind == "python")
+        return Job(self.note, cells, export=True) if cells else None
+
+    def handed(self, title: str, ran: Job, outcome: JobResult) -> Handed:
+        """What the note hands on once the job `ran` (which asked for its names) ended with `outcome`."""
+        failure = self.failure(ran, outcome)
+        if failure is None and outcome.names is None:
+            failure = f"{self.note}: {outcome.lost or 'its names were not handed on'}"
+        if failure is not None:
+            return Handed(self.note, title, failure=failure)
+        return Handed(self.note, title, outcome.names, outcome.refused)
 
 
 def plan_note(
@@ -103,18 +135,10 @@ def plan_note(
     fingerprint: str,
     timeout: float,
     refresh: bool,
-    upstream: dict[str, list[Cell]] | None = None,
 ) -> NotePlan:
-    """Look a note's cells up in the cache and build the job for the rest.
-
-    `upstream` holds the cells of the notes this note uses, dependencies first; the job runs
-    them before the note (their results are not kept: each note reports its own).
-    """
+    """Look a note's cells up in the cache and build the job for the rest."""
     prepared = prepare(cells, seed=seed, fingerprint=fingerprint, timeout=timeout)
-    preludes = tuple(Prelude(name, tuple(item.job for item in prepare(used, seed="", fingerprint=fingerprint,
-                                                                       timeout=timeout) if item.static is None))
-                     for name, used in (upstream or {}).items())
-    plan = NotePlan(prepared, [item.static for item in prepared])
+    plan = NotePlan(note, prepared, [item.static for item in prepared])
     runnable = [index for index, item in enumerate(prepared) if item.static is None]
     for position, index in enumerate(runnable):
         item = prepared[index]
@@ -123,7 +147,7 @@ def plan_note(
             replay = [i for i in runnable[:position] if prepared[i].cell.kind == "python"]
             plan.fresh = runnable[position:]
             plan.replayed = len(replay)
-            plan.job = Job(note, tuple(prepared[i].job for i in replay + plan.fresh), preludes)
+            plan.job = Job(note, tuple(prepared[i].job for i in replay + plan.fresh))
             return plan
         plan.results[index] = hit
         if hit.status in ABORTING:

@@ -1,64 +1,30 @@
-"""Worker subprocesses, and a pool running note jobs on them in parallel."""
+"""Worker subprocesses, and the local executor: note jobs run on them in parallel on this machine."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
-import queue
 import re
 import select
 import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import garden
 from garden.progress import TaskProgress
 from garden.run.cells import Cell, CellError, CellResult, abort_reason, not_run
+from garden.run.executor import RunCancelled
+from garden.run.jobs import Job, JobResult
 from garden.run.protocol import MessageReader, encode_job
 from garden.run.zygote import Spawned, Zygote, ZygoteError, zygote_for
 
 STARTUP_TIMEOUT = 60.0  # seconds for a forked worker to say it is ready
 CLOSE_TIMEOUT = 5.0
 CRASH_LOG_LIMIT = 4000  # characters of the worker's stderr kept for a crash report
-CANCEL_POLL = 0.05  # seconds between looks at a run's cancel event (and at Ctrl+C)
-
-
-class RunCancelled(Exception):
-    """The run was cancelled (its cancel event was set); its workers were stopped, nothing is kept."""
-
-
-@dataclass(frozen=True)
-class JobCell:
-    """A cell as sent to a worker, with its effective timeout."""
-
-    cell: Cell
-    timeout: float
-
-
-@dataclass(frozen=True)
-class Prelude:
-    """The cells of a note that the job's note uses: run first, their names handed on."""
-
-    note: str
-    cells: tuple[JobCell, ...]
-
-
-@dataclass(frozen=True)
-class Job:
-    """The cells of one note to run in order in one namespace, after the notes it uses."""
-
-    note: str
-    cells: tuple[JobCell, ...]
-    preludes: tuple[Prelude, ...] = ()
-
-    @property
-    def prelude_timeout(self) -> float:
-        """Time the used notes' cells may take before the first cell of the note starts."""
-        return sum(item.timeout for prelude in self.preludes for item in prelude.cells)
 
 
 def worker_env() -> dict[str, str]:
@@ -93,13 +59,13 @@ def _worth_showing(text: str, note_frame: re.Pattern[str]) -> bool:
 class WorkerProcess:
     """One worker, forked by the zygote for one note; once it timed out or crashed it is dead for good."""
 
-    def __init__(self, zygote: Zygote, memory_mb: int, env: dict[str, str]) -> None:
+    def __init__(self, zygote: Zygote, memory_mb: int, env: dict[str, str], cwd: str | None = None) -> None:
         self._log = tempfile.TemporaryFile()  # the worker's stderr: crash reports land here
         self._returncode: int | None = None
         self._lock = threading.RLock()  # kill (any thread) against finish (the pool thread)
         self.alive = False
         try:
-            self._spawned: Spawned | None = zygote.fork(memory_mb, os.getcwd(), env, self._log.fileno())
+            self._spawned: Spawned | None = zygote.fork(memory_mb, cwd or os.getcwd(), env, self._log.fileno())
         except ZygoteError as error:
             self._spawned = None
             self._start_failure = str(error)
@@ -107,36 +73,51 @@ class WorkerProcess:
         self._reader = MessageReader(self._spawned.replies)
         self.alive = True
 
-    def run(self, job: Job, running: Callable[[str], None]) -> list[CellResult]:
-        """Results for every cell of ``job``, in order; `running` hears of each cell as it starts."""
+    def run(self, job: Job, running: Callable[[str], None]) -> JobResult:
+        """Results for every cell of ``job``, in order, and the note's names when the job asks for
+        them; `running` hears of each cell as it starts."""
         if self._spawned is None:
             error = CellError(type="WorkerCrash", message=f"no worker could be started: {self._start_failure}",
                               line=job.cells[0].cell.line)
-            return _abort(job, 0, CellResult(status="crash", error=error))
+            return JobResult(_abort(job, 0, CellResult(status="crash", error=error)), lost="no worker started")
         try:
             self._reader.receive(STARTUP_TIMEOUT)
             self._spawned.requests.write(encode_job(job))
             self._spawned.requests.flush()
         except (TimeoutError, EOFError, OSError):
-            return _abort(job, 0, self._crashed(job.cells[0].cell))
+            return JobResult(_abort(job, 0, self._crashed(job.cells[0].cell)), lost="the worker did not start")
         results: list[CellResult] = []
         for index, item in enumerate(job.cells):
             running(f"{item.cell.note}:{item.cell.line}")
-            allowed = item.timeout + (job.prelude_timeout if index == 0 else 0)
             try:
-                message = self._reader.receive(allowed)
+                message = self._reader.receive(item.timeout)
             except TimeoutError:
                 self.kill()
                 timeout = CellError(
                     type="Timeout",
-                    message=f"the cell did not finish within {allowed:g} s and was stopped",
+                    message=f"the cell did not finish within {item.timeout:g} s and was stopped",
                     line=item.cell.line,
                 )
-                return results + _abort(job, index, CellResult(status="timeout", error=timeout))
+                return JobResult(results + _abort(job, index, CellResult(status="timeout", error=timeout)),
+                                 lost="a cell timed out")
             except EOFError:
-                return results + _abort(job, index, self._crashed(item.cell))
+                return JobResult(results + _abort(job, index, self._crashed(item.cell)), lost="the worker crashed")
             results.append(CellResult.from_dict(message["result"]))
-        return results
+        return self._handed_on(job, results) if job.export else JobResult(results)
+
+    def _handed_on(self, job: Job, results: list[CellResult]) -> JobResult:
+        """The job's results with the names its worker pickled for the notes that use it."""
+        try:
+            message = self._reader.receive(job.export_timeout)
+        except TimeoutError:
+            self.kill()
+            return JobResult(results, lost=f"pickling its names took over {job.export_timeout:g} s")
+        except EOFError:
+            self.kill()
+            return JobResult(results, lost="its worker process ended while pickling its names")
+        names = message["names"]
+        return JobResult(results, None if names is None else base64.b64decode(names),
+                         tuple((name, why) for name, why in message["refused"]))
 
     def end_input(self) -> None:
         """Tell the worker there is no more work: it ends by itself (see `finish`)."""
@@ -212,81 +193,68 @@ class WorkerProcess:
         )
 
 
-def run_jobs(jobs: list[Job], *, workers: int, memory_mb: int, key: str,
-             cancel: threading.Event | None = None) -> list[list[CellResult]]:
-    """Run ``jobs`` on up to ``workers`` workers at a time; results in job order.
-
-    Each job gets a worker of its own, forked by this process's zygote for ``key`` (what the
-    workers' code depends on, see garden.run.zygote): numpy is imported once, not per note.
-    A pool thread waits for a worker to exit only after the next job ran, so exits cost no time.
-    Once ``cancel`` is set, the workers are killed and `RunCancelled` is raised.
-    """
-    env = worker_env()
-    results: list[list[CellResult]] = [[] for _ in jobs]
-    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(jobs)):
-        pending.put(index)
-    unfinished: set[WorkerProcess] = set()
-    stopping = threading.Event()
-    guard = threading.Lock()  # stopping and unfinished change together
-
-    def serve() -> None:
-        ending: WorkerProcess | None = None  # the previous worker: it exits while the next one works
-        try:
-            while not stopping.is_set():
-                try:
-                    index = pending.get_nowait()
-                except queue.Empty:
-                    return
-                process = WorkerProcess(zygote_for(key, env), memory_mb, env)
-                if not process.alive:  # the zygote died: once more, with a new one
-                    process.finish()
-                    process = WorkerProcess(zygote_for(key, env), memory_mb, env)
-                with guard:
-                    unfinished.add(process)
-                    if stopping.is_set():
-                        process.stop()
-                results[index] = process.run(jobs[index], bar.running)
-                process.end_input()
-                bar.done()
-                if ending is not None:
-                    finished(ending)
-                ending = process
-        finally:
-            if ending is not None:
-                finished(ending)
-
-    def finished(process: WorkerProcess) -> None:
+def start_worker(key: str, env: dict[str, str], memory_mb: int, cwd: str | None = None) -> WorkerProcess:
+    """A worker forked by this process's zygote for `key` (what the workers' code depends on, see
+    garden.run.zygote), in `cwd` (default: this process's folder)."""
+    process = WorkerProcess(zygote_for(key, env), memory_mb, env, cwd)
+    if not process.alive:  # the zygote died: once more, with a new one
         process.finish()
-        with guard:
-            unfinished.discard(process)
+        process = WorkerProcess(zygote_for(key, env), memory_mb, env, cwd)
+    return process
 
-    def stop_all() -> None:
-        with guard:
-            stopping.set()
-            for process in list(unfinished):
+
+class LocalExecutor:
+    """Runs jobs on this machine, up to `workers` at a time, each in a worker of its own (see
+    `start_worker`): numpy is imported once, not per note. A worker is left to exit while its thread runs the next
+    job, so exits cost no time. `shutdown(cancel=True)` kills the running workers and drops the
+    jobs not started."""
+
+    def __init__(self, *, workers: int, memory_mb: int, key: str, progress: TaskProgress | None = None) -> None:
+        self._memory_mb = memory_mb
+        self._key = key
+        self._progress = progress
+        self._env = worker_env()
+        self._threads = ThreadPoolExecutor(max(1, workers), thread_name_prefix="garden-worker")
+        self._guard = threading.Lock()  # stopping, running and ending change together
+        self._stopping = False
+        self._running: set[WorkerProcess] = set()
+        self._ending: dict[int, WorkerProcess] = {}  # thread -> its last worker, still exiting
+
+    def submit(self, job: Job) -> Future[JobResult]:
+        """Start `job` when a thread is free."""
+        return self._threads.submit(self._run, job)
+
+    def _run(self, job: Job) -> JobResult:
+        with self._guard:
+            if self._stopping:
+                raise RunCancelled
+        process = start_worker(self._key, self._env, self._memory_mb)
+        with self._guard:
+            self._running.add(process)
+            if self._stopping:
                 process.stop()
-
-    count = max(1, min(workers, len(jobs)))
-    with TaskProgress("running code", len(jobs), "note") as bar, ThreadPoolExecutor(count) as executor:
-        futures = [executor.submit(serve) for _ in range(count)]
         try:
-            _wait_for(futures, cancel)
-        except BaseException:  # cancelled, or e.g. KeyboardInterrupt: stop handing out jobs, stop the workers
-            stop_all()
-            raise
-    return results
+            return process.run(job, self._progress.running if self._progress else lambda _: None)
+        finally:
+            process.end_input()
+            if self._progress:
+                self._progress.done()
+            with self._guard:
+                self._running.discard(process)
+                previous = self._ending.pop(threading.get_ident(), None)
+                self._ending[threading.get_ident()] = process
+            if previous is not None:
+                previous.finish()
 
-
-def _wait_for(futures: list[Future], cancel: threading.Event | None) -> None:
-    """Wait until every future is done (raising its exception), or raise `RunCancelled` once `cancel` is set.
-
-    Waits in short steps even without `cancel`: Ctrl+C may reach another thread (or land just before
-    the main thread blocks), and Python acts on it only when the main thread wakes."""
-    running = set(futures)
-    while running:
-        if cancel is not None and cancel.is_set():
-            raise RunCancelled
-        done, running = wait(running, timeout=CANCEL_POLL, return_when=FIRST_EXCEPTION)
-        for future in done:
-            future.result()
+    def shutdown(self, cancel: bool = False) -> None:
+        """Wait for the jobs (with `cancel`: kill their workers, drop those not started), then
+        let every worker end."""
+        if cancel:
+            with self._guard:
+                self._stopping = True
+                for process in self._running:
+                    process.stop()
+        self._threads.shutdown(wait=True, cancel_futures=cancel)
+        for process in self._ending.values():
+            process.finish()
+        self._ending.clear()

@@ -3,8 +3,11 @@
 worker -> engine  ``{"ready": true}`` once, after start-up (JSON)
 engine -> worker  a Job (garden.run.pool), pickled and base64-encoded: the parsed cells as they are
 worker -> engine  ``{"index": i, "result": {...CellResult fields}}`` per cell, in order (JSON)
+worker -> engine  ``{"names": BASE64 | null, "refused": [[name, why], ...]}`` after the last cell, when
+                  the job asks for the note's names: a cloudpickle of them, for the notes using it
 
-The engine never unpickles what a worker sends: the worker runs the notes' code.
+The engine never unpickles what a worker sends: the worker runs the notes' code. The pickled names
+go, as bytes, only to the workers of the notes using that note, which run that code anyway.
 """
 
 from __future__ import annotations

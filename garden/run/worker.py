@@ -6,9 +6,11 @@ garden.run.protocol on private copies of stdin/stdout.
 
 from __future__ import annotations
 
+import base64
 import faulthandler
 import linecache
 import os
+import pickle
 import random
 import resource
 import sys
@@ -17,10 +19,12 @@ import warnings
 from collections.abc import Callable
 from typing import Any, BinaryIO, TextIO
 
-from garden.run.cells import Cell, CellError, CellResult, not_run
+import cloudpickle
+
+from garden.run.cells import Cell, CellResult, uses_blocked
 from garden.run.examples import run_examples
 from garden.run.execute import run_python
-from garden.run.pool import Job, Prelude
+from garden.run.jobs import Handed, Job
 from garden.run.protocol import decode_job, encode
 from garden.run.reaper import become_subreaper, end_children
 from garden.run.spec import run_spec
@@ -115,42 +119,56 @@ def run_cell(cell: Cell, namespace: dict[str, Any]) -> CellResult:
     return run_spec(cell)
 
 
-def run_preludes(preludes: tuple[Prelude, ...], home: str) -> tuple[dict[str, Any], str | None]:
-    """Run the notes a note uses, in order; (the names they define, why one failed or None)."""
-    exports: dict[str, Any] = {}
-    for prelude in preludes:
-        cells = [item.cell for item in prelude.cells]
-        register_source(prelude.note, cells)
-        namespace = fresh_namespace(home)
-        namespace.update(exports)
-        for cell in cells:
-            result = run_cell(cell, namespace)
-            if result.failed and result.error is not None:
-                return exports, f"{cell.note}:{result.error.line or cell.line}: {result.error.summary}"
-        exports.update((name, value) for name, value in namespace.items() if not name.startswith("_"))
-    return exports, None
+def receive(uses: tuple[Handed, ...], namespace: dict[str, Any]) -> str | None:
+    """Put the names of the used notes into `namespace`, dependencies first; why they cannot be, or None."""
+    for handed in uses:
+        if not handed.names:
+            continue
+        try:
+            namespace.update(pickle.loads(handed.names))
+        except Exception as error:  # e.g. a module the used note imported is missing here
+            return f"uses [[{handed.title}]]: its names cannot be unpickled here: {type(error).__name__}: {error}"
+    return None
 
 
-def _uses_failed(cell: Cell, reason: str) -> CellResult:
-    """The result of a note's cell when a note it uses failed."""
-    if cell.code.uses:
-        error = CellError(type="UsesError", message=f"a used note failed: {reason}", line=cell.line)
-        return CellResult(status="error", error=error)
-    return not_run(cell, f"a note it uses failed ({reason})")
+def hand_on(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The note's top-level names (not starting with `_`) pickled for its dependents, and the
+    names that cannot be, each with why; as a protocol message."""
+    names = {name: value for name, value in namespace.items() if not name.startswith("_")}
+    refused: dict[str, str] = {}
+    try:
+        blob = cloudpickle.dumps(names)
+    except Exception:
+        for name, value in names.items():
+            try:
+                cloudpickle.dumps(value)
+            except Exception as error:
+                refused[name] = f"{type(error).__name__}: {error}"
+        kept = {name: value for name, value in names.items() if name not in refused}
+        try:
+            blob = cloudpickle.dumps(kept)
+        except Exception as error:  # the names pickle one by one but not together
+            blob = cloudpickle.dumps({})
+            refused.update((name, f"{type(error).__name__}: {error}") for name in kept)
+    return {"names": base64.b64encode(blob).decode("ascii"), "refused": [[name, why] for name, why in refused.items()]}
 
 
 def run_note(job: Job, send: Callable[[dict[str, Any]], None], home: str) -> None:
-    """Run one note's cells in order, after the notes it uses; send each result as soon as it exists."""
+    """Run one note's cells in order, with the names of the notes it uses; send each result as soon
+    as it exists, then (when asked) the note's own names."""
     cells = [item.cell for item in job.cells]
+    failed = False
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
-        exports, failure = run_preludes(job.preludes, home)
         register_source(job.note, cells)
         namespace = fresh_namespace(home)
-        namespace.update(exports)
+        blocked = receive(job.uses, namespace)
         for index, cell in enumerate(cells):
-            result = _uses_failed(cell, failure) if failure else run_cell(cell, namespace)
+            result = uses_blocked(cell, blocked) if blocked else run_cell(cell, namespace)
+            failed = failed or result.failed
             send({"index": index, "result": result.to_dict()})
+        if job.export:
+            send({"names": None, "refused": []} if failed else hand_on(namespace))
 
 
 def serve(memory_mb: int) -> None:

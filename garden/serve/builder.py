@@ -18,7 +18,7 @@ import traceback
 from garden.build.builder import Builder
 from garden.build.options import BuildOptions
 from garden.config import Config, load_config
-from garden.run.pool import RunCancelled
+from garden.run.executor import RunCancelled
 from garden.serve.console import Console
 from garden.serve.feed import ChangeFeed
 from garden.serve.rebuild import SiteUpdate, rebuild
