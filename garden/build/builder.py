@@ -13,6 +13,7 @@ that path starting from nothing. What the last build made is kept in memory and 
    run everything, as always;
 3. ask again every question the last site's files asked of the garden (`GardenView`): a file is
    remade when an answer changed (`products.py` lists the files), and written when its bytes did;
+   the search index is made again when a note page's bytes changed (`search_index.py`);
 4. the new site is a staging folder of hard links to unchanged files plus the files written, swapped
    in as every build's is (`garden/emit.py`): a build that stops half way leaves the old site.
 """
