@@ -29,9 +29,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from checkouts import REPO, checkout_of  # noqa: E402
 from generate import generate  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
 NOTE = "notes/Concept 1.md"
 IN_PROCESS = """
 import contextlib, io, sys, time
@@ -103,14 +103,6 @@ def one_run(garden: Path, checkout: Path, run: int) -> dict[str, float]:
         name, seconds = line.split()
         figures[f"one process: {name} edit"] = float(seconds)
     return figures
-
-
-def checkout_of(revision: str, folder: Path) -> Path:
-    folder.mkdir()
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "garden"], check=True,
-                             capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
-    return folder
 
 
 def main() -> None:

@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from checkouts import REPO, checkout_of
+
 USED = """- The note every other note uses
     - ```python
       with open({log!r}, "a") as _log:
@@ -64,11 +65,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        before = Path(tmp) / "before"
-        before.mkdir()
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", args.before, "garden"],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
+        before = checkout_of(args.before, Path(tmp) / "before")
         log = Path(tmp) / "runs.log"
         root = garden(Path(tmp) / "garden", args.notes, log)
         checkouts = {f"before ({args.before})": before, "this checkout": REPO}

@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from checkouts import REPO, checkout_of
+
 IN_PROCESS = """
 import sys, time
 from garden.cli import main
@@ -71,11 +72,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        before = Path(tmp) / "before"
-        before.mkdir()
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", args.before, "garden"],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
+        before = checkout_of(args.before, Path(tmp) / "before")
         shipped = Path(tmp) / "shipped"
         shipped.mkdir()
         shutil.copytree(REPO / "notes", shipped / "notes")
