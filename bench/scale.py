@@ -14,6 +14,7 @@ and garden's peak memory (the build process's maximum resident set, from /usr/bi
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -41,9 +42,11 @@ for path in Path(sys.argv[1]).rglob("*.md"):
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """(wall-clock seconds, peak resident KB) of `command` run in `cwd`."""
+    """(wall-clock seconds, peak resident KB) of `command` run in `cwd`, importing garden from this checkout
+    (not from an installed copy that may be older)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
     started = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{proc.stderr[-2000:]}")
