@@ -155,10 +155,13 @@ class Builder:
                    options: BuildOptions) -> bool:
         """Whether this build would make the site that is there: same notes, settings, templates,
         garden and packages (those the code imports, and Pagefind), no code that runs afresh or was
-        left to run, and every file of the site as written."""
-        if scan.changed or state.inputs != inputs or state.summary.ran or state.summary.pending:
+        left to run, and every file of the site as written. Code that ran last time without failing
+        left its results in the cache: this build would take them from there. A failure that ran may
+        not have been cached (a used note's failure is not), so it is looked at again."""
+        summary = state.summary
+        if scan.changed or state.inputs != inputs or (summary.ran and summary.failures) or summary.pending:
             return False
-        packages_matter = (options.execute and state.summary.cached) or self.config.search
+        packages_matter = (options.execute and (summary.cached or summary.ran)) or self.config.search
         if packages_matter and state.environment != environment:
             return False
         return self._site_as_written(state.outputs)
@@ -175,5 +178,5 @@ class Builder:
     def _as_before(self, state: BuildState, started: float) -> BuildResult:
         summary = state.summary
         return BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages,
-                           time.perf_counter() - started, list(summary.problems), 0, summary.cached,
+                           time.perf_counter() - started, list(summary.problems), 0, summary.cached + summary.ran,
                            list(summary.failures))
