@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pytest
-
-from garden.search import pagefind_binary
 from helpers import make_garden
-from serve_helpers import WAIT_SECONDS, serving, wait_until
+from serve_helpers import WAIT_SECONDS, gated_pagefind, serving, wait_until
 
 PEAR = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20" fill="{}"/></svg>'
 NOTES = {"A.md": "- Apple tree\n", "B.md": "- Banana split\n- ![a pear](pear.svg)\n", "pear.svg": PEAR.format("green")}
@@ -111,15 +108,7 @@ def search(page, word: str) -> list[str]:
 
 
 def test_an_edited_page_reloads_before_the_search_index_catches_up(browser, tmp_path, monkeypatch):
-    real = pagefind_binary()
-    if real is None:
-        pytest.skip("needs Pagefind")
-    gate = tmp_path / "gate"  # Pagefind runs while it exists
-    gated = tmp_path / "pagefind"
-    gated.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.02; done\nexec "{real}" "$@"\n')
-    gated.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(gated))
-    gate.touch()
+    gate = gated_pagefind(tmp_path, monkeypatch)  # Pagefind runs while it exists
     root = make_garden(tmp_path, NOTES)
     context = browser.new_context()
     try:

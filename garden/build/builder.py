@@ -110,8 +110,7 @@ class Builder:
         check_output(config.out_dir, config.notes_dir, config.root)
         with build_lock(config.cache_dir / "build.lock"), _collector_paused():
             recover(config.out_dir)
-            if self._state_read and FileStamp.of(self._state_file) != self._disk:  # another process built
-                self._state_read = self._known = self._unsaved = False
+            self._notice_other_builds()
             if options.clean:
                 self._forget()
             try:
@@ -128,16 +127,30 @@ class Builder:
         `garden.search.SearchError` when Pagefind fails, `SearchCancelled` when `cancel` is set (a newer
         build is to come: it calls this again)."""
         with build_lock(self.config.cache_dir / "build.lock"):
+            self._notice_other_builds()
             changed: list[str] = []
-            if self._state is not None and self._state.indexing is not None:
+            if self._state_read and self._state is not None and self._state.indexing is not None:
                 from garden.build.search_index import index_later
                 changed = index_later(self.config.out_dir, self._state, cancel)
                 self._unsaved = True
-            self.save()
+            self._save()
             return changed
+
+    def _notice_other_builds(self) -> None:
+        """Forget what this builder knows of the site when another process built it since (call
+        while holding the lock): the state it saved says what the site is now."""
+        if self._state_read and FileStamp.of(self._state_file) != self._disk:
+            self._state, self._state_read = None, False
+            self._known = self._unsaved = False
 
     def save(self) -> None:
         """Save the build state a live build left only in memory."""
+        if self._unsaved:
+            with build_lock(self.config.cache_dir / "build.lock"):
+                self._notice_other_builds()
+                self._save()
+
+    def _save(self) -> None:
         if self._unsaved and self._state is not None:
             save_state(self._state_file, garden_source_digest(), self._state)
             self._unsaved, self._disk = False, FileStamp.of(self._state_file)
@@ -188,7 +201,7 @@ class Builder:
         self._known = True
         self._unsaved = True
         if not options.live:
-            self.save()
+            self._save()
         result.seconds = time.perf_counter() - started
         return result
 
