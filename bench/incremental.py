@@ -10,7 +10,8 @@ the median wall-clock seconds of:
 - the same two edits in one long-lived process, through the function `garden serve` rebuilds with
   (`garden.serve.rebuild.rebuild`, one `Builder` for the process, cached-only as serve's first build
   after a change is; a checkout whose serve builds with `build_site`, or that has no `garden serve`,
-  rebuilds the way it can), after a first build there.
+  rebuilds the way it can), after a first build there; and, where serve leaves the search index
+  for after the pages (`Builder.index_search`), the seconds the index then takes to catch up.
 With `--before REV` (a git revision of this repository: main before the merge of incremental builds,
 or c734603, the last one without them) the same figures for that checkout, run by run alternately,
 so that both see the same machine.
@@ -38,6 +39,7 @@ import contextlib, io, sys, time
 from pathlib import Path
 from garden.config import load_config
 config = load_config(Path.cwd())
+index = None
 try:
     from garden.build.builder import Builder
     from garden.build.options import BuildOptions
@@ -45,6 +47,7 @@ try:
         from garden.serve.rebuild import rebuild
         builder = Builder(config)
         build = lambda: rebuild(builder, BuildOptions(cached_only=True))
+        index = getattr(builder, "index_search", None)
     except ImportError:
         build = Builder(config).build
 except ImportError:
@@ -60,14 +63,22 @@ except ImportError:
 note = Path(sys.argv[1])
 original = note.read_text(encoding="utf-8")
 build()
+if index:
+    index()
 for name, old, new in (("prose", "created.", "created {}."), ("link", "created", "[[Link {}]] created")):
-    times = []
+    times, indexed = [], []
     for run in range(int(sys.argv[2])):
         note.write_text(original.replace(old, new.format(run), 1), encoding="utf-8")
         started = time.perf_counter()
         build()
         times.append(time.perf_counter() - started)
-    print(name, *times)
+        if index:
+            started = time.perf_counter()
+            index()
+            indexed.append(time.perf_counter() - started)
+    print(f"{name} edit", *times, sep="\t")
+    if index:
+        print(f"{name} edit: search index after", *indexed, sep="\t")
 note.write_text(original, encoding="utf-8")
 """
 
@@ -100,8 +111,8 @@ def one_run(garden: Path, checkout: Path, run: int) -> dict[str, float]:
     lines = subprocess.run([sys.executable, "-c", IN_PROCESS, NOTE, "1"], cwd=garden, env=env, check=True,
                            capture_output=True, text=True).stdout.splitlines()
     for line in lines:
-        name, seconds = line.split()
-        figures[f"one process: {name} edit"] = float(seconds)
+        name, seconds = line.split("\t")
+        figures[f"one process: {name}"] = float(seconds)
     return figures
 
 
@@ -129,7 +140,8 @@ def main() -> None:
     print(f"| {args.notes:,} notes | " + " | ".join(f"{name} median s" for name in names) + " | runs |")
     print("| --- |" + " --- |" * len(names) + " --- |")
     for figure in figures["after"]:
-        cells = [f"{statistics.median(figures[name][figure]):.2f}" for name in names]
+        cells = [f"{statistics.median(figures[name][figure]):.2f}" if figure in figures[name] else "-"
+                 for name in names]
         print(f"| {figure} | " + " | ".join(cells) + f" | {args.runs} |")
 
 

@@ -41,7 +41,8 @@ def _previous(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}-previous")
 
 
-def _staging_prefix(out_dir: Path) -> str:
+def staging_folder(out_dir: Path) -> str:
+    """How the name of a folder a build works in, next to `out_dir`, begins (`recover` removes those left)."""
     return f".{out_dir.name}-staging-"
 
 
@@ -75,7 +76,7 @@ def recover(out_dir: Path) -> None:
     if previous.is_dir() and not out_dir.exists():
         previous.rename(out_dir)
     shutil.rmtree(previous, ignore_errors=True)
-    for staging in out_dir.parent.glob(f"{_staging_prefix(out_dir)}*"):
+    for staging in out_dir.parent.glob(f"{staging_folder(out_dir)}*"):
         shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -89,7 +90,7 @@ class SiteWriter:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
+        self.staging = Path(tempfile.mkdtemp(prefix=staging_folder(out_dir), dir=out_dir.parent))
         self._folders: set[Path] = {self.staging}
         self._taken: set[str] = set()
 
@@ -125,8 +126,8 @@ class SiteWriter:
             shutil.copy2(self.out_dir / relative, path)
         return path
 
-    def commit(self) -> None:
-        """Replace the old site with the finished one."""
+    def commit(self, removed: list[str]) -> None:
+        """Replace the old site with the finished one (the `removed` files go with the old one)."""
         try:
             self.keep(SITE_MARKER)
         except OSError:
@@ -141,3 +142,64 @@ class SiteWriter:
     def abandon(self) -> None:
         """Throw the unfinished site away, leaving the old one untouched."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def replace_file(path: Path, content: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file in its folder, renamed over it."""
+    fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fresh.write_bytes(content)
+    os.replace(fresh, path)
+
+
+class InPlaceWriter:
+    """Updates a site folder where it is, for `garden serve`: each changed file replaced whole (a
+    reader sees the old file or the new one, never half of either), removed files deleted, the
+    rest left alone. A reader may see some pages of the new site beside others of the old one for a
+    moment; a build stopped half way leaves such a mix, which the next build, seeing the files'
+    stamps differ from those it recorded, puts right. The same interface as `SiteWriter`."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.staging = out_dir  # where the files of the new site are, as for `SiteWriter`
+        self._folders: set[Path] = set()
+
+    def _target(self, relative: str) -> Path:
+        path = self.out_dir / relative
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        return path
+
+    def write(self, relative: str, content: str | bytes) -> Path:
+        """Replace one file of the site (characters UTF-8 cannot carry become `?`)."""
+        path = self._target(relative)
+        replace_file(path, content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
+        return path
+
+    def copy_file(self, source: Path, relative: str) -> Path:
+        """Replace one file of the site with a copy of `source`."""
+        path = self._target(relative)
+        fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
+        shutil.copyfile(source, fresh)
+        os.replace(fresh, path)
+        return path
+
+    def keep(self, relative: str) -> Path:
+        """A file the site keeps as it is."""
+        return self.out_dir / relative
+
+    def commit(self, removed: list[str]) -> None:
+        """Delete the `removed` files, which the site no longer has, and the folders that leaves empty."""
+        for relative in removed:
+            path = self.out_dir / relative
+            path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == self.out_dir or not folder.is_dir() or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+
+    def abandon(self) -> None:
+        """Nothing to throw away: the files written so far are in the site."""
+
+
+Writer = SiteWriter | InPlaceWriter  # how a build puts its files into the site

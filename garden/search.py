@@ -20,12 +20,15 @@ import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 from garden.attachments import FILES_DIR
 
 INDEX_DIR = "pagefind"
 TIMEOUT = 600  # seconds: Pagefind indexes thousands of pages a second
+CANCEL_POLL_SECONDS = 0.05  # how often a running Pagefind looks whether it is still wanted
 EXCLUDED = ["svg", ".word-count"]  # figures' and diagrams' labels, `{{word-count}}`: no text of the page
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-*-ui.js", "pagefind-*-ui.css",  # Pagefind's own UIs:
           "pagefind-highlight.js")  # garden.js has its own
@@ -49,15 +52,24 @@ def pagefind_binary() -> Path | None:
         return None
 
 
-def run_pagefind(site: Path, urls: list[str]) -> None:
-    """Index the pages at `urls` (paths below `site`) into `site/pagefind/`.
+class SearchCancelled(Exception):
+    """Indexing was stopped: a newer state of the site is to be indexed instead."""
+
+
+def run_pagefind(site: Path, urls: list[str], output: Path | None = None,
+                 cancel: threading.Event | None = None) -> None:
+    """Index the pages at `urls` (paths below `site`) into `output` (default `site/pagefind/`).
+    Setting `cancel` stops Pagefind (`SearchCancelled`).
 
     Pagefind indexes every page of the folder it is given: a folder of hard links to just these
-    pages (copies where links fail), at the same paths, gives the same result URLs."""
+    pages (copies where links fail), at the same paths, gives the same result URLs. It is made
+    beside `output`: the pages are linked as they are now, and a page replaced later (never
+    written through) does not change what is indexed."""
     binary = pagefind_binary()
     if binary is None:
         raise SearchError("pagefind is not installed (pip install 'pagefind[bin]')")
-    source = site / ".pagefind-input"
+    output = output or site / INDEX_DIR
+    source = output.parent / ".pagefind-input"
     try:
         for url in urls:
             target = source / url
@@ -66,25 +78,43 @@ def run_pagefind(site: Path, urls: list[str]) -> None:
                 os.link(site / url, target)
             except OSError:
                 shutil.copyfile(site / url, target)
-        command = [str(binary), "--site", str(source), "--output-path", str(site / INDEX_DIR), "--quiet"]
+        command = [str(binary), "--site", str(source), "--output-path", str(output), "--quiet"]
         for selector in EXCLUDED:
             command += ["--exclude-selectors", selector]
-        try:
-            proc = subprocess.run(command, check=False, capture_output=True, text=True, errors="replace",
-                                  timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s") from None
-        except OSError as error:
-            raise SearchError(f"pagefind could not be started ({error.strerror or error})") from None
+        returncode, stdout, stderr = _run(command, cancel)
     finally:
         shutil.rmtree(source, ignore_errors=True)
-    if proc.returncode != 0:
-        lines = [line.strip() for line in (proc.stderr + "\n" + proc.stdout).splitlines() if line.strip()]
+    if returncode != 0:
+        lines = [line.strip() for line in (stderr + "\n" + stdout).splitlines() if line.strip()]
         reason = next((line for line in lines if line.startswith("Error")), lines[0] if lines else "no output")
-        raise SearchError(f"pagefind could not index the pages (exit status {proc.returncode}: {reason})")
+        raise SearchError(f"pagefind could not index the pages (exit status {returncode}: {reason})")
     for pattern in UNUSED:
-        for path in (site / INDEX_DIR).glob(pattern):
+        for path in output.glob(pattern):
             path.unlink()
+
+
+def _run(command: list[str], cancel: threading.Event | None) -> tuple[int, str, str]:
+    """Run Pagefind: its exit status and output; stopped when `cancel` is set or after `TIMEOUT` s."""
+    try:
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                text=True, errors="replace")
+    except OSError as error:
+        raise SearchError(f"pagefind could not be started ({error.strerror or error})") from None
+    deadline = time.monotonic() + TIMEOUT
+    with proc:
+        while True:
+            try:
+                stdout, stderr = proc.communicate(timeout=CANCEL_POLL_SECONDS)
+                return proc.returncode, stdout, stderr
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.is_set():
+                    proc.kill()
+                    proc.communicate()
+                    raise SearchCancelled from None
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    proc.communicate()
+                    raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s") from None
 
 
 def withdraw_search_field(site: Path) -> list[str]:

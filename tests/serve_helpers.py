@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from garden.config import load_config
+from garden.search import pagefind_binary
 from garden.serve.builder import Console
 from garden.serve.session import LiveServer
 from garden.build.options import BuildOptions
@@ -68,3 +71,17 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = WAIT
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
+
+
+def gated_pagefind(folder: Path, monkeypatch) -> Path:
+    """Make garden run Pagefind through a script that waits while the returned gate file is missing
+    (it is there at first); skips the test where Pagefind is not installed."""
+    real = pagefind_binary()
+    if real is None:
+        pytest.skip("needs Pagefind")
+    gate, gated = folder / "gate", folder / "gated-pagefind"
+    gated.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.02; done\nexec "{real}" "$@"\n')
+    gated.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(gated))
+    gate.touch()
+    return gate

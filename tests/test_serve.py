@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from helpers import REPO, make_garden, parse_html, run_garden
-from serve_helpers import WAIT_SECONDS, get, serving, wait_until
+from serve_helpers import WAIT_SECONDS, gated_pagefind, get, serving, wait_until
 
 PAGES = {"A.md": "- Apple tree\n", "B.md": "- Banana split\n"}
 
@@ -249,3 +250,25 @@ def test_ctrl_c_stops_cleanly_with_a_complete_site(tmp_path):
     site = root / "site"
     assert {"index.html", "a.html", "b.html", "slow.html", "404.html"} <= {path.name for path in site.iterdir()}
     assert [path.name for path in root.iterdir() if path.name.startswith(".site")] == []
+
+
+def indexed_text(site: Path) -> str:
+    """The pages' text as the search index holds it (Pagefind's fragments, one per page)."""
+    return " ".join(gzip.decompress(path.read_bytes()).decode("utf-8")
+                    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")))
+
+
+def test_a_newer_change_stops_the_search_index_of_an_older_one(tmp_path, monkeypatch):
+    gate = gated_pagefind(tmp_path, monkeypatch)
+    root = make_garden(tmp_path, PAGES)
+    with serving(root, execute=False) as served:
+        site = root / "site"
+        assert "Apple tree" in indexed_text(site)
+        gate.unlink()
+        for word in ("kumquat", "lychee"):
+            (root / "notes" / "A.md").write_text(f"- Apple tree by the {word}\n", encoding="utf-8")
+            wait_until(lambda: word in served.get("/a.html")[2], f"the page with {word}")
+        assert "kumquat" not in indexed_text(site) and "lychee" not in indexed_text(site)
+        gate.touch()
+        wait_until(lambda: "lychee" in indexed_text(site), "the newest index")
+        assert "kumquat" not in indexed_text(site)

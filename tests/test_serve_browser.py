@@ -1,11 +1,12 @@
-"""Live reload in headless Chromium: pages from `garden serve` reload when their files change, and only then."""
+"""Live reload in headless Chromium: pages from `garden serve` reload when their files change, and
+only then, without waiting for the search index, which catches up after."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from helpers import make_garden
-from serve_helpers import WAIT_SECONDS, serving, wait_until
+from serve_helpers import WAIT_SECONDS, gated_pagefind, serving, wait_until
 
 PEAR = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><rect width="20" height="20" fill="{}"/></svg>'
 NOTES = {"A.md": "- Apple tree\n", "B.md": "- Banana split\n- ![a pear](pear.svg)\n", "pear.svg": PEAR.format("green")}
@@ -95,5 +96,34 @@ def test_the_built_site_never_asks_for_live_reload(browser, tmp_path):
         page.wait_for_load_state("load")
         assert page.evaluate("document.body.dataset.live") is None
         assert requests and [url for url in requests if "_garden" in url] == []
+    finally:
+        context.close()
+
+
+def search(page, word: str) -> list[str]:
+    """The titles the page's search field lists for `word` (waiting for the first)."""
+    page.locator("#search").fill(word)
+    page.locator(".search-results li a").first.wait_for(timeout=WAIT_SECONDS * 1000)
+    return page.locator(".search-results li a").all_inner_texts()
+
+
+def test_an_edited_page_reloads_before_the_search_index_catches_up(browser, tmp_path, monkeypatch):
+    gate = gated_pagefind(tmp_path, monkeypatch)  # Pagefind runs while it exists
+    root = make_garden(tmp_path, NOTES)
+    context = browser.new_context()
+    try:
+        with serving(root, execute=False) as served:
+            entry = served.get("/pagefind/pagefind-entry.json")[2]
+            apple = watched(context, served.url + "a.html")
+            gate.unlink()
+            (root / "notes" / "A.md").write_text("- Apple tree by the kumquat\n", encoding="utf-8")
+            apple.page.get_by_text("Apple tree by the kumquat").wait_for(timeout=WAIT_SECONDS * 1000)
+            assert served.get("/pagefind/pagefind-entry.json")[2] == entry, "the page came before the index"
+            assert search(apple.page, "banana") == ["B"], "the old index still answers"
+            gate.touch()
+            wait_until(lambda: served.get("/pagefind/pagefind-entry.json")[2] != entry, "the new index")
+            apple.page.reload()
+            assert search(apple.page, "kumquat") == ["A"]
+            assert apple.problems == []
     finally:
         context.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 from garden.build.products import Content, FileCopy, Product
 from garden.build.state import BuildState, FileStamp, KeyTable, Output
 from garden.diagnostics import Problem
-from garden.emit import SiteWriter
+from garden.emit import Writer
 from garden.render.view import GardenView
 
 
@@ -34,7 +34,7 @@ class SiteAssembly:
         """Whether the old site's file at `path` is the one the last build wrote."""
         return FileStamp.of(self.out_dir / path) == output.stamp
 
-    def add(self, product: Product, writer: SiteWriter, view: GardenView, stale: set[int]) -> None:
+    def add(self, product: Product, writer: Writer, view: GardenView, stale: set[int]) -> None:
         """Keep the product's file, or make it and write it when its bytes changed."""
         before = self.before.get(product.path)
         if (self.reusable and product.traced and before is not None and stale.isdisjoint(before.reads)
@@ -53,7 +53,7 @@ class SiteAssembly:
         self.outputs[product.path] = Output(reads, tuple(sorted(capture.problems, key=problem_order)), digest, stamp)
         self.found |= capture.problems
 
-    def _write(self, writer: SiteWriter, path: str, content: Content, before: Output | None
+    def _write(self, writer: Writer, path: str, content: Content, before: Output | None
                ) -> tuple[bytes | None, FileStamp | None]:
         if content is None:
             return None, None
@@ -71,7 +71,7 @@ class SiteAssembly:
         return digest, FileStamp.of(written)
 
     def finish(self) -> None:
-        """After the swap: what the site no longer has, and every problem the files found, in order."""
+        """Once every file is decided: what the site no longer has, and every problem the files found, in order."""
         self.removed = sorted(path for path, output in self.before.items() if output.stamp is not None
                               and (path not in self.outputs or self.outputs[path].stamp is None))
         self.problems = sorted(self.found, key=problem_order)

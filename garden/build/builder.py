@@ -16,6 +16,10 @@ that path starting from nothing. What the last build made is kept in memory and 
    the search index is made again when a note page's bytes changed (`search_index.py`);
 4. the new site is a staging folder of hard links to unchanged files plus the files written, swapped
    in as every build's is (`garden/emit.py`): a build that stops half way leaves the old site.
+
+A live build (`BuildOptions.live`, `garden serve`) replaces the changed files in the site itself
+instead, once this builder knows the site is as the last build left it, and leaves the search
+index and saving the state to `index_search`, which the server calls next, in the background.
 """
 
 from __future__ import annotations
@@ -93,6 +97,9 @@ class Builder:
         self._state: BuildState | None = None
         self._state_read = False  # whether the state on disk was read (or the state in memory is newer)
         self._rebuilder: Rebuilder | None = None  # made by the first build with work to do
+        self._known = False  # whether the site is as `_state` says, file for file (a live build may update it in place)
+        self._unsaved = False  # whether `_state` is newer than the state on disk
+        self._disk: FileStamp | None = None  # the state file as this builder last read or wrote it
 
     def build(self, options: BuildOptions = BuildOptions(), cancel: threading.Event | None = None) -> BuildResult:
         """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
@@ -103,21 +110,61 @@ class Builder:
         check_output(config.out_dir, config.notes_dir, config.root)
         with build_lock(config.cache_dir / "build.lock"), _collector_paused():
             recover(config.out_dir)
+            self._notice_other_builds()
             if options.clean:
                 self._forget()
             try:
                 return self._build(options, cancel)
             except BaseException:
-                self._state, self._state_read = None, False  # what is on disk describes the site now
+                if not self._unsaved:
+                    self._state, self._state_read = None, False  # what is on disk describes the site now
+                self._known = False
                 raise
+
+    def index_search(self, cancel: threading.Event | None = None) -> list[str]:
+        """After a live build: make the search index it left to make (the old one stays until the new
+        one is in place), then save the build state. Returns the site files changed. Raises
+        `garden.search.SearchError` when Pagefind fails, `SearchCancelled` when `cancel` is set (a newer
+        build is to come: it calls this again)."""
+        with build_lock(self.config.cache_dir / "build.lock"):
+            self._notice_other_builds()
+            changed: list[str] = []
+            if self._state_read and self._state is not None and self._state.indexing is not None:
+                from garden.build.search_index import index_later
+                changed = index_later(self.config.out_dir, self._state, cancel)
+                self._unsaved = True
+            self._save()
+            return changed
+
+    def _notice_other_builds(self) -> None:
+        """Forget what this builder knows of the site when another process built it since (call
+        while holding the lock): the state it saved says what the site is now."""
+        if self._state_read and FileStamp.of(self._state_file) != self._disk:
+            self._state, self._state_read = None, False
+            self._known = self._unsaved = False
+
+    def save(self) -> None:
+        """Save the build state a live build left only in memory."""
+        if self._unsaved:
+            with build_lock(self.config.cache_dir / "build.lock"):
+                self._notice_other_builds()
+                self._save()
+
+    def _save(self) -> None:
+        if self._unsaved and self._state is not None:
+            save_state(self._state_file, garden_source_digest(), self._state)
+            self._unsaved, self._disk = False, FileStamp.of(self._state_file)
 
     def _forget(self) -> None:
         shutil.rmtree(self.config.cache_dir / "build", ignore_errors=True)
         self._state, self._state_read, self._rebuilder = None, True, None
+        self._known = self._unsaved = False
+        self._disk = None
 
     def _previous(self) -> BuildState | None:
         """What the last build of this site left, from memory or from disk."""
         if not self._state_read:
+            self._disk = FileStamp.of(self._state_file)
             self._state = load_state(self._state_file, garden_source_digest())
             self._state_read = True
         return self._state
@@ -142,12 +189,19 @@ class Builder:
         inputs, environment = self._inputs(options), _environment(config)
         scan = Scanner(config).scan(state.seen if state else {})
         if state is not None and not options.refresh and self._unchanged(state, scan, inputs, environment, options):
+            self._known = True
             return self._as_before(state, started)
         if self._rebuilder is None:
             from garden.build.rebuild import Rebuilder  # every stage: loaded only when there is work to do
             self._rebuilder = Rebuilder(config.cache_dir)
-        self._state, result = self._rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel)
-        save_state(self._state_file, garden_source_digest(), self._state)
+        in_place = options.live and self._known
+        self._known = False
+        self._state, result = self._rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel,
+                                                      in_place)
+        self._known = True
+        self._unsaved = True
+        if not options.live:
+            self._save()
         result.seconds = time.perf_counter() - started
         return result
 

@@ -16,6 +16,7 @@ class BuildOptions:
     refresh: bool = False  # run every code block again
     cached_only: bool = False  # run nothing: blocks the result cache cannot answer show as pending
     clean: bool = False  # forget the build cache: parse every note and make every file
+    live: bool = False  # `garden serve`: pages first, in place; the search index later (`Builder.index_search`)
 
 
 @dataclass
@@ -35,3 +36,4 @@ class BuildResult:
     changed: list[str] = field(default_factory=list)  # site paths of the files new or different
     removed: list[str] = field(default_factory=list)  # site paths of the files the site no longer has
     pending: int = 0  # code blocks a cached-only build left to run
+    indexing: bool = False  # a live build left the search index to `Builder.index_search`

@@ -1,6 +1,6 @@
 """The work of a build once something changed: parse what changed, link and run everything, ask
 again what the last site's files read, remake the files whose answers changed, and swap the new
-site in. It imports every stage; a build with nothing to do never loads it."""
+site in (or, for `garden serve`, replace the changed files where they are). It imports every stage; a build with nothing to do never loads it."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from garden.build.products import Site, products
 from garden.build.runs import RunMemo
 from garden.build.scan import Scan, Scanner
 from garden.build.search_index import index_pages
-from garden.build.state import BuildState, SearchIndex, Summary
+from garden.build.state import BuildState, PendingIndex, SearchIndex, Summary
 from garden.config import Config
 from garden.diagnostics import Problem
-from garden.emit import SiteWriter
+from garden.emit import InPlaceWriter, SiteWriter, Writer
 from garden.execution import cache_warnings, failures_of
 from garden.graph import Garden, link_inputs, link_notes
 from garden.model import Note
@@ -39,11 +39,12 @@ class Rebuilder:
         self.runs = RunMemo()
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
-                inputs: bytes, environment: bytes, cancel: threading.Event | None = None
+                inputs: bytes, environment: bytes, cancel: threading.Event | None = None, in_place: bool = False
                 ) -> tuple[BuildState, BuildResult]:
         """Build the site from the scanned notes; `previous` is what the last build of it left.
         Returns what this build leaves for the next one, and its result. Setting `cancel` while the
-        code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written."""
+        code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
+        `in_place`: the site is as `previous` says; a live build may update it where it is."""
         notes, problems = self._parse(config, scan)
         garden = link_notes(notes, config.flavor, scan.files, config.publish)
         problems += garden.problems
@@ -67,7 +68,8 @@ class Rebuilder:
         stale = _stale(previous, view, changed, relinked) if reusable else set()
         site = Site(config, garden, view, SiteRenderer(view, config))
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
-        made, index = _make_site(config, site, previous, reusable, stale, search)
+        made, index, pending = _make_site(config, site, previous, reusable, stale, search,
+                                          live=options.live, in_place=in_place and reusable)
 
         pages = list(garden.pages.values())
         summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
@@ -76,10 +78,10 @@ class Rebuilder:
                           cached=report.cached, pending=report.pending)
         self.parse_cache.forget_unused()
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
-                           made.table, made.outputs, index, summary)
+                           made.table, made.outputs, index, summary, pending)
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
-                                  made.changed, made.removed, report.pending)
+                                  made.changed, made.removed, report.pending, pending is not None)
 
     def _parse(self, config: Config, scan: Scan) -> tuple[list[Note], list[Problem]]:
         """Every note, parsed now or before; the problems of reading and parsing them, in path order."""
@@ -144,22 +146,25 @@ class Search:
 
 
 def _make_site(config: Config, site: Site, previous: BuildState | None, reusable: bool, stale: set[int],
-               search: Search | None) -> tuple[SiteAssembly, SearchIndex | None]:
+               search: Search | None, live: bool, in_place: bool
+               ) -> tuple[SiteAssembly, SearchIndex | None, PendingIndex | None]:
     """Every file of the site into a staging folder (kept, or made and written), and the search
-    index over its pages, then swapped in. Unless `reusable`, every file is made again (and still
-    kept where its bytes are the same)."""
+    index over its pages, then swapped in; `in_place`, every file changed replaced in the site
+    itself. Unless `reusable`, every file is made again (and still kept where its bytes are the
+    same). A `live` build that has an index keeps it, and leaves the new one to make later."""
     made = SiteAssembly(config.out_dir, previous, reusable)
-    writer = SiteWriter(config.out_dir)
+    writer: Writer = InPlaceWriter(config.out_dir) if in_place else SiteWriter(config.out_dir)
     try:
         files = list(products(site))
         with progress("writing pages", len(files), "file") as bar:
             for product in files:
                 made.add(product, writer, site.view, stale)
                 bar.update()
-        index = index_pages(made, writer, search.urls, search.binary, search.previous) if search else None
-        writer.commit()
+        index, pending = (index_pages(made, writer, search.urls, search.binary, search.previous, later=live)
+                          if search else (None, None))
+        made.finish()
+        writer.commit(made.removed)
     except BaseException:
         writer.abandon()
         raise
-    made.finish()
-    return made, index
+    return made, index, pending

@@ -6,19 +6,25 @@ the same index: it runs again when the set of indexed pages, the bytes of one of
 digests the assembly keeps of every file) or the binary changed. It cannot index one page alone,
 so one changed note page means a whole new index. When Pagefind fails, the pages' search mark is
 taken off in the staging folder and the build's state is spoilt: the next build makes every file.
+
+A live build (`garden serve`) does not wait for it: it keeps the last index as it is, and leaves
+the new one (`PendingIndex`) to `index_later`, which the server runs once the pages are in place.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
+import threading
 from array import array
 from pathlib import Path
 
 from garden.build.assembly import SiteAssembly
-from garden.build.state import FileStamp, Output, SearchIndex
+from garden.build.state import BuildState, FileStamp, Output, PendingIndex, SearchIndex
 from garden.diagnostics import Problem
-from garden.emit import SiteWriter
+from garden.emit import Writer, staging_folder
 from garden.search import INDEX_DIR, SearchError, run_pagefind, withdraw_search_field
 
 
@@ -34,27 +40,34 @@ def _file_digest(path: Path) -> bytes:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
 
 
-def index_pages(made: SiteAssembly, writer: SiteWriter, urls: list[str], binary: Path | None,
-                previous: SearchIndex | None) -> SearchIndex | None:
-    """Index the note pages at `urls` (already in the staging folder) with `binary`; None when there is
-    no index (no pages, or Pagefind failed). `previous` is the last build's index, kept when nothing it
-    was made from changed and its files are as that build wrote them."""
+def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Path | None,
+                previous: SearchIndex | None, later: bool = False) -> tuple[SearchIndex | None, PendingIndex | None]:
+    """Index the note pages at `urls` (already in the staging folder) with `binary`: the index in the
+    site (None when there is none: no pages, or Pagefind failed), and the one left to make. `previous`
+    is the last build's index, kept when nothing it was made from changed and its files are as that
+    build wrote them; kept too, with the new one left to make, when `later`."""
     if not urls:
-        return None
+        return None, None
     if binary is None:
         made.found.add(Problem("pagefind", None, "pagefind is not installed (pip install 'pagefind[bin]'); "
                                                  "the site has no search"))
-        return None
+        return None, None
     material = (_binary_stamp(binary), [(url, made.outputs[url].digest) for url in urls])
     key = hashlib.blake2b(repr(material).encode("utf-8", "backslashreplace"), digest_size=16).digest()
-    if previous is not None and previous.key == key and all(
-            path in made.before and made.intact(made.before[path], path) for path in previous.files):
+    intact = previous is not None and all(
+        path in made.before and made.intact(made.before[path], path) for path in previous.files)
+    if intact and (previous.key == key or later):
         for path in previous.files:
             writer.keep(path)
             made.outputs[path] = made.before[path]
-        return previous
+        return previous, None if previous.key == key else PendingIndex(key, tuple(urls))
+    return _index(made, writer, urls, key), None
+
+
+def _index(made: SiteAssembly, writer: Writer, urls: list[str], key: bytes) -> SearchIndex | None:
+    """Run Pagefind over the staged pages; on failure, take the search field off them."""
     index = writer.staging / INDEX_DIR
-    pages = {path for path in index.rglob("*") if path.is_file()}  # notes whose pages sit in pagefind/
+    pages = {path for path in made.outputs if path.startswith(f"{INDEX_DIR}/")}  # notes whose pages sit in pagefind/
     try:
         run_pagefind(writer.staging, urls)
     except SearchError as error:
@@ -67,11 +80,48 @@ def index_pages(made: SiteAssembly, writer: SiteWriter, urls: list[str], binary:
                 made.changed.append(path)
         return None
     files = []
-    for path in sorted(path for path in index.rglob("*") if path.is_file() and path not in pages):
+    for path in sorted(path for path in index.rglob("*") if path.is_file()):
         relative = path.relative_to(writer.staging).as_posix()
+        if relative in pages:
+            continue
         before, digest = made.before.get(relative), _file_digest(path)
         made.outputs[relative] = Output(array("I"), (), digest, FileStamp.of(path))
         if before is None or before.digest != digest:
             made.changed.append(relative)
         files.append(relative)
     return SearchIndex(key, tuple(files))
+
+
+ENTRY = "pagefind-entry.json"  # names the other files of the index: replaced last
+
+
+def index_later(out_dir: Path, state: BuildState, cancel: threading.Event | None = None) -> list[str]:
+    """Make the index a live build left to make (`state.indexing`) from the pages in the site, and put
+    it in place of the old one, file by file (the entry file, which names the others, last: searches
+    go on working throughout); `state` then says so. Returns the site files changed. Raises
+    `SearchError` when Pagefind fails (the old index stays), `SearchCancelled` when `cancel` is set."""
+    pending = state.indexing
+    if pending is None:
+        return []
+    work = Path(tempfile.mkdtemp(prefix=staging_folder(out_dir), dir=out_dir.parent))  # removed by `recover` if killed
+    try:
+        made = work / INDEX_DIR
+        run_pagefind(out_dir, list(pending.urls), made, cancel)
+        changed, files = [], []
+        for path in sorted((path for path in made.rglob("*") if path.is_file()), key=lambda path: path.name == ENTRY):
+            relative = (INDEX_DIR / path.relative_to(made)).as_posix()
+            target, digest, before = out_dir / relative, _file_digest(path), state.outputs.get(relative)
+            if before is None or before.digest != digest or FileStamp.of(target) != before.stamp:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                state.outputs[relative] = Output(array("I"), (), digest, FileStamp.of(target))
+                changed.append(relative)
+            files.append(relative)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for relative in sorted(set(state.search.files if state.search else ()) - set(files)):
+        (out_dir / relative).unlink(missing_ok=True)
+        state.outputs.pop(relative, None)
+        changed.append(relative)
+    state.search, state.indexing = SearchIndex(pending.key, tuple(files)), None
+    return changed

@@ -22,7 +22,7 @@ from garden.build.scan import Seen
 from garden.diagnostics import Problem
 from garden.render.reads import PARSED_KINDS, Key
 
-FORMAT = "garden-build-state-2"
+FORMAT = "garden-build-state-3"
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,15 @@ class SearchIndex:
     files: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PendingIndex:
+    """The search index a live build left to make (`Builder.index_search`): a digest of what it is
+    made from, and the URLs of the pages to index."""
+
+    key: bytes
+    urls: tuple[str, ...]
+
+
 @dataclass
 class Summary:
     """What the last build reported, to report again when nothing changed."""
@@ -135,8 +144,9 @@ class BuildState:
     files: bytes  # digest of the list of the other files below the notes folder
     table: KeyTable
     outputs: dict[str, Output]  # by path in the site
-    search: SearchIndex | None
+    search: SearchIndex | None  # the index in the site
     summary: Summary
+    indexing: PendingIndex | None = None  # the index to make instead, when a live build left it for later
 
 
 def state_path(cache_dir: Path, out_dir: Path) -> Path:

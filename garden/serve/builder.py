@@ -4,8 +4,9 @@ A change of the garden stops code still running for an older state (newer builds
 the site at once with what the cache holds (blocks that must run show as pending), and runs the
 code in the background; when it finishes, a second build shows the results. Every build goes
 through `rebuild` with one `Builder` for the server's life (each build remakes only what changed),
-and its changed files go to the feed that open pages follow. A build that fails (a bad garden.toml,
-a broken template, a bug) is reported and leaves the last good site.
+and its changed files go to the feed that open pages follow. The search index comes after, in the
+background too (`Builder.index_search`): the pages do not wait for it, and a newer change stops it.
+A build that fails (a bad garden.toml, a broken template, a bug) is reported and leaves the last good site.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from garden.build.builder import Builder
 from garden.build.options import BuildOptions
 from garden.config import Config, load_config
 from garden.run.executor import RunCancelled
+from garden.search import SearchCancelled, SearchError
 from garden.serve.console import Console
 from garden.serve.feed import ChangeFeed
 from garden.serve.rebuild import SiteUpdate, rebuild
@@ -52,18 +54,47 @@ class LiveBuilder:
             self.console.error(f"{stop_message(error)} (still serving the last good site)")
             return
         quick = self._build(config, dataclasses.replace(self.options, cached_only=True))
-        if quick is not None and quick.result.pending:
+        if quick is not None:
             self._cancel = threading.Event()
-            self._background = threading.Thread(target=self._build, args=(config, self.options, self._cancel),
+            self._background = threading.Thread(target=self._afterwards, args=(config, quick, self._cancel),
                                                 name="garden-code", daemon=True)
             self._background.start()
 
     def stop_code(self) -> None:
-        """Stop the code running in the background, if any (nothing of it is shown or cached)."""
+        """Stop the code running and the search index made in the background, if any (nothing of
+        either is shown or cached)."""
         self._cancel.set()
         if self._background is not None:
             self._background.join()
             self._background = None
+
+    def close(self) -> None:
+        """Stop the background work and save the build state for the next build."""
+        self.stop_code()
+        try:
+            self.builder.save()
+        except OSError as error:
+            self.console.error(f"garden: could not save the build state ({error})")
+
+    def _afterwards(self, config: Config, quick: SiteUpdate, cancel: threading.Event) -> None:
+        """Run the code the quick build left pending, then bring the search index up to date."""
+        if quick.result.pending and self._build(config, self.options, cancel) is None:
+            return
+        if cancel.is_set():
+            return
+        try:
+            changed = self.builder.index_search(cancel)
+        except SearchCancelled:
+            return
+        except SearchError as error:
+            self.console.error(f"pagefind: {error}; search shows the site as it was before")
+            return
+        except Exception as error:  # a bug in garden: the pages are served all the same
+            self.console.error(traceback.format_exc().rstrip() if os.environ.get("GARDEN_DEBUG")
+                               else internal_error_message(error))
+            return
+        if changed:
+            self.feed.publish(changed)
 
     def _build(self, config: Config, options: BuildOptions, cancel: threading.Event | None = None) -> SiteUpdate | None:
         self.builder.config = config

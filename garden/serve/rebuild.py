@@ -3,6 +3,7 @@ path `garden build` takes too), and the site files it changed."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 
@@ -19,7 +20,8 @@ class SiteUpdate:
 
 
 def rebuild(builder: Builder, options: BuildOptions, cancel: threading.Event | None = None) -> SiteUpdate:
-    """Build the garden's site with `builder` (which keeps what the builds before made) and report the
-    files whose bytes changed."""
-    result = builder.build(options, cancel)
+    """Build the garden's site with `builder` (which keeps what the builds before made), live: the
+    changed files in place, the search index left to `Builder.index_search`; report the files whose
+    bytes changed."""
+    result = builder.build(dataclasses.replace(options, live=True), cancel)
     return SiteUpdate(result, frozenset(result.changed) | frozenset(result.removed))

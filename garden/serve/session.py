@@ -65,7 +65,7 @@ class LiveServer:
         if self._rebuilding is not None:
             self._rebuilding.join()
         self.watcher.close()
-        self.builder.stop_code()
+        self.builder.close()
         self.feed.close()
         if self._serving is not None:
             self.server.shutdown()
