@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -96,10 +96,7 @@ class SiteWriter:
 
     def _fresh(self, relative: str) -> Path:
         """Where a file of the new site goes: its folder made, nothing there yet."""
-        path = self.staging / relative
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
+        path = _with_folder(self.staging / relative, self._folders)
         if relative in self._taken:
             path.unlink(missing_ok=True)  # a file made twice: never write through a link into the old site
         self._taken.add(relative)
@@ -108,7 +105,7 @@ class SiteWriter:
     def write(self, relative: str, content: str | bytes) -> Path:
         """Write one file of the site (characters UTF-8 cannot carry become `?`)."""
         path = self._fresh(relative)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
+        path.write_bytes(as_bytes(content))
         return path
 
     def copy_file(self, source: Path, relative: str) -> Path:
@@ -144,10 +141,23 @@ class SiteWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def replace_file(path: Path, content: bytes) -> None:
-    """Write `path` whole or not at all: a temporary file in its folder, renamed over it."""
+def as_bytes(content: str | bytes) -> bytes:
+    """A file's bytes: text as UTF-8, characters it cannot carry as `?`."""
+    return content if isinstance(content, bytes) else content.encode("utf-8", "replace")
+
+
+def _with_folder(path: Path, made: set[Path]) -> Path:
+    """`path`, its folder made unless `made` says it was already."""
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.add(path.parent)
+    return path
+
+
+def _replaced(path: Path, fill: Callable[[Path], object]) -> None:
+    """Make `path` whole or not at all: `fill` writes a temporary file in its folder, renamed over it."""
     fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
-    fresh.write_bytes(content)
+    fill(fresh)
     os.replace(fresh, path)
 
 
@@ -163,25 +173,17 @@ class InPlaceWriter:
         self.staging = out_dir  # where the files of the new site are, as for `SiteWriter`
         self._folders: set[Path] = set()
 
-    def _target(self, relative: str) -> Path:
-        path = self.out_dir / relative
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
-        return path
-
     def write(self, relative: str, content: str | bytes) -> Path:
         """Replace one file of the site (characters UTF-8 cannot carry become `?`)."""
-        path = self._target(relative)
-        replace_file(path, content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
+        path = _with_folder(self.out_dir / relative, self._folders)
+        data = as_bytes(content)
+        _replaced(path, lambda fresh: fresh.write_bytes(data))
         return path
 
     def copy_file(self, source: Path, relative: str) -> Path:
         """Replace one file of the site with a copy of `source`."""
-        path = self._target(relative)
-        fresh = path.with_name(f".{path.name}.{os.getpid()}.new")
-        shutil.copyfile(source, fresh)
-        os.replace(fresh, path)
+        path = _with_folder(self.out_dir / relative, self._folders)
+        _replaced(path, lambda fresh: shutil.copyfile(source, fresh))
         return path
 
     def keep(self, relative: str) -> Path:

@@ -107,13 +107,12 @@ def _run(command: list[str], cancel: threading.Event | None) -> tuple[int, str, 
                 stdout, stderr = proc.communicate(timeout=CANCEL_POLL_SECONDS)
                 return proc.returncode, stdout, stderr
             except subprocess.TimeoutExpired:
-                if cancel is not None and cancel.is_set():
+                cancelled = cancel is not None and cancel.is_set()
+                if cancelled or time.monotonic() > deadline:
                     proc.kill()
                     proc.communicate()
-                    raise SearchCancelled from None
-                if time.monotonic() > deadline:
-                    proc.kill()
-                    proc.communicate()
+                    if cancelled:
+                        raise SearchCancelled from None
                     raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s") from None
 
 

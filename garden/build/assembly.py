@@ -10,8 +10,13 @@ from pathlib import Path
 from garden.build.products import Content, FileCopy, Product
 from garden.build.state import BuildState, FileStamp, KeyTable, Output
 from garden.diagnostics import Problem
-from garden.emit import Writer
+from garden.emit import Writer, as_bytes
 from garden.render.view import GardenView
+
+
+def content_digest(data: bytes) -> bytes:
+    """The digest a file of the site is recorded with: of its bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class SiteAssembly:
@@ -60,8 +65,8 @@ class SiteAssembly:
         if isinstance(content, FileCopy):
             data, digest = None, content.digest.encode()
         else:
-            data = content if isinstance(content, bytes) else content.encode("utf-8", "replace")
-            digest = hashlib.blake2b(data, digest_size=16).digest()
+            data = as_bytes(content)
+            digest = content_digest(data)
         if before is not None and before.digest == digest and self.intact(before, path):
             written = writer.keep(path)
         else:

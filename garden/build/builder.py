@@ -42,6 +42,7 @@ from garden.build.state import BuildState, FileStamp, Output, load_state, save_s
 from garden.config import Config
 from garden.emit import SITE_MARKER, build_lock, check_output, recover
 from garden.render import STATIC_DIR, TEMPLATES_DIR
+from garden.render.reads import digest_of
 from garden.run.fingerprint import dependency_versions, garden_source_digest
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def _environment(config: Config) -> bytes:
             stamps.append((str(folder), os.stat(folder).st_mtime_ns))
         except OSError:
             continue
-    return hashlib.blake2b(repr(stamps).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+    return digest_of(stamps)
 
 
 class Builder:
@@ -180,7 +181,7 @@ class Builder:
         material = (repr(config), config.flavor, options.execute, garden_source_digest(),
                     _files_digest(TEMPLATES_DIR), _files_digest(STATIC_DIR), _files_digest(config.root / "templates"),
                     dependency_versions(), sys.version, os.environ.get("PAGEFIND_BINARY_PATH"))
-        return hashlib.blake2b(repr(material).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+        return digest_of(material)
 
     def _build(self, options: BuildOptions, cancel: threading.Event | None) -> BuildResult:
         started = time.perf_counter()

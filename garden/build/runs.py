@@ -4,7 +4,6 @@ nothing a run reads has changed since the same builder's last run, that run's re
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from dataclasses import replace
@@ -12,6 +11,7 @@ from dataclasses import replace
 from garden.config import Config
 from garden.execution import run_notes
 from garden.graph import Garden
+from garden.render.reads import digest_of
 from garden.run.cells import CellResult
 from garden.run.engine import RunReport
 
@@ -59,5 +59,4 @@ class RunMemo:
                      found.note.display if found and found.note else None)
                     for block in page.note.code for title in block.uses]
             code.append((page.note.display, repr(page.note.code), uses))
-        return hashlib.blake2b(repr((settings, cache, code)).encode("utf-8", "backslashreplace"),
-                               digest_size=16).digest()
+        return digest_of((settings, cache, code))

@@ -13,7 +13,6 @@ the new one (`PendingIndex`) to `index_later`, which the server runs once the pa
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -21,10 +20,11 @@ import threading
 from array import array
 from pathlib import Path
 
-from garden.build.assembly import SiteAssembly
+from garden.build.assembly import SiteAssembly, content_digest
 from garden.build.state import BuildState, FileStamp, Output, PendingIndex, SearchIndex
 from garden.diagnostics import Problem
 from garden.emit import Writer, staging_folder
+from garden.render.reads import digest_of
 from garden.search import INDEX_DIR, SearchError, run_pagefind, withdraw_search_field
 
 
@@ -37,7 +37,7 @@ def _binary_stamp(binary: Path) -> tuple:
 
 
 def _file_digest(path: Path) -> bytes:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    return content_digest(path.read_bytes())
 
 
 def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Path | None,
@@ -53,7 +53,7 @@ def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Pat
                                                  "the site has no search"))
         return None, None
     material = (_binary_stamp(binary), [(url, made.outputs[url].digest) for url in urls])
-    key = hashlib.blake2b(repr(material).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+    key = digest_of(material)
     intact = previous is not None and all(
         path in made.before and made.intact(made.before[path], path) for path in previous.files)
     if intact and (previous.key == key or later):
