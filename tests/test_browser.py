@@ -81,18 +81,16 @@ def test_no_network_requests(open_page, index_url, shipped_site):
     assert failed == []
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser, shipped_site):
+def test_no_page_scrolls_sideways_on_a_phone(open_page, shipped_site):
     """At 360 px wide, long formulas, code and words scroll or wrap inside their own box: on the
     pages that together hold every kind of element the site has."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
+    page, _, _ = open_page(viewport={"width": 360, "height": 740})
     wide = []
     for path in pages_of_every_kind(shipped_site):
         page.goto((shipped_site / path).as_uri())
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             wide.append((path, width))
-    context.close()
     assert wide == []
 
 

@@ -96,9 +96,8 @@ def test_neuron_controls_compute_what_garden_computes(neuron_page):
         assert visible.count() == 1 and visible.get_attribute("data-activation") == activation
 
 
-def test_neuron_without_javascript_shows_the_build_and_no_controls(browser, shipped_site):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_neuron_without_javascript_shows_the_build_and_no_controls(open_page, shipped_site):
+    page, _, _ = open_page(java_script_enabled=False)
     page.goto((shipped_site / "neural-network.html").as_uri())
     block = page.locator(".nn-neuron").first
     assert block.locator("input, select, .nn-controls").count() == 0
@@ -106,7 +105,6 @@ def test_neuron_without_javascript_shows_the_build_and_no_controls(browser, ship
     assert block.locator(".nn-definition:visible").get_attribute("data-activation") == "sigmoid"
     assert page.locator(".nn-training input").count() == 0
     assert page.locator(".nn-decision-map .nn-map-epoch").first.text_content() == "1000"
-    context.close()
 
 
 def trained_network_specs(notes: Path) -> list[str]:
@@ -159,9 +157,9 @@ def test_epoch_slider_shows_the_recorded_checkpoints(open_page, shipped_build):
 def test_pages_with_results_log_no_errors(open_page, shipped_site):
     pages = [path for path in sorted(shipped_site.glob("*.html")) if "nn-block" in path.read_text(encoding="utf-8")]
     assert len(pages) >= 2
+    page, _, failed = open_page()
+    errors = page_errors(page)
     for path in pages:
-        page, _, failed = open_page()
-        errors = page_errors(page)
         page.goto(path.as_uri())
         for slider in page.locator(".nn-controls input[type=range]").all():
             slide(slider, "0")

@@ -8,29 +8,21 @@ import shutil
 
 import pytest
 
-from helpers import contrast, make_garden, pages_of_every_kind, run_garden, serving
+from helpers import contrast, make_garden, page_errors, pages_of_every_kind, run_garden, serving
 from hostile import hostile_garden
 
 FROM_DISK = "Search needs the site served over http: python -m http.server -d site"
 
 
 @pytest.fixture
-def reader(browser):
-    """reader(color_scheme, viewport) -> (page, console errors); contexts are closed afterwards."""
-    contexts = []
+def reader(open_page):
+    """reader(color_scheme, **context options) -> (page, console errors), a page of the pool."""
 
     def opener(color_scheme: str = "light", **options):
-        context = browser.new_context(color_scheme=color_scheme, **options)
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        return page, errors
+        page, _, _ = open_page(color_scheme, **options)
+        return page, page_errors(page)
 
-    yield opener
-    for context in contexts:
-        context.close()
+    return opener
 
 
 def results(page) -> list[str]:
@@ -140,13 +132,11 @@ def test_from_disk_search_says_how_to_serve_the_site(reader, shipped_site):
     assert errors == []
 
 
-def test_without_javascript_there_is_no_search_field(browser, served_base):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_there_is_no_search_field(open_page, served_base):
+    page, _, _ = open_page(java_script_enabled=False)
     page.goto(served_base)
     assert page.locator("header input[type=search]").is_hidden()
     assert page.locator("header nav a", has_text="All pages").is_visible(), "the list of pages is the way instead"
-    context.close()
 
 
 def test_no_page_logs_a_console_error(reader, served_base, shipped_site):

@@ -102,9 +102,8 @@ def test_keyboard_focus_previews_under_a_base_path(open_page, served_base):
     assert all(url.startswith(served_base) for url in requests) and all_fine(seen), seen
 
 
-def test_touch_screens_follow_links_without_previews(browser, shipped_site):
-    context = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800})
-    page = context.new_page()
+def test_touch_screens_follow_links_without_previews(open_page, shipped_site):
+    page, _, _ = open_page(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800})
     seen = watch(page)
     page.goto((shipped_site / "neural-network.html").as_uri())
     assert page.evaluate("matchMedia('(pointer: coarse)').matches")
@@ -114,7 +113,6 @@ def test_touch_screens_follow_links_without_previews(browser, shipped_site):
     with page.expect_navigation():
         link.tap()
     assert page.url == (shipped_site / target).as_uri() and all_fine(seen), seen
-    context.close()
 
 
 def test_a_preview_of_hostile_notes_runs_nothing(open_page, tmp_path):
@@ -211,15 +209,13 @@ def test_the_global_graph_zooms_and_pans(open_page, shipped_site):
     assert all_fine(seen), seen
 
 
-def test_the_graph_is_a_picture_of_links_without_javascript(browser, shipped_site):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_the_graph_is_a_picture_of_links_without_javascript(open_page, shipped_site):
+    page, _, _ = open_page(java_script_enabled=False)
     page.goto((shipped_site / "graph.html").as_uri())
     assert page.locator(".graph-controls").is_hidden(), "no buttons that would do nothing"
     with page.expect_navigation():
         page.locator("svg.graph-global a.graph-node circle").first.click()
     assert page.url.endswith(".html") and not page.url.endswith("/graph.html")
-    context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
