@@ -140,6 +140,9 @@ class PagePool:
     that cannot be reset so is closed instead."""
 
     def __init__(self, browser) -> None:
+        from playwright.sync_api import Error  # only where the browser fixture found playwright
+
+        self._browser_error = Error
         self._browser = browser
         self._contexts: dict[str, object] = {}
         self._idle: dict[str, list] = {}
@@ -167,7 +170,7 @@ class PagePool:
                 page.goto("about:blank")
                 page.emulate_media(color_scheme=color_scheme)
                 page.mouse.move(*OFF_THE_PAGE)
-            except Exception:
+            except self._browser_error:
                 page.close()
                 return
             self._idle[key].append(page)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import luminance, pages_of_every_kind
+from helpers import luminance
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
@@ -79,19 +79,6 @@ def test_no_network_requests(open_page, index_url, shipped_site):
     site_root = shipped_site.as_uri() + "/"
     assert [url for url in requests if not url.startswith(site_root)] == []
     assert failed == []
-
-
-def test_no_page_scrolls_sideways_on_a_phone(open_page, shipped_site):
-    """At 360 px wide, long formulas, code and words scroll or wrap inside their own box: on the
-    pages that together hold every kind of element the site has."""
-    page, _, _ = open_page(viewport={"width": 360, "height": 740})
-    wide = []
-    for path in pages_of_every_kind(shipped_site):
-        page.goto((shipped_site / path).as_uri())
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 360:
-            wide.append((path, width))
-    assert wide == []
 
 
 # --------------------------------------------------------------------------- served under a sub-path

@@ -1,10 +1,11 @@
 """Reading the shipped site in headless Chromium: search as you type (served from a sub-path, and
 what it says from disk), the keys that reach it, keyboard navigation with a visible focus, WCAG AA
-contrast in both colour schemes, and no console errors on any page."""
+contrast in both colour schemes, no console errors and no sideways scrolling on a phone on any page."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -28,6 +29,54 @@ def reader(open_page):
 def results(page) -> list[str]:
     page.locator(".search-results li a").first.wait_for()
     return page.locator(".search-results li a").all_inner_texts()
+
+
+# --------------------------------------------------------------------------- one walk over the site
+
+SPECIAL_PAGES = ["", "concept.html", "all-pages.html", "daily-notes.html", "404.html"]  # concept: a ghost page
+PHONE = {"width": 360, "height": 740}
+
+
+@dataclass
+class Visit:
+    """What one served page showed: console errors, its texts' colours in each scheme, and how wide
+    it is on a phone."""
+
+    path: str
+    url: str
+    errors: list[str] = field(default_factory=list)
+    texts: dict[str, dict] = field(default_factory=dict)
+    phone_width: int = 0
+
+
+@pytest.fixture(scope="module")
+def walk(page_pool, served_base, shipped_site) -> list[Visit]:
+    """The special pages and the pages that together hold every kind of element the site has,
+    served and each loaded once (a page load is most of a browser test's cost); on the entry page
+    the search results are shown too, so that they are measured."""
+    page, take_back = page_pool.lend("light", {})
+    errors = page_errors(page)
+    covering = pages_of_every_kind(shipped_site)
+    visits = []
+    for path in SPECIAL_PAGES + [path for path in covering if path not in SPECIAL_PAGES and path != "index.html"]:
+        visit = Visit(path, served_base + path)
+        page.goto(visit.url)
+        if path == "":
+            page.locator("#search").fill("sigmoid")
+            page.locator(".search-results mark").first.wait_for()
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            visit.texts[scheme] = page.evaluate(TEXT_COLORS)
+        page.emulate_media(color_scheme="light")
+        viewport = page.viewport_size
+        page.set_viewport_size(PHONE)
+        visit.phone_width = page.evaluate("document.documentElement.scrollWidth")
+        page.set_viewport_size(viewport)
+        visit.errors = list(errors)
+        errors.clear()
+        visits.append(visit)
+    take_back()
+    return visits
 
 
 # --------------------------------------------------------------------------- search
@@ -139,15 +188,14 @@ def test_without_javascript_there_is_no_search_field(open_page, served_base):
     assert page.locator("header nav a", has_text="All pages").is_visible(), "the list of pages is the way instead"
 
 
-def test_no_page_logs_a_console_error(reader, served_base, shipped_site):
+def test_no_page_logs_a_console_error(walk, reader, shipped_site):
     """Served, pages that together hold every kind of element the site has (the script acts on
     elements by kind); from disk, one page of each kind of page."""
     page, errors = reader()
-    logged = []
-    pages = pages_of_every_kind(shipped_site)
+    logged = [f"{visit.url}: {error}" for visit in walk for error in visit.errors]
     from_disk = ["index.html", "concept.html", "april-16th-2021.html", "all-pages.html", "daily-notes.html", "404.html"]
     assert all((shipped_site / path).exists() for path in from_disk)
-    for url in [served_base + path for path in pages] + [(shipped_site / path).as_uri() for path in from_disk]:
+    for url in [(shipped_site / path).as_uri() for path in from_disk]:
         page.goto(url)
         logged += [f"{url}: {error}" for error in errors]
         errors.clear()
@@ -290,33 +338,26 @@ TEXT_COLORS = """() => {
   return {count, pairs: [...found.values()]};
 }"""
 
-SPECIAL_PAGES = ["", "concept.html", "all-pages.html", "daily-notes.html", "404.html"]  # concept: a ghost page
-
-
-def test_text_contrast_is_wcag_aa(reader, served_base, shipped_site):
+def test_text_contrast_is_wcag_aa(walk):
     """Every text (body text, links, tags, breadcrumbs, muted text, code and its highlighting,
     outputs, the footer, the search field and its results) against what is behind it, in the light
     and the dark colour scheme, on the pages that together hold every kind of element the site has."""
-    page, _ = reader()
     measured, failing = 0, []
-    covering = pages_of_every_kind(shipped_site)
-    for path in SPECIAL_PAGES + [path for path in covering if path not in SPECIAL_PAGES and path != "index.html"]:
-        page.goto(served_base + path)
-        if path == "":
-            page.locator("#search").fill("sigmoid")  # the results, with their marked words, are measured too
-            page.locator(".search-results mark").first.wait_for()
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            texts = page.evaluate(TEXT_COLORS)
+    for visit in walk:
+        for scheme, texts in visit.texts.items():
             measured += texts["count"]
             for text in texts["pairs"]:
                 ratio = contrast(text["color"], text["background"])
                 if ratio < (3 if text["large"] else 4.5):
-                    failing.append(f"{scheme} {path or 'index.html'}: {text['what']}: {text['color']} on "
+                    failing.append(f"{scheme} {visit.path or 'index.html'}: {text['what']}: {text['color']} on "
                                    f"{text['background']} = {ratio:.2f}")
-        page.emulate_media(color_scheme="light")
     assert measured > 6000
     assert failing == []
+
+
+def test_no_page_scrolls_sideways_on_a_phone(walk):
+    """At 360 px wide, long formulas, code and words scroll or wrap inside their own box."""
+    assert [(visit.path, visit.phone_width) for visit in walk if visit.phone_width > PHONE["width"]] == []
 
 
 def test_the_search_field_border_is_visible(reader, served_base):
