@@ -14,7 +14,7 @@ from garden.model import Note
 from garden.run.cells import Cell, CellError, CellResult, not_run
 from garden.run.engine import RunReport, run_cells
 from garden.run.executor import StartExecutor
-from garden.run.fingerprint import forget_environment, versions_of
+from garden.run.fingerprint import refresh_environment, versions_of
 from garden.run.prune import prune_cache
 
 
@@ -65,7 +65,7 @@ def run_notes(garden: Garden, notes: list[Note], config: Config, refresh: bool =
     `cached_only` runs nothing and prunes nothing: what the cache lacks is pending. Setting `cancel`
     stops the run (`garden.run.executor.RunCancelled`) before anything is cached or pruned.
     """
-    forget_environment()
+    refresh_environment()
     dependencies: Dependencies = resolve_dependencies(garden, notes)
     runnable = [note for note in notes if note.code and note.display not in dependencies.errors]
     refused = {key: result for note in notes if note.display in dependencies.errors

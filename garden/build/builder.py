@@ -43,7 +43,7 @@ from garden.config import Config
 from garden.emit import SITE_MARKER, build_lock, check_output, recover
 from garden.render import STATIC_DIR, TEMPLATES_DIR
 from garden.render.reads import digest_of
-from garden.run.fingerprint import dependency_versions, garden_source_digest
+from garden.run.fingerprint import dependency_versions, garden_source_digest, refresh_environment
 
 if TYPE_CHECKING:
     from garden.build.rebuild import Rebuilder
@@ -111,6 +111,7 @@ class Builder:
         check_output(config.out_dir, config.notes_dir, config.root)
         with build_lock(config.cache_dir / "build.lock"), _collector_paused():
             recover(config.out_dir)
+            refresh_environment()
             self._notice_other_builds()
             if options.clean:
                 self._forget()

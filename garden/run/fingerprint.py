@@ -1,12 +1,16 @@
 """What a cached result depends on besides its code: garden's own source and package versions.
 
-Each is read once per run (`forget_environment` starts a run afresh), so a long-lived process
-such as a pytest session sees packages installed, and garden edited, since it started."""
+Each is read once and kept until `refresh_environment` (called as each build and each run starts)
+sees that something it was read from changed: a garden source file, or a folder on `sys.path`
+(installing or removing a distribution adds or removes its `*.dist-info` folder there). So a
+long-lived process such as `garden serve` or a pytest session sees packages installed, and garden
+edited, since it started, without reading every installed distribution's metadata each build."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
@@ -63,10 +67,32 @@ def dependency_versions() -> Versions:
     return _known({"numpy", *_required()})
 
 
-def forget_environment() -> None:
-    """Drop what was read of garden's source and the installed packages: the next run reads them again."""
-    for reader in (garden_source_digest, _version, _distributions_of_modules, dependency_versions):
-        reader.cache_clear()
+_read_at: tuple | None = None  # the stamp of what the cached readers were read from
+
+
+def _stamp() -> tuple:
+    """Modification times and sizes of garden's source files and of the folders on `sys.path`."""
+    package = Path(garden.__file__).resolve().parent
+    return tuple(_stat_of(path) for path in (*sorted(package.rglob("*.py")), *map(Path, sys.path)))
+
+
+def _stat_of(path: Path) -> tuple:
+    try:
+        status = path.stat()
+    except OSError:
+        return (str(path),)
+    return str(path), status.st_mtime_ns, status.st_size
+
+
+def refresh_environment() -> None:
+    """Drop what was read of garden's source and the installed packages if any of it may have
+    changed since: the next reader reads it again."""
+    global _read_at
+    stamp = _stamp()
+    if stamp != _read_at:
+        for reader in (garden_source_digest, _version, _distributions_of_modules, dependency_versions):
+            reader.cache_clear()
+        _read_at = stamp
 
 
 def versions_of(modules: Iterable[str]) -> Versions:
