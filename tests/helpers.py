@@ -159,10 +159,12 @@ class Element:
         return self.attrs.get(name)
 
     def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
+        """This element and every element below it, in document order."""
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack.extend(child for child in reversed(element.children) if isinstance(child, Element))
 
     def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Element]:
         return [el for el in self.iter() if el is not self and (tag is None or el.tag == tag)
@@ -244,8 +246,16 @@ def check_links(site: Path) -> list[str]:
             trees[path] = read_html(path)
         return trees[path]
 
+    @functools.cache
     def ids(path: Path) -> set[str]:
         return {el.get("id") for el in tree(path).iter() if el.get("id") is not None}
+
+    is_file = functools.cache(Path.is_file)
+    root = site.resolve()
+
+    @functools.cache
+    def inside_site(path: Path) -> bool:
+        return path.resolve().is_relative_to(root)
 
     html_files = sorted(site.rglob("*.html"))
     assert html_files, f"no HTML files in {site}"
@@ -263,10 +273,10 @@ def check_links(site: Path) -> list[str]:
                 if parts.query:
                     problems.append(f"{where}: <{element.tag} {name}={url!r}> has a query string")
                 target = page if not parts.path else (page.parent / unquote(parts.path))
-                if not target.is_file():
+                if not is_file(target):
                     problems.append(f"{where}: <{element.tag} {name}={url!r}> points at missing {target}")
                     continue
-                if not target.resolve().is_relative_to(site.resolve()):
+                if not inside_site(target):
                     problems.append(f"{where}: <{element.tag} {name}={url!r}> leaves the site")
                     continue
                 if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(target):
