@@ -98,6 +98,21 @@ def test_a_new_numpy_version_reruns_every_block(tmp_path, monkeypatch):
     assert counts(run_garden(root, "build")) == (0, 4, 0)
 
 
+def test_a_package_installed_into_a_folder_already_on_the_path_is_noticed(tmp_path, monkeypatch):
+    """As `pip install` into site-packages does while `garden serve` runs: the folder is the same,
+    what is in it changed."""
+    site_packages = tmp_path / "site-packages"
+    site_packages.mkdir()
+    monkeypatch.syspath_prepend(str(site_packages))
+    root = make_garden(tmp_path / "garden", {"Alpha.md": ALPHA, "Neuron.md": NEURON})
+    assert counts(run_garden(root, "build")) == (4, 0, 0)
+    assert counts(run_garden(root, "build")) == (0, 4, 0)
+    info = site_packages / "numpy-999.0.dist-info"  # sys.path stays as it was
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: numpy\nVersion: 999.0\n")
+    assert counts(run_garden(root, "build")) == (4, 0, 0)
+
+
 def test_a_new_version_of_an_imported_package_reruns_its_importers_only(tmp_path, monkeypatch):
     required = metadata.requires("garden") or []
     assert not any(r.startswith("pytest") and "extra" not in r for r in required), "pytest must not be a dependency"
