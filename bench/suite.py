@@ -17,6 +17,7 @@ import argparse
 import ctypes
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -65,6 +66,7 @@ def main() -> None:
     parser.add_argument("--before", metavar="REV", help="a git revision to compare with")
     args = parser.parse_args()
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # run in the background, the suites would ignore it
     with tempfile.TemporaryDirectory() as temporary:
         checkouts = {"this checkout": REPO}
         if args.before:

@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    # A run started as a background job of a shell ignores Ctrl+C, and so does every process it
+    # starts (xdist's workers, the garden processes the Ctrl+C tests interrupt): let them hear it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 import garden  # noqa: E402
 import pytest  # noqa: E402
