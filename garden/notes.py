@@ -20,6 +20,7 @@ from garden.syntax.env import warnings_of
 from garden.syntax.footnotes import take_footnotes
 from garden.syntax.paths import NOTE_PATH, file_links
 from garden.syntax.scan import nested_targets
+from garden.syntax.tokens import compact
 
 PROPERTY = re.compile(r"^([\w-]+):: ?(.*)$")
 
@@ -110,6 +111,8 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
         block.order = order
         problems += _parse_block(note, block, md)
     collect_code(note, md)
+    for block in [*note.walk(), *footnotes]:
+        compact(block.tokens)
     problems += [Problem(source.display, line, "expected-output block has no python block right before it")
                  for line in note.orphan_outputs]
     if not blocks:
