@@ -14,7 +14,7 @@ from garden.graph import Page
 from garden.model import Block, CodeBlock
 from garden.render.sanitize import sanitize
 from garden.render.text import plain_text, word_count
-from garden.render.reads import Capture
+from garden.render.reads import Replay
 from garden.render.view import GardenView
 from garden.run.cells import CellResult
 from garden.urls import relative_href
@@ -33,7 +33,7 @@ class RenderContext:
     page: Page | None = None
     depth: int = 0
     raw_outputs: bool = False  # show rich outputs of code unsanitised (garden.toml `raw_outputs`)
-    word_counts: dict[int, tuple[int, Capture]] = field(default_factory=dict)  # by id() of the block: counted once
+    word_counts: dict[int, tuple[int, Replay]] = field(default_factory=dict)  # by id() of the block: counted once
     embedding: list[Block] = field(default_factory=list)  # the blocks holding the embeds being shown
 
     def link(self, title: str, anchor: str | None = None) -> tuple[str, Page | None]:

@@ -22,7 +22,7 @@ from garden.render.outline import render_footnotes, render_outline
 from garden.render.rules import install_rules
 from garden.render.summary import prose_blocks
 from garden.render.text import plain_text, shorten
-from garden.render.reads import Capture
+from garden.render.reads import Replay
 from garden.render.view import GardenView
 from garden.syntax import make_parser
 from garden.urls import published_url, relative_href, root_prefix
@@ -102,8 +102,8 @@ class SiteRenderer:
         self.config = config
         self.md = install_rules(make_parser())
         self.templates = template_environment(config.root / "templates")
-        self._shortened: dict[tuple[Block, int], tuple[str, Capture]] = {}
-        self._referring_html: dict[tuple[Block, int], tuple[Markup, Capture]] = {}
+        self._shortened: dict[tuple[Block, int], tuple[str, Replay]] = {}
+        self._referring_html: dict[tuple[Block, int], tuple[Markup, Replay]] = {}
         self.graph_view = GraphView(view)
 
     @property

@@ -31,10 +31,19 @@ class Capture:
     keys: set[Key] = field(default_factory=set)
     problems: set[Problem] = field(default_factory=set)
 
-    def merge(self, other: Capture) -> None:
+    def merge(self, other: Capture | Replay) -> None:
         """Take in what a piece made inside this one read and found."""
-        self.keys |= other.keys
-        self.problems |= other.problems
+        self.keys.update(other.keys)
+        self.problems.update(other.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """What a piece made once read and found, kept for replaying wherever the piece is shown again:
+    two tuples rather than two sets, as a large garden keeps tens of thousands of them."""
+
+    keys: tuple[Key, ...]
+    problems: tuple[Problem, ...]
 
 
 class ReadLog:
@@ -66,19 +75,19 @@ class ReadLog:
         if self._open:
             self._open[-1].problems.add(problem)
 
-    def replay(self, capture: Capture) -> None:
+    def replay(self, made: Replay) -> None:
         """Count a piece made earlier (and kept) as read and found again here."""
-        self.problems |= capture.problems
+        self.problems.update(made.problems)
         if self._open:
-            self._open[-1].merge(capture)
+            self._open[-1].merge(made)
 
-    def cached(self, cache: dict[Any, tuple[Any, Capture]], key: Any, make: Callable[[], Any]) -> Any:
+    def cached(self, cache: dict[Any, tuple[Any, Replay]], key: Any, make: Callable[[], Any]) -> Any:
         """`make()` once per `key` of `cache`; later calls replay its reads and problems."""
         if key in cache:
-            value, capture = cache[key]
-            self.replay(capture)
+            value, made = cache[key]
+            self.replay(made)
             return value
         with self.capture() as capture:
             value = make()
-        cache[key] = (value, capture)
+        cache[key] = (value, Replay(tuple(capture.keys), tuple(capture.problems)))
         return value
