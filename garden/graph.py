@@ -35,7 +35,7 @@ class Page:
         return self.note is None
 
 
-@dataclass
+@dataclass(slots=True)
 class Backlink:
     """One referring block, with the page it is on and its breadcrumb of parent blocks."""
 

@@ -40,7 +40,7 @@ class Source:
         return self.title or unicodedata.normalize("NFC", self.relative.removesuffix(".md"))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Block:
     """One outline block: its text (without the bullet or `^id`), source line and children."""
 
@@ -78,7 +78,7 @@ class Block:
         return chain[::-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A reference from a block to a page: a link, tag, attribute key, embed, query or use."""
 
