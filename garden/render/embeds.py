@@ -4,6 +4,7 @@ on its target page."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -20,6 +21,12 @@ from garden.syntax.embeds import AUDIO, IMAGES, VIDEO
 from garden.urls import heading_id, relative_href
 
 Env = dict[str, Any]
+
+
+def _shown_with(token: Token, **attributes: str) -> Token:
+    """A copy of a parsed token with these attributes set, as this page shows it: the parsed notes
+    are shared by every page and every build, and are never written to."""
+    return dataclasses.replace(token, attrs={**token.attrs, **attributes})
 
 
 def _file_href(ctx: RenderContext, token: Token) -> str | None:
@@ -55,17 +62,15 @@ def link_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict
         return '<span class="unpublished">'
     if "target" in meta:
         href, page = ctx.link(meta["target"], meta.get("anchor"))
-        token.attrSet("href", href)
-        token.attrSet("class", "wikilink" + (" ghost" if page is None or page.ghost else ""))
+        token = _shown_with(token, href=href, **{"class": "wikilink" + (" ghost" if page is None or page.ghost else "")})
     elif "file" in meta:
         href = _file_href(ctx, token)
         if href is None:
             return '<a class="attachment missing">'
-        token.attrSet("href", href)
-        token.attrSet("class", "attachment")
+        token = _shown_with(token, href=href, **{"class": "attachment"})
     elif (token.attrGet("href") or "").startswith("#"):
-        token.attrSet("href", _in_page_href(ctx, str(token.attrGet("href"))))
-    return self.renderToken(tokens, idx, options, env)
+        token = _shown_with(token, href=_in_page_href(ctx, str(token.attrGet("href"))))
+    return self.renderToken([token], 0, options, env)  # an inline token: rendered from itself alone
 
 
 def link_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
@@ -82,7 +87,7 @@ def image(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, en
         if href is None:
             alt = self.renderInlineAsText(token.children or [], options, env)
             return f'<span class="attachment missing">{escape(alt or token.meta["file"][1])}</span>'
-        token.attrSet("src", href)
+        return self.image([_shown_with(token, src=href)], 0, options, env)
     return self.image(tokens, idx, options, env)
 
 

@@ -30,14 +30,13 @@ class _NoEntries(dict):
 
 
 NO_ENTRIES = _NoEntries()
-ATTRIBUTES_SET_WHEN_SHOWN = frozenset({"link_open", "image"})  # the renderer sets their href or src
 
 
 def compact(tokens: list[Token]) -> None:
     """Lighten parsed tokens once the parse stage has read them: empty `attrs` and `meta` become
     the shared `NO_ENTRIES`, and line maps (read only while parsing) go."""
     for token in tokens:
-        if not token.attrs and token.type not in ATTRIBUTES_SET_WHEN_SHOWN:
+        if not token.attrs:
             token.attrs = NO_ENTRIES
         if not token.meta:
             token.meta = NO_ENTRIES
