@@ -3,6 +3,9 @@ builds go through `garden.build.builder`."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from garden.config import Config
 from garden.diagnostics import Problem
 from garden.graph import Garden, link_notes
@@ -28,7 +31,7 @@ def load_garden(config: Config, rules: PublishRules = EVERYTHING) -> tuple[Garde
             problems.extend(note_problems)
             bar.update()
     inside = config.notes_dir.resolve()
-    files = [path.relative_to(config.notes_dir).as_posix() for path in garden_files(config.notes_dir, skip)
-             if path.suffix != ".md" and path.resolve().is_relative_to(inside)]
+    files = [relative for where, relative in garden_files(config.notes_dir, skip)
+             if os.path.splitext(relative)[1] != ".md" and Path(where).resolve().is_relative_to(inside)]
     garden = link_notes(notes, config.flavor, files, rules)
     return garden, problems + garden.problems

@@ -44,15 +44,19 @@ def _read(path: Path, notes_dir: Path) -> tuple[str | None, str | None]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n"), None
 
 
-def garden_files(notes_dir: Path, skip: Iterable[Path] = ()) -> Iterator[Path]:
-    """Every file below `notes_dir`, outside skipped and hidden folders and those in `skip`."""
+def garden_files(notes_dir: Path, skip: Iterable[Path] = ()) -> Iterator[tuple[str, str]]:
+    """Every file below `notes_dir`, outside skipped and hidden folders and those in `skip`: its
+    path, and its path below `notes_dir` with `/` between folders (plain strings: a scan makes
+    tens of thousands)."""
     skipped = {path.resolve() for path in skip}
-    for folder, subfolders, files in os.walk(notes_dir):
-        here = Path(folder)
+    top = os.fspath(notes_dir)
+    for folder, subfolders, files in os.walk(top):
+        below = os.path.relpath(folder, top).replace(os.sep, "/")
+        prefix = "" if below == "." else below + "/"
         subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS
-                               and not name.startswith(".") and (here / name).resolve() not in skipped)
+                               and not name.startswith(".") and Path(folder, name).resolve() not in skipped)
         for name in sorted(files):
-            yield here / name
+            yield os.path.join(folder, name), prefix + name
 
 
 def read_source(path: Path, notes_dir: Path, display_root: Path, flavor: str = "roam") -> Source | Problem:
@@ -79,7 +83,8 @@ def read_sources(notes_dir: Path, display_root: Path, skip: Iterable[Path] = (),
     """Read every `.md` file below `notes_dir` (not below `skip`); files that cannot be notes become problems."""
     sources: list[Source] = []
     problems: list[Problem] = []
-    for path in sorted(garden_files(notes_dir, skip)):
+    for where, _ in sorted(garden_files(notes_dir, skip), key=lambda found: found[1].split("/")):
+        path = Path(where)
         if path.suffix != ".md" or not path.is_file():
             continue
         read = read_source(path, notes_dir, display_root, flavor)

@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING
 
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.scan import Scan, Scanner
-from garden.build.state import BuildState, FileStamp, Output, load_state, save_state, state_path
+from garden.build.state import (BuildState, FileStamp, Glance, glance_of, glance_path, load_glance, load_state,
+                                save_state, state_path)
 from garden.config import Config
 from garden.emit import SITE_MARKER, build_lock, check_output, recover
 from garden.render import STATIC_DIR, TEMPLATES_DIR
@@ -97,10 +98,12 @@ class Builder:
         self.config = config
         self._state: BuildState | None = None
         self._state_read = False  # whether the state on disk was read (or the state in memory is newer)
+        self._glance: Glance | None = None  # the glance at the state on disk, read before the state
+        self._glance_read = False
         self._rebuilder: Rebuilder | None = None  # made by the first build with work to do
         self._known = False  # whether the site is as `_state` says, file for file (a live build may update it in place)
         self._unsaved = False  # whether `_state` is newer than the state on disk
-        self._disk: FileStamp | None = None  # the state file as this builder last read or wrote it
+        self._disk: FileStamp | None = None  # the glance file as this builder last read or wrote it
 
     def build(self, options: BuildOptions = BuildOptions(), cancel: threading.Event | None = None) -> BuildResult:
         """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
@@ -119,7 +122,7 @@ class Builder:
                 return self._build(options, cancel)
             except BaseException:
                 if not self._unsaved:
-                    self._state, self._state_read = None, False  # what is on disk describes the site now
+                    self._reread()  # what is on disk describes the site now
                 self._known = False
                 raise
 
@@ -141,9 +144,14 @@ class Builder:
     def _notice_other_builds(self) -> None:
         """Forget what this builder knows of the site when another process built it since (call
         while holding the lock): the state it saved says what the site is now."""
-        if self._state_read and FileStamp.of(self._state_file) != self._disk:
-            self._state, self._state_read = None, False
+        if (self._state_read or self._glance_read) and FileStamp.of(glance_path(self._state_file)) != self._disk:
+            self._reread()
             self._known = self._unsaved = False
+
+    def _reread(self) -> None:
+        """Read the last build's state from disk when next needed."""
+        self._state, self._state_read = None, False
+        self._glance, self._glance_read = None, False
 
     def save(self) -> None:
         """Save the build state a live build left only in memory."""
@@ -155,7 +163,7 @@ class Builder:
     def _save(self) -> None:
         if self._unsaved and self._state is not None:
             save_state(self._state_file, garden_source_digest(), self._state)
-            self._unsaved, self._disk = False, FileStamp.of(self._state_file)
+            self._unsaved, self._disk = False, FileStamp.of(glance_path(self._state_file))
 
     def _forget(self) -> None:
         shutil.rmtree(self.config.cache_dir / "build", ignore_errors=True)
@@ -163,10 +171,19 @@ class Builder:
         self._known = self._unsaved = False
         self._disk = None
 
+    def _glance_at_last(self) -> Glance | None:
+        """What a build with nothing to do needs of the last build, from memory or from disk."""
+        if self._state_read:
+            return glance_of(self._state) if self._state is not None else None
+        if not self._glance_read:
+            self._disk = FileStamp.of(glance_path(self._state_file))
+            self._glance = load_glance(self._state_file, garden_source_digest())
+            self._glance_read = True
+        return self._glance
+
     def _previous(self) -> BuildState | None:
         """What the last build of this site left, from memory or from disk."""
         if not self._state_read:
-            self._disk = FileStamp.of(self._state_file)
             self._state = load_state(self._state_file, garden_source_digest())
             self._state_read = True
         return self._state
@@ -187,12 +204,13 @@ class Builder:
     def _build(self, options: BuildOptions, cancel: threading.Event | None) -> BuildResult:
         started = time.perf_counter()
         config = self.config
-        state = self._previous()
+        last = self._glance_at_last()
         inputs, environment = self._inputs(options), _environment(config)
-        scan = Scanner(config).scan(state.seen if state else {})
-        if state is not None and not options.refresh and self._unchanged(state, scan, inputs, environment, options):
+        scan = Scanner(config).scan(last.seen if last else {})
+        if last is not None and not options.refresh and self._unchanged(last, scan, inputs, environment, options):
             self._known = True
-            return self._as_before(state, started)
+            return self._as_before(last, started)
+        state = self._previous()
         if self._rebuilder is None:
             from garden.build.rebuild import Rebuilder  # every stage: loaded only when there is work to do
             self._rebuilder = Rebuilder(config.cache_dir)
@@ -207,32 +225,30 @@ class Builder:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _unchanged(self, state: BuildState, scan: Scan, inputs: bytes, environment: bytes,
-                   options: BuildOptions) -> bool:
+    def _unchanged(self, last: Glance, scan: Scan, inputs: bytes, environment: bytes, options: BuildOptions) -> bool:
         """Whether this build would make the site that is there: same notes, settings, templates,
         garden and packages (those the code imports, and Pagefind), no code that runs afresh or was
         left to run, and every file of the site as written. Code that ran last time without failing
         left its results in the cache: this build would take them from there. A failure that ran may
         not have been cached (a used note's failure is not), so it is looked at again."""
-        summary = state.summary
-        if scan.changed or state.inputs != inputs or (summary.ran and summary.failures) or summary.pending:
+        summary = last.summary
+        if scan.changed or last.inputs != inputs or (summary.ran and summary.failures) or summary.pending:
             return False
         packages_matter = (options.execute and (summary.cached or summary.ran)) or self.config.search
-        if packages_matter and state.environment != environment:
+        if packages_matter and last.environment != environment:
             return False
-        return self._site_as_written(state.outputs)
+        return self._site_as_written(last.stamps)
 
-    def _site_as_written(self, outputs: dict[str, Output]) -> bool:
+    def _site_as_written(self, stamps: dict[str, FileStamp]) -> bool:
         """Whether the site folder holds the files the last build wrote, and nothing else."""
-        out_dir = self.config.out_dir
-        expected = {path: output.stamp for path, output in outputs.items() if output.stamp is not None}
+        out_dir = os.fspath(self.config.out_dir)
         found = sum(len(files) for _, _, files in os.walk(out_dir))
-        if found != len(expected) + 1 or not (out_dir / SITE_MARKER).is_file():
+        if found != len(stamps) + 1 or not os.path.isfile(os.path.join(out_dir, SITE_MARKER)):
             return False
-        return all(FileStamp.of(out_dir / path) == stamp for path, stamp in expected.items())
+        return all(FileStamp.of(os.path.join(out_dir, path)) == stamp for path, stamp in stamps.items())
 
-    def _as_before(self, state: BuildState, started: float) -> BuildResult:
-        summary = state.summary
+    def _as_before(self, last: Glance, started: float) -> BuildResult:
+        summary = last.summary
         return BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages,
                            time.perf_counter() - started, list(summary.problems), 0, summary.cached + summary.ran,
                            list(summary.failures))

@@ -55,7 +55,7 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}{SUFFIX}"
 
-    def parse(self, scanned: ScannedNote, read: Callable[[Path], Source | Problem], md: MarkdownIt) -> Parsed:
+    def parse(self, scanned: ScannedNote, read: Callable[[str], Source | Problem], md: MarkdownIt) -> Parsed:
         """The parsed note of a scanned note file (read now if the scan did not, and nothing is kept)."""
         key = self._key(scanned.content)
         found = self._memory.get(key)
@@ -63,7 +63,7 @@ class ParseCache:
             loaded = sealed.load(self._path(key))
             found = loaded if isinstance(loaded, Parsed) else None
         if found is None:
-            source = scanned.source or read(scanned.path)
+            source = scanned.source or read(scanned.relative)
             if isinstance(source, Problem):  # the file went away or changed into a non-note since the scan
                 return Parsed(None, (source,))
             key = self._key(source_digest(source))

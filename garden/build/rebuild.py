@@ -56,7 +56,7 @@ class Rebuilder:
         binary = pagefind_binary() if config.search and indexed else None
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
                           search=binary is not None)
-        contents = {scanned.path.relative_to(config.notes_dir).as_posix(): scanned.content for scanned in scan.notes}
+        contents = {scanned.relative: scanned.content for scanned in scan.notes}
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again

@@ -51,9 +51,10 @@ class Seen:
 
 @dataclass(frozen=True)
 class ScannedNote:
-    """A note file: its content digest, and its Source when this scan read it."""
+    """A note file: its path below the notes folder, its content digest, and its Source when this
+    scan read it."""
 
-    path: Path
+    relative: str
     content: str
     source: Source | None
 
@@ -106,39 +107,39 @@ class Scanner:
         started = time.time_ns()
         scan = Scan()
         inside = self.notes_dir.resolve()
-        notes: list[tuple[Path, str, Stamp]] = []
-        for path in garden_files(self.notes_dir, (self.config.out_dir, self.config.cache_dir)):
-            relative = path.relative_to(self.notes_dir).as_posix()
+        notes: list[tuple[list[str], str, Stamp]] = []
+        for where, relative in garden_files(self.notes_dir, (self.config.out_dir, self.config.cache_dir)):
             try:
-                status = os.stat(path)
+                status = os.stat(where)
             except OSError:
                 status = None
-            if path.suffix == ".md":
+            if os.path.splitext(relative)[1] == ".md":
                 if status is not None and stat.S_ISREG(status.st_mode):
-                    notes.append((path, relative, Stamp.of(status)))
-            elif not path.is_symlink() or path.resolve().is_relative_to(inside):
+                    notes.append((relative.split("/"), relative, Stamp.of(status)))
+            elif not os.path.islink(where) or Path(where).resolve().is_relative_to(inside):
                 scan.files.append(relative)
                 if status is not None:
-                    self._look_at_file(scan, previous, path, relative, Stamp.of(status), started)
-        for path, relative, stamp in sorted(notes):
-            self._look_at_note(scan, previous, path, relative, stamp, started)
+                    self._look_at_file(scan, previous, Path(where), relative, Stamp.of(status), started)
+        for _, relative, stamp in sorted(notes):
+            self._look_at_note(scan, previous, relative, stamp, started)
         scan.changed = scan.changed or previous.keys() != scan.seen.keys()
         return scan
 
-    def read(self, path: Path) -> Source | Problem:
-        """Read one note file (for a note the scan did not read, when its parse is not cached)."""
-        return read_source(path, self.notes_dir, self.config.root, self.flavor)
+    def read(self, relative: str) -> Source | Problem:
+        """Read one note file, by its path below the notes folder (for a note the scan did not read,
+        when its parse is not cached)."""
+        return read_source(self.notes_dir / relative, self.notes_dir, self.config.root, self.flavor)
 
     def _unchanged(self, previous: dict[str, Seen], relative: str, stamp: Stamp) -> Seen | None:
         seen = previous.get(relative)
         return seen if seen is not None and seen.settled and seen.stamp == stamp else None
 
-    def _look_at_note(self, scan: Scan, previous: dict[str, Seen], path: Path, relative: str, stamp: Stamp,
+    def _look_at_note(self, scan: Scan, previous: dict[str, Seen], relative: str, stamp: Stamp,
                       started: int) -> None:
         seen = self._unchanged(previous, relative, stamp)
         source = None
         if seen is None:
-            read = self.read(path)
+            read = self.read(relative)
             settled = max(stamp.mtime_ns, stamp.ctime_ns) < started - RACY_NS
             if isinstance(read, Problem):
                 seen = Seen(stamp, settled, problem=read)
@@ -153,7 +154,7 @@ class Scanner:
         if seen.problem is not None:
             scan.problems.append(seen.problem)
         elif seen.content is not None:
-            scan.notes.append(ScannedNote(path, seen.content, source))
+            scan.notes.append(ScannedNote(relative, seen.content, source))
 
     def _look_at_file(self, scan: Scan, previous: dict[str, Seen], path: Path, relative: str, stamp: Stamp,
                       started: int) -> None:
