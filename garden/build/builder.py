@@ -136,7 +136,14 @@ class Builder:
             changed: list[str] = []
             if self._state_read and self._state is not None and self._state.indexing is not None:
                 from garden.build.search_index import index_later
-                changed = index_later(self.config.out_dir, self._state, cancel)
+                from garden.search import SearchCancelled, SearchError
+                try:
+                    changed = index_later(self.config.out_dir, self._state, cancel)
+                except (SearchError, SearchCancelled):
+                    raise  # before any file of the site was touched
+                except BaseException:
+                    self._known = False  # some files of the index may be replaced: look at every file next time
+                    raise
                 self._unsaved = True
             self._save()
             return changed

@@ -150,9 +150,9 @@ def _make_site(config: Config, site: Site, previous: BuildState | None, reusable
                ) -> tuple[SiteAssembly, SearchIndex | None, PendingIndex | None]:
     """Every file of the site into a staging folder (kept, or made and written), and the search
     index over its pages, then swapped in; `in_place`, every file changed replaced in the site
-    itself. Unless `reusable`, every file is made again (and still kept where its bytes are the
+    itself, whose files are taken to be those `previous` recorded (no file is looked at to keep it). Unless `reusable`, every file is made again (and still kept where its bytes are the
     same). A `live` build that has an index keeps it, and leaves the new one to make later."""
-    made = SiteAssembly(config.out_dir, previous, reusable)
+    made = SiteAssembly(config.out_dir, previous, reusable, trusted=in_place)
     writer: Writer = InPlaceWriter(config.out_dir) if in_place else SiteWriter(config.out_dir)
     try:
         files = list(products(site))

@@ -231,10 +231,15 @@ class GardenView:
     def local_graph(self, title: str) -> Drawing | None:
         """The drawing of the neighbourhood of the page titled `title` (`NoteGraph.local_drawing`);
         None when it links with no other note."""
-        graph = self._graph()
-        self._read(("local_graph", title), lambda: graph.local_material(title))
+        graph = self._local_graph_read(title)
         page = self._garden.pages.get(title)
         return graph.local_drawing(page) if page is not None else None
+
+    def _local_graph_read(self, title: str) -> NoteGraph:
+        """The question `local_graph` asks, without drawing (asking it again needs only its material)."""
+        graph = self._graph()
+        self._read(("local_graph", title), lambda: graph.local_material(title))
+        return graph
 
     def global_graph(self) -> NoteGraph:
         """The shown notes for the global drawing and its legend (`global_drawing`, `legend`)."""
@@ -256,6 +261,8 @@ class GardenView:
             kind, *arguments = key
             if kind in PARSED_KINDS:
                 self._parsed(kind, *arguments)
+            elif kind == "local_graph":
+                self._local_graph_read(*arguments)
             else:
                 getattr(self, kind)(*arguments)
         return self.digests[key]
