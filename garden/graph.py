@@ -15,7 +15,7 @@ from garden.attachments import place_attachments
 from garden.dates import daily_note_date
 from garden.diagnostics import Problem
 from garden.flavors.links import Resolution, Resolver
-from garden.model import Block, Note
+from garden.model import Block, Note, Ref
 from garden.publish import EVERYTHING, PublishRules, published_notes
 from garden.urls import UrlRegistry
 
@@ -196,12 +196,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
             if ref.is_tag and note.title not in tagged_by[target]:
                 tags[target].append(note.title)
                 tagged_by[target].add(note.title)
-            by_page = backlinks[target].setdefault(note.title, [])
-            if by_page and by_page[-1].block is ref.block:
-                if ref.kind not in by_page[-1].kinds:
-                    by_page[-1].kinds.append(ref.kind)
-            else:
-                by_page.append(Backlink(page, ref.block, [ref.kind]))
+            _add_backlink(backlinks[target].setdefault(note.title, []), page, ref)
     for title in sorted(title for title, page in pages.items() if page.ghost):
         pages[title].url = registry.claim(title)
     for title, slug in registry.clashes:
@@ -212,3 +207,47 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                   {target: found.title for target, found in resolutions.items()
                    if target != found.title and found.title not in withheld},
                   placed, file_sources)
+
+
+def relink(garden: Garden, before: dict[str, Note], after: list[Note]) -> bool:
+    """Put the notes `after` in `garden`, which `link_notes` made of the notes `before` (by path
+    below the notes folder) with no publishing rules: what `link_notes` would make of `after`, without
+    linking every note again. Each note of `after` is one of `before` or links alike
+    (`link_inputs` equal), so only the blocks pages, backlinks and block ids hold are new. Returns
+    False, leaving `garden` as it was, when the notes are others, link otherwise, or a changed note
+    has a problem from linking (its lines may have moved)."""
+    if before.keys() != {note.source.relative for note in after}:
+        return False
+    changed = [note for note in after if before[note.source.relative] is not note]
+    named = {problem.path for problem in garden.problems}
+    if any(note.display in named or link_inputs(note) != link_inputs(before[note.source.relative])
+           for note in changed):
+        return False
+    pages = {page.note.source.relative: page for page in garden.pages.values() if page.note is not None}
+    for note in changed:
+        page = pages[note.source.relative]
+        page.note = note if note.title == page.title else dataclasses.replace(note, title=page.title)
+        for block in page.note.walk():
+            if block.uid is not None and garden.blocks_by_uid[block.uid][0] is page:
+                garden.blocks_by_uid[block.uid] = (page, block)
+        for target, backlinks in _backlinks_from(page, garden.resolved).items():
+            garden.backlinks[target][page.title] = backlinks
+    return True
+
+
+def _backlinks_from(page: Page, resolved: dict[str, str]) -> dict[str, list[Backlink]]:
+    """The backlinks the note of `page` makes, by the title it links to (as `link_notes` makes them)."""
+    found: dict[str, list[Backlink]] = {}
+    for ref in page.note.refs:
+        _add_backlink(found.setdefault(resolved.get(ref.target, ref.target), []), page, ref)
+    return found
+
+
+def _add_backlink(backlinks: list[Backlink], page: Page, ref: Ref) -> None:
+    """Add a reference of the note of `page` to the backlinks from that page to its target: one
+    backlink a block, with the kinds of its references."""
+    if backlinks and backlinks[-1].block is ref.block:
+        if ref.kind not in backlinks[-1].kinds:
+            backlinks[-1].kinds.append(ref.kind)
+    else:
+        backlinks.append(Backlink(page, ref.block, [ref.kind]))

@@ -20,7 +20,7 @@ from garden.config import Config
 from garden.diagnostics import Problem
 from garden.emit import InPlaceWriter, SiteWriter, Writer
 from garden.execution import cache_warnings, failures_of
-from garden.graph import Garden, link_inputs, link_notes
+from garden.graph import Garden, link_inputs, link_notes, relink
 from garden.model import Note
 from garden.progress import progress
 from garden.render.pages import SiteRenderer
@@ -31,12 +31,23 @@ from garden.search import pagefind_binary
 from garden.syntax import make_parser
 
 
+@dataclass(frozen=True)
+class Linked:
+    """The garden the last build linked, and what from: its notes by path, flavour and other files."""
+
+    garden: Garden
+    notes: dict[str, Note]
+    flavor: str
+    files: list[str]
+
+
 class Rebuilder:
-    """What one builder keeps in memory between builds: parsed notes, and the last run."""
+    """What one builder keeps in memory between builds: parsed notes, the linked garden, and the last run."""
 
     def __init__(self, cache_dir: Path) -> None:
         self.parse_cache = ParseCache(cache_dir / "build" / "notes")
         self.runs = RunMemo()
+        self._linked: Linked | None = None
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
                 inputs: bytes, environment: bytes, cancel: threading.Event | None = None, in_place: bool = False
@@ -46,7 +57,7 @@ class Rebuilder:
         code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
         notes, problems = self._parse(config, scan)
-        garden = link_notes(notes, config.flavor, scan.files, config.publish)
+        garden = self._link(notes, config, scan.files)
         problems += garden.problems
         report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel)
                   if options.execute else RunReport({}, 0, 0, 0))
@@ -82,6 +93,21 @@ class Rebuilder:
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
                                   made.changed, made.removed, report.pending, pending is not None)
+
+    def _link(self, notes: list[Note], config: Config, files: list[str]) -> Garden:
+        """The garden of `notes`: without publishing rules, the last one with the notes changed since put
+        in, when they link as before (`relink`: the garden is changed in place); else linked anew."""
+        kept = self._linked
+        self._linked = None  # until it is the garden of `notes`
+        if config.publish.active:  # what is published may change with any note
+            return link_notes(notes, config.flavor, files, config.publish)
+        if kept is not None and kept.flavor == config.flavor and kept.files == files and relink(kept.garden, kept.notes,
+                                                                                                  notes):
+            garden = kept.garden
+        else:
+            garden = link_notes(notes, config.flavor, files)
+        self._linked = Linked(garden, {note.source.relative: note for note in notes}, config.flavor, list(files))
+        return garden
 
     def _parse(self, config: Config, scan: Scan) -> tuple[list[Note], list[Problem]]:
         """Every note, parsed now or before; the problems of reading and parsing them, in path order."""
