@@ -23,6 +23,7 @@ from garden.execution import cache_warnings, failures_of
 from garden.graph import Garden, link_inputs, link_notes, relink
 from garden.model import Note
 from garden.progress import progress
+from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, digest_of
 from garden.render.view import GardenView
@@ -31,14 +32,16 @@ from garden.search import pagefind_binary
 from garden.syntax import make_parser
 
 
-@dataclass(frozen=True)
+@dataclass
 class Linked:
-    """The garden the last build linked, and what from: its notes by path, flavour and other files."""
+    """The garden the last build linked, and what from: its notes by path, flavour and other files;
+    and the graph of its shown notes once drawn (which holds while it is relinked: same pages, links, tags)."""
 
     garden: Garden
     notes: dict[str, Note]
     flavor: str
     files: list[str]
+    note_graph: NoteGraph | None = None
 
 
 class Rebuilder:
@@ -57,7 +60,8 @@ class Rebuilder:
         code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
         notes, problems = self._parse(config, scan)
-        garden = self._link(notes, config, scan.files)
+        linked = self._link(notes, config, scan.files)
+        garden = linked.garden
         problems += garden.problems
         report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel)
                   if options.execute else RunReport({}, 0, 0, 0))
@@ -66,7 +70,7 @@ class Rebuilder:
         indexed = sorted({page.url for page in garden.pages.values() if not page.ghost})
         binary = pagefind_binary() if config.search and indexed else None
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
-                          search=binary is not None)
+                          search=binary is not None, note_graph=linked.note_graph)
         contents = {scanned.relative: scanned.content for scanned in scan.notes}
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
@@ -81,6 +85,7 @@ class Rebuilder:
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
         made, index, pending = _make_site(config, site, previous, reusable, stale, search,
                                           live=options.live, in_place=in_place and reusable)
+        linked.note_graph = view.note_graph
 
         pages = list(garden.pages.values())
         summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
@@ -94,20 +99,20 @@ class Rebuilder:
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
                                   made.changed, made.removed, report.pending, pending is not None)
 
-    def _link(self, notes: list[Note], config: Config, files: list[str]) -> Garden:
+    def _link(self, notes: list[Note], config: Config, files: list[str]) -> Linked:
         """The garden of `notes`: without publishing rules, the last one with the notes changed since put
         in, when they link as before (`relink`: the garden is changed in place); else linked anew."""
         kept = self._linked
         self._linked = None  # until it is the garden of `notes`
+        by_path = {note.source.relative: note for note in notes}
         if config.publish.active:  # what is published may change with any note
-            return link_notes(notes, config.flavor, files, config.publish)
+            return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files)
         if kept is not None and kept.flavor == config.flavor and kept.files == files and relink(kept.garden, kept.notes,
                                                                                                   notes):
-            garden = kept.garden
+            self._linked = Linked(kept.garden, by_path, config.flavor, files, kept.note_graph)
         else:
-            garden = link_notes(notes, config.flavor, files)
-        self._linked = Linked(garden, {note.source.relative: note for note in notes}, config.flavor, list(files))
-        return garden
+            self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
+        return self._linked
 
     def _parse(self, config: Config, scan: Scan) -> tuple[list[Note], list[Problem]]:
         """Every note, parsed now or before; the problems of reading and parsing them, in path order."""

@@ -60,7 +60,8 @@ class GardenView:
     """The garden, the results of its code and the site's settings, as rendering may read them."""
 
     def __init__(self, garden: Garden, results: dict[tuple[str, int], CellResult] | None = None,
-                 site: str = "", files: dict[str, str | Problem] | None = None, search: bool = False) -> None:
+                 site: str = "", files: dict[str, str | Problem] | None = None, search: bool = False,
+                 note_graph: NoteGraph | None = None) -> None:
         self._garden = garden
         self._results = results or {}
         self._site = site  # a digest of the settings, templates and garden version every file is made with
@@ -70,7 +71,7 @@ class GardenView:
         self.digests: dict[Key, bytes] = {}
         self._notes: dict[str, Note] | None = None
         self._blocks: dict[str, dict[int, Block]] = {}
-        self._note_graph: NoteGraph | None = None
+        self._note_graph = note_graph  # may come from an earlier view of this garden, linked alike
         self._sections: dict[str, set[str]] | None = None
 
     def _read(self, key: Key, material: Callable[[], object]) -> None:
@@ -222,6 +223,12 @@ class GardenView:
         sections = self._sections.get(title, set())
         self._read(("linked_sections", title), lambda: tuple(sorted(sections)))
         return sections
+
+    @property
+    def note_graph(self) -> NoteGraph | None:
+        """The graph of the shown notes, when some question made it (laid out once; a later view of the
+        same garden may take it while the pages, links and tags stay as they are)."""
+        return self._note_graph
 
     def _graph(self) -> NoteGraph:
         if self._note_graph is None:
