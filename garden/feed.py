@@ -19,6 +19,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
+from functools import partial
 from xml.etree import ElementTree as ET
 
 from garden.config import Config
@@ -50,11 +51,12 @@ def updates_date(garden: Garden, page: Page) -> dt.date | None:
     return max(dates, default=None)
 
 
-def last_change(garden: Garden, page: Page) -> dt.datetime | None:
-    """When the page's note last changed (see the module's doc), as a UTC time; None for ghost pages."""
+def last_change(garden: Garden, page: Page, updated: Callable[[Page], dt.date | None]) -> dt.datetime | None:
+    """When the page's note last changed (see the module's doc), as a UTC time; None for ghost pages.
+    `updated` gives the page's `updates_date`."""
     if page.note is None:
         return None
-    day = updates_date(garden, page)
+    day = updated(page)
     if day is not None:
         return dt.datetime.combine(day, dt.time(), dt.UTC)
     if page.note.dates:
@@ -86,9 +88,13 @@ def _href(config: Config, path: str) -> str:
     return published_url(config.base_url, path) if config.base_url else relative_href(FEED, path) or "./"
 
 
-def recent_changes(garden: Garden) -> list[tuple[dt.datetime, Page]]:
-    """The FEED_ENTRIES notes that changed last, newest first, with when they changed."""
-    dated = [(moment, page) for page in garden.pages.values() if (moment := last_change(garden, page)) is not None]
+def recent_changes(garden: Garden, updated: Callable[[Page], dt.date | None] | None = None
+                   ) -> list[tuple[dt.datetime, Page]]:
+    """The FEED_ENTRIES notes that changed last, newest first, with when they changed; `updated`
+    gives a page's `updates_date` (by default, worked out)."""
+    updated = updated or partial(updates_date, garden)
+    dated = [(moment, page) for page in garden.pages.values()
+             if (moment := last_change(garden, page, updated)) is not None]
     dated.sort(key=lambda item: (-item[0].timestamp(), item[1].title.casefold(), item[1].title))
     return dated[:FEED_ENTRIES]
 

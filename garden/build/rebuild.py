@@ -5,7 +5,7 @@ site in (or, for `garden serve`, replace the changed files where they are). It i
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from garden.build.assembly import SiteAssembly
@@ -23,10 +23,9 @@ from garden.execution import cache_warnings, failures_of
 from garden.graph import Garden, link_inputs, link_notes, relink
 from garden.model import Note
 from garden.progress import progress
-from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, digest_of
-from garden.render.view import GardenView
+from garden.render.view import GardenView, LinkMemo
 from garden.run.engine import RunReport
 from garden.search import pagefind_binary
 from garden.syntax import make_parser
@@ -35,13 +34,13 @@ from garden.syntax import make_parser
 @dataclass
 class Linked:
     """The garden the last build linked, and what from: its notes by path, flavour and other files;
-    and the graph of its shown notes once drawn (which holds while it is relinked: same pages, links, tags)."""
+    and what views worked out from its links (which holds while it is relinked: same pages, links, tags)."""
 
     garden: Garden
     notes: dict[str, Note]
     flavor: str
     files: list[str]
-    note_graph: NoteGraph | None = None
+    memo: LinkMemo = field(default_factory=LinkMemo)
 
 
 class Rebuilder:
@@ -70,7 +69,7 @@ class Rebuilder:
         indexed = sorted({page.url for page in garden.pages.values() if not page.ghost})
         binary = pagefind_binary() if config.search and indexed else None
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
-                          search=binary is not None, note_graph=linked.note_graph)
+                          search=binary is not None, memo=linked.memo)
         contents = {scanned.relative: scanned.content for scanned in scan.notes}
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
@@ -85,7 +84,6 @@ class Rebuilder:
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
         made, index, pending = _make_site(config, site, previous, reusable, stale, search,
                                           live=options.live, in_place=in_place and reusable)
-        linked.note_graph = view.note_graph
 
         pages = list(garden.pages.values())
         summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
@@ -109,7 +107,7 @@ class Rebuilder:
             return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files)
         if kept is not None and kept.flavor == config.flavor and kept.files == files and relink(kept.garden, kept.notes,
                                                                                                   notes):
-            self._linked = Linked(kept.garden, by_path, config.flavor, files, kept.note_graph)
+            self._linked = Linked(kept.garden, by_path, config.flavor, files, kept.memo)
         else:
             self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
         return self._linked

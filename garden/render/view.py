@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from garden.diagnostics import Problem
-from garden.feed import recent_changes
+from garden.feed import recent_changes, updates_date
 from garden.graph import Backlink, Garden, Page
 from garden.model import Block, Note, code_of
 from garden.render.anchors import page_anchors
@@ -31,6 +32,29 @@ from garden.render.reads import PARSED_KINDS, Key, ReadLog, digest_of
 from garden.render.shown import shown_pages
 from garden.run.cells import CellResult
 from garden.urls import heading_id
+
+
+@dataclass
+class LinkMemo:
+    """What views work out from a garden's pages, links and tags, kept from one view to the next
+    while the garden is relinked (`garden.graph.relink`, which changes none of them): the graph of
+    the shown notes (laid out once), the linked sections, and each note's `updates_date` (by the
+    parsed note, which a changed note replaces)."""
+
+    note_graph: NoteGraph | None = None
+    sections: dict[str, set[str]] | None = None
+    updates: dict[int, tuple[Note, dt.date | None]] = field(default_factory=dict)  # by id() of the note
+
+    def updates_date_of(self, garden: Garden) -> Callable[[Page], dt.date | None]:
+        """`garden.feed.updates_date` for the pages of `garden`, worked out once for each parsed note."""
+        known = {}
+        for page in garden.pages.values():
+            found = self.updates.get(id(page.note))
+            if page.note is not None:
+                known[id(page.note)] = (found if found is not None and found[0] is page.note
+                                        else (page.note, updates_date(garden, page)))
+        self.updates = known
+        return lambda page: known[id(page.note)][1]
 
 
 def _page_material(page: Page | None) -> tuple | None:
@@ -61,7 +85,7 @@ class GardenView:
 
     def __init__(self, garden: Garden, results: dict[tuple[str, int], CellResult] | None = None,
                  site: str = "", files: dict[str, str | Problem] | None = None, search: bool = False,
-                 note_graph: NoteGraph | None = None) -> None:
+                 memo: LinkMemo | None = None) -> None:
         self._garden = garden
         self._results = results or {}
         self._site = site  # a digest of the settings, templates and garden version every file is made with
@@ -71,8 +95,7 @@ class GardenView:
         self.digests: dict[Key, bytes] = {}
         self._notes: dict[str, Note] | None = None
         self._blocks: dict[str, dict[int, Block]] = {}
-        self._note_graph = note_graph  # may come from an earlier view of this garden, linked alike
-        self._sections: dict[str, set[str]] | None = None
+        self.memo = memo or LinkMemo()  # may come from an earlier view of this garden, linked alike
 
     def _read(self, key: Key, material: Callable[[], object]) -> None:
         if key not in self.digests:
@@ -213,27 +236,22 @@ class GardenView:
     def linked_sections(self, title: str) -> set[str]:
         """The ids of the headings of the page titled `title` that links on shown pages go to
         (`[[Page#Heading]]`)."""
-        if self._sections is None:
-            self._sections = defaultdict(set)
+        memo = self.memo
+        if memo.sections is None:
+            memo.sections = defaultdict(set)
             for page in shown_pages(self._garden):
                 for ref in page.note.refs if page.note else ():
                     target = self._garden.page(ref.target)
                     if ref.anchor and not ref.anchor.startswith("^") and target is not None:
-                        self._sections[target.title].add(heading_id(ref.anchor))
-        sections = self._sections.get(title, set())
+                        memo.sections[target.title].add(heading_id(ref.anchor))
+        sections = memo.sections.get(title, set())
         self._read(("linked_sections", title), lambda: tuple(sorted(sections)))
         return sections
 
-    @property
-    def note_graph(self) -> NoteGraph | None:
-        """The graph of the shown notes, when some question made it (laid out once; a later view of the
-        same garden may take it while the pages, links and tags stay as they are)."""
-        return self._note_graph
-
     def _graph(self) -> NoteGraph:
-        if self._note_graph is None:
-            self._note_graph = NoteGraph(self._garden, shown_pages(self._garden))
-        return self._note_graph
+        if self.memo.note_graph is None:
+            self.memo.note_graph = NoteGraph(self._garden, shown_pages(self._garden))
+        return self.memo.note_graph
 
     def local_graph(self, title: str) -> Drawing | None:
         """The drawing of the neighbourhood of the page titled `title` (`NoteGraph.local_drawing`);
@@ -256,7 +274,7 @@ class GardenView:
 
     def recent_changes(self) -> list[tuple[dt.datetime, Page]]:
         """The notes that changed last, newest first, with when (`garden.feed.recent_changes`)."""
-        recent = recent_changes(self._garden)
+        recent = recent_changes(self._garden, self.memo.updates_date_of(self._garden))
         self._read(("recent_changes",), lambda: tuple((moment, *_page_material(page)) for moment, page in recent))
         return recent
 
