@@ -172,6 +172,7 @@ class InPlaceWriter:
         self.out_dir = out_dir
         self.staging = out_dir  # where the files of the new site are, as for `SiteWriter`
         self._folders: set[Path] = set()
+        self._root = os.fspath(out_dir)
 
     def write(self, relative: str, content: str | bytes) -> Path:
         """Replace one file of the site (characters UTF-8 cannot carry become `?`)."""
@@ -186,9 +187,9 @@ class InPlaceWriter:
         _replaced(path, lambda fresh: shutil.copyfile(source, fresh))
         return path
 
-    def keep(self, relative: str) -> Path:
-        """A file the site keeps as it is."""
-        return self.out_dir / relative
+    def keep(self, relative: str) -> str:
+        """A file the site keeps as it is (its path: a string, as a build keeps tens of thousands)."""
+        return os.path.join(self._root, relative)
 
     def commit(self, removed: list[str]) -> None:
         """Delete the `removed` files, which the site no longer has, and the folders that leaves empty."""

@@ -440,6 +440,21 @@ def test_a_build_that_fails_half_way_leaves_the_previous_site(tmp_path, monkeypa
     assert SUMMARY.match(proc.stdout.strip())["rendered"] == "0"
 
 
+def test_a_warning_from_linking_names_the_line_its_block_moved_to(tmp_path):
+    """Prose edits put the changed notes' blocks into the last linked garden instead of linking
+    every note again; a note with a warning from linking is linked again, so the warning's line is
+    the block's line now."""
+    root = make_garden(tmp_path, {"A.md": "- first ^dup\n", "B.md": "- intro\n- second [[A]] ^dup\n"},
+                       'title = "Moved"\n')
+    builder = Builder(load_config(root))
+    assert "notes/B.md:2: block id ^dup is also used on 'A'" in warnings_of(rebuild(builder, NO_EXEC).result)
+    (root / "notes" / "B.md").write_text("- intro\n  that goes on\n- second [[A]] ^dup\n")  # links as before
+    assert "notes/B.md:3: block id ^dup is also used on 'A'" in warnings_of(rebuild(builder, NO_EXEC).result)
+    (root / "notes" / "A.md").write_text("- first, in new words ^dup\n")
+    assert "notes/B.md:3: block id ^dup is also used on 'A'" in warnings_of(rebuild(builder, NO_EXEC).result)
+    assert "in new words" in (root / "site" / "a.html").read_text()
+
+
 def test_clean_builds_make_every_file_again(tmp_path):
     root = make_garden(tmp_path, LINKED, 'title = "Clean"\nsearch = false\n')
     run_garden(root, "build")

@@ -49,7 +49,8 @@ class SiteAssembly:
             if before.stamp is not None:
                 writer.keep(product.path)
             self.outputs[product.path] = before
-            self.found |= set(before.problems)
+            if before.problems:
+                self.found.update(before.problems)
             return
         with view.log.capture() as capture:
             content = product.make()
