@@ -455,6 +455,20 @@ def test_a_warning_from_linking_names_the_line_its_block_moved_to(tmp_path):
     assert "in new words" in (root / "site" / "a.html").read_text()
 
 
+def test_a_link_elsewhere_redraws_the_local_graphs_two_links_away(tmp_path):
+    """A link edit asks again only the local graphs within two links of a note whose links changed
+    (`NoteGraph.near_changes`): T's graph shows X, two links away, sized by how many notes link to X;
+    a link to X from a note far from T changes T's page."""
+    notes = {"T.md": "- to [[Y]]\n", "Y.md": "- to [[X]]\n", "X.md": "- end\n", "Z.md": "- far [[W]]\n",
+             "W.md": "- also far\n"}
+    root = make_garden(tmp_path, notes, 'title = "Rings"\nsearch = false\n')
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    (root / "notes" / "Z.md").write_text("- far [[W]] and [[X]]\n")
+    rebuild(builder, NO_EXEC)
+    assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
+
+
 def test_clean_builds_make_every_file_again(tmp_path):
     root = make_garden(tmp_path, LINKED, 'title = "Clean"\nsearch = false\n')
     run_garden(root, "build")

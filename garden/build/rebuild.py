@@ -23,6 +23,7 @@ from garden.execution import cache_warnings, failures_of
 from garden.graph import Garden, link_inputs, link_notes, relink
 from garden.model import Note
 from garden.progress import progress
+from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, digest_of
 from garden.render.view import GardenView, LinkMemo
@@ -50,6 +51,7 @@ class Rebuilder:
         self.parse_cache = ParseCache(cache_dir / "build" / "notes")
         self.runs = RunMemo()
         self._linked: Linked | None = None
+        self._drawn_before: NoteGraph | None = None  # the graph of the last garden, when this one is linked anew
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
                 inputs: bytes, environment: bytes, cancel: threading.Event | None = None, in_place: bool = False
@@ -79,7 +81,9 @@ class Rebuilder:
             changed |= {path for path, digest in links.items() if previous.links.get(path) != digest}
         files = digest_of(tuple(scan.files))
         relinked = not reusable or links != previous.links or files != previous.files
-        stale = _stale(previous, view, changed, relinked) if reusable else set()
+        drawn_before, self._drawn_before = self._drawn_before, None
+        near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
+        stale = _stale(previous, view, changed, relinked, near) if reusable else set()
         site = Site(config, garden, view, SiteRenderer(view, config))
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
         made, index, pending = _make_site(config, site, previous, reusable, stale, search,
@@ -102,6 +106,7 @@ class Rebuilder:
         in, when they link as before (`relink`: the garden is changed in place); else linked anew."""
         kept = self._linked
         self._linked = None  # until it is the garden of `notes`
+        self._drawn_before = None
         by_path = {note.source.relative: note for note in notes}
         if config.publish.active:  # what is published may change with any note
             return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files)
@@ -110,6 +115,7 @@ class Rebuilder:
             self._linked = Linked(kept.garden, by_path, config.flavor, files, kept.memo)
         else:
             self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
+            self._drawn_before = kept.memo.note_graph if kept is not None else None
         return self._linked
 
     def _parse(self, config: Config, scan: Scan) -> tuple[list[Note], list[Problem]]:
@@ -153,13 +159,18 @@ def _published(note: Note | None) -> tuple | None:
     return link_inputs(note), tuple(block.order for block in [*note.walk(), *note.footnotes])
 
 
-def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool) -> set[int]:
+def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool,
+           near: set[str] | None = None) -> set[int]:
     """The keys of the last build whose answer changed (by number). Only questions that can have a
     new answer are asked again: about the parse of changed notes, and, unless every note links as
-    before (`relinked` is false), about the links."""
+    before (`relinked` is false), about the links; of the local graphs, when `near` names the pages
+    whose local graph may have changed, only theirs."""
     table = previous.table
     numbers = [number for question, numbers in table.by_question.items()
                if relinked or question not in LINKED_KINDS for number in numbers]
+    if near is not None:
+        numbers = [number for number in numbers if table.keys[number][0] != "local_graph"
+                   or table.keys[number][1] in near]
     numbers += [number for path in changed for number in table.by_note.get(path, ())]
     return {number for number in numbers if view.digest(table.keys[number]) != table.digests[number]}
 

@@ -147,6 +147,27 @@ class NoteGraph:
         notes = tuple((title, self.notes[title].url, self.linked_from[title], self.colour_of[title]) for title in titles)
         return notes, tuple((a, b, frozenset((a, b)) in self.uses) for a, b in edges)
 
+    def near_changes(self, before: NoteGraph) -> set[str]:
+        """The notes whose local drawing may differ from the one `before` gave: those within two links,
+        in either graph, of a note whose links, link count, URL, colour or presence differ. Any other
+        note's two-link neighbourhood, and all a local drawing reads of it, is the same in both."""
+        differ = {title for title in self.notes.keys() | before.notes.keys() if self._facts(title) != before._facts(title)}
+        differ |= {title for pair in self.uses ^ before.uses for title in pair}
+        near = set(differ)
+        for graph in (before, self):
+            ring = differ
+            for _ in range(2):
+                ring = {neighbour for title in ring for neighbour in graph.adjacent.get(title, ())}
+                near |= ring
+        return near
+
+    def _facts(self, title: str) -> tuple | None:
+        """What a local drawing reads of one note, but for which notes build on which."""
+        page = self.notes.get(title)
+        if page is None:
+            return None
+        return page.url, self.adjacent[title], self.linked_from[title], self.colour_of[title]
+
     def local_material(self, title: str) -> tuple | None:
         """What the local drawing of the page titled `title` is made from (its rings, their notes and
         links), as plain data: equal material, equal drawing. Cheaper than the drawing: no layout."""

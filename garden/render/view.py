@@ -248,6 +248,11 @@ class GardenView:
         self._read(("linked_sections", title), lambda: tuple(sorted(sections)))
         return sections
 
+    def local_graphs_near_changes(self, before: NoteGraph) -> set[str]:
+        """The titles whose `local_graph` answer may differ from the one it had where `before` was the
+        graph of the shown notes (`NoteGraph.near_changes`)."""
+        return self._graph().near_changes(before)
+
     def _graph(self) -> NoteGraph:
         if self.memo.note_graph is None:
             self.memo.note_graph = NoteGraph(self._garden, shown_pages(self._garden))
