@@ -51,7 +51,6 @@ class Rebuilder:
         self.parse_cache = ParseCache(cache_dir / "build" / "notes")
         self.runs = RunMemo()
         self._linked: Linked | None = None
-        self._drawn_before: NoteGraph | None = None  # the graph of the last garden, when this one is linked anew
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
                 inputs: bytes, environment: bytes, cancel: threading.Event | None = None, in_place: bool = False
@@ -61,7 +60,7 @@ class Rebuilder:
         code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
         notes, problems = self._parse(config, scan)
-        linked = self._link(notes, config, scan.files)
+        linked, drawn_before = self._link(notes, config, scan.files)
         garden = linked.garden
         problems += garden.problems
         report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel)
@@ -81,7 +80,6 @@ class Rebuilder:
             changed |= {path for path, digest in links.items() if previous.links.get(path) != digest}
         files = digest_of(tuple(scan.files))
         relinked = not reusable or links != previous.links or files != previous.files
-        drawn_before, self._drawn_before = self._drawn_before, None
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
         stale = _stale(previous, view, changed, relinked, near) if reusable else set()
         site = Site(config, garden, view, SiteRenderer(view, config))
@@ -101,22 +99,21 @@ class Rebuilder:
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
                                   made.changed, made.removed, report.pending, pending is not None)
 
-    def _link(self, notes: list[Note], config: Config, files: list[str]) -> Linked:
+    def _link(self, notes: list[Note], config: Config, files: list[str]) -> tuple[Linked, NoteGraph | None]:
         """The garden of `notes`: without publishing rules, the last one with the notes changed since put
-        in, when they link as before (`relink`: the garden is changed in place); else linked anew."""
+        in, when they link as before (`relink`: the garden is changed in place); else linked anew, and
+        then also the graph of the shown notes of the last garden, if it was drawn."""
         kept = self._linked
         self._linked = None  # until it is the garden of `notes`
-        self._drawn_before = None
         by_path = {note.source.relative: note for note in notes}
         if config.publish.active:  # what is published may change with any note
-            return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files)
+            return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files), None
         if kept is not None and kept.flavor == config.flavor and kept.files == files and relink(kept.garden, kept.notes,
                                                                                                   notes):
             self._linked = Linked(kept.garden, by_path, config.flavor, files, kept.memo)
-        else:
-            self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
-            self._drawn_before = kept.memo.note_graph if kept is not None else None
-        return self._linked
+            return self._linked, None
+        self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
+        return self._linked, kept.memo.note_graph if kept is not None else None
 
     def _parse(self, config: Config, scan: Scan) -> tuple[list[Note], list[Problem]]:
         """Every note, parsed now or before; the problems of reading and parsing them, in path order."""
@@ -190,7 +187,8 @@ def _make_site(config: Config, site: Site, previous: BuildState | None, reusable
                ) -> tuple[SiteAssembly, SearchIndex | None, PendingIndex | None]:
     """Every file of the site into a staging folder (kept, or made and written), and the search
     index over its pages, then swapped in; `in_place`, every file changed replaced in the site
-    itself, whose files are taken to be those `previous` recorded (no file is looked at to keep it). Unless `reusable`, every file is made again (and still kept where its bytes are the
+    itself, whose files are taken to be those `previous` recorded (no file is looked at to keep it).
+    Unless `reusable`, every file is made again (and still kept where its bytes are the
     same). A `live` build that has an index keeps it, and leaves the new one to make later."""
     made = SiteAssembly(config.out_dir, previous, reusable, trusted=in_place)
     writer: Writer = InPlaceWriter(config.out_dir) if in_place else SiteWriter(config.out_dir)

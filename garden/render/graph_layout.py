@@ -151,7 +151,8 @@ class NoteGraph:
         """The notes whose local drawing may differ from the one `before` gave: those within two links,
         in either graph, of a note whose links, link count, URL, colour or presence differ. Any other
         note's two-link neighbourhood, and all a local drawing reads of it, is the same in both."""
-        differ = {title for title in self.notes.keys() | before.notes.keys() if self._facts(title) != before._facts(title)}
+        differ = {title for title in self.notes.keys() | before.notes.keys()
+                  if self._facts(title) != before._facts(title)}
         differ |= {title for pair in self.uses ^ before.uses for title in pair}
         near = set(differ)
         for graph in (before, self):
