@@ -49,10 +49,12 @@ class LinkMemo:
         """`garden.feed.updates_date` for the pages of `garden`, worked out once for each parsed note."""
         known = {}
         for page in garden.pages.values():
+            if page.note is None:
+                continue
             found = self.updates.get(id(page.note))
-            if page.note is not None:
-                known[id(page.note)] = (found if found is not None and found[0] is page.note
-                                        else (page.note, updates_date(garden, page)))
+            if found is None or found[0] is not page.note:
+                found = (page.note, updates_date(garden, page))
+            known[id(page.note)] = found
         self.updates = known
         return lambda page: known[id(page.note)][1]
 
