@@ -118,7 +118,8 @@ def shipped_site(shipped_build: ShippedBuild) -> Path:
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+                 "--disable-component-update", "--disable-sync",
+                 "--disable-features=BackForwardCache,ProactivelySwapBrowsingInstance,RenderDocument"]
 
 
 @pytest.fixture(scope="session")
