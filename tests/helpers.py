@@ -228,7 +228,15 @@ def parse_html(text: str) -> Element:
 
 
 def read_html(path: Path) -> Element:
-    return parse_html(path.read_text(encoding="utf-8"))
+    """The page at `path` as a tree. Many tests read the same built pages, so a page is parsed
+    again only once its file changed: the tree is shared, to be read and never changed."""
+    stat = path.stat()
+    return _parsed_file(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_file(path: str, inode: int, modified_ns: int, size: int) -> Element:
+    return parse_html(Path(path).read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- link checking
