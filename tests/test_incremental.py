@@ -263,7 +263,8 @@ def warnings_of(result: BuildResult) -> list[str]:
 def test_incremental_builds_after_random_edits_equal_cold_builds(tmp_path, seed):
     """The issue's done-when: every kind of edit, in a random order, each followed by an incremental
     build (as `garden serve` builds, with one Builder: the files in place, then the search index;
-    and every third as a new `garden build` process would) and a cold build; the two sites are the
+    and every third as a new `garden build` process would, after which every other time the server
+    starts again: a new Builder, loaded ahead as `garden serve` does) and a cold build; the two sites are the
     same, file for file and byte for byte: pages, previews, graph view, feed, search index and the
     rest. Built --no-exec: the code's results are the point of the tests of each dependency below,
     not of this one."""
@@ -280,6 +281,10 @@ def test_incremental_builds_after_random_edits_equal_cold_builds(tmp_path, seed)
             proc = run_garden(root, "build", "--no-exec")
             assert proc.returncode == 0, (done, proc.stderr)
             incremental_warnings = proc.stderr.splitlines()
+            if step % 6 == 2:
+                builder = Builder(load_config(root))
+                assert rebuild(builder, NO_EXEC).result.rendered == 0, "nothing to do"
+                builder.warm()
         else:
             builder.config = load_config(root)
             incremental_warnings = warnings_of(rebuild(builder, NO_EXEC).result)
@@ -467,6 +472,24 @@ def test_a_link_elsewhere_redraws_the_local_graphs_two_links_away(tmp_path):
     (root / "notes" / "Z.md").write_text("- far [[W]] and [[X]]\n")
     rebuild(builder, NO_EXEC)
     assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
+
+
+def test_a_server_started_on_a_built_garden_loads_it_ahead_and_builds_edits_as_a_cold_build(tmp_path):
+    """`garden serve` on a garden built before finds nothing to do, then loads the notes, links them
+    and works out what views read of the links (`Builder.warm`); the edits after build on that:
+    a heading others link to keeps its anchor, the local graphs, the feed and the backlinks hold."""
+    notes = {"A.md": "- see [[B#Part]] and [[C]]\n", "B.md": "- ## Part\n    - under it\n- Updates:: [[April 1st, 2021]]\n",
+             "C.md": "- back to [[A]]\n", "April 1st, 2021.md": "- a day\n"}
+    root = make_garden(tmp_path, notes, 'title = "Warm"\nsearch = false\n')
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    builder = Builder(load_config(root))
+    assert rebuild(builder, NO_EXEC).result.rendered == 0, "nothing to do"
+    builder.warm()
+    for note, text in [("B.md", "- ## Part\n    - under it, edited\n- Updates:: [[April 1st, 2021]]\n"),
+                       ("C.md", "- back to [[A]] and [[B]]\n")]:
+        (root / "notes" / note).write_text(text)
+        rebuild(builder, NO_EXEC)
+        assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], note
 
 
 def test_clean_builds_make_every_file_again(tmp_path):

@@ -148,6 +148,26 @@ class Builder:
             self._save()
             return changed
 
+    def warm(self, cancel: threading.Event | None = None) -> None:
+        """Load ahead what the next build with work to do reads: the last build's state, and every
+        note parsed and linked. `garden serve` calls this in the background after a first build that
+        found nothing to do, so that the first edit does not wait for it. Stops early, keeping what
+        it loaded, once `cancel` is set. A builder that built something has nothing to load."""
+        if self._rebuilder is not None:
+            return
+        with build_lock(self.config.cache_dir / "build.lock"), _collector_paused():
+            self._notice_other_builds()
+            last = self._previous()
+            if last is not None and not (cancel is not None and cancel.is_set()):
+                self._rebuilder_of().warm(self.config, Scanner(self.config).scan(last.seen), cancel)
+
+    def _rebuilder_of(self) -> Rebuilder:
+        """What this builder keeps in memory between builds, made when first needed."""
+        if self._rebuilder is None:
+            from garden.build.rebuild import Rebuilder  # every stage: loaded only when there is work to do
+            self._rebuilder = Rebuilder(self.config.cache_dir)
+        return self._rebuilder
+
     def _notice_other_builds(self) -> None:
         """Forget what this builder knows of the site when another process built it since (call
         while holding the lock): the state it saved says what the site is now."""
@@ -218,12 +238,10 @@ class Builder:
             self._known = True
             return self._as_before(last, started)
         state = self._previous()
-        if self._rebuilder is None:
-            from garden.build.rebuild import Rebuilder  # every stage: loaded only when there is work to do
-            self._rebuilder = Rebuilder(config.cache_dir)
+        rebuilder = self._rebuilder_of()
         in_place = options.live and self._known
         self._known = False
-        self._state, result = self._rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel,
+        self._state, result = rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel,
                                                       in_place)
         self._known = True
         self._unsaved = True

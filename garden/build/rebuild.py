@@ -99,6 +99,16 @@ class Rebuilder:
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
                                   made.changed, made.removed, report.pending, pending is not None)
 
+    def warm(self, config: Config, scan: Scan, cancel: threading.Event | None = None) -> None:
+        """Parse (or load) every scanned note, link them and work out what views read of the links,
+        as the next build will; nothing once a build did, and no more once `cancel` is set."""
+        if self._linked is None:
+            notes, _ = self._parse(config, scan, cancel)
+            if cancel is None or not cancel.is_set():
+                linked, _ = self._link(notes, config, scan.files)
+                if linked is self._linked:  # kept for the next build (not under publishing rules)
+                    linked.memo.fill(linked.garden)
+
     def _link(self, notes: list[Note], config: Config, files: list[str]) -> tuple[Linked, NoteGraph | None]:
         """The garden of `notes`: without publishing rules, the last one with the notes changed since put
         in, when they link as before (`relink`: the garden is changed in place); else linked anew, and
@@ -115,8 +125,10 @@ class Rebuilder:
         self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
         return self._linked, kept.memo.note_graph if kept is not None else None
 
-    def _parse(self, config: Config, scan: Scan) -> tuple[list[Note], list[Problem]]:
-        """Every note, parsed now or before; the problems of reading and parsing them, in path order."""
+    def _parse(self, config: Config, scan: Scan, cancel: threading.Event | None = None
+               ) -> tuple[list[Note], list[Problem]]:
+        """Every note, parsed now or before; the problems of reading and parsing them, in path order.
+        Once `cancel` is set, only the notes parsed until then."""
         scanner = Scanner(config)
         md = make_parser(config.flavor)
         self.parse_cache.prepare(config.flavor)
@@ -124,6 +136,8 @@ class Rebuilder:
         problems = list(scan.problems)
         with progress("reading notes", len(scan.notes), "note") as bar:
             for scanned in scan.notes:
+                if cancel is not None and cancel.is_set():
+                    break
                 parsed = self.parse_cache.parse(scanned, scanner.read, md)
                 if parsed.note is not None:
                     notes.append(parsed.note)

@@ -45,6 +45,29 @@ class LinkMemo:
     sections: dict[str, set[str]] | None = None
     updates: dict[int, tuple[Note, dt.date | None]] = field(default_factory=dict)  # by id() of the note
 
+    def fill(self, garden: Garden) -> None:
+        """Work out everything now rather than when first asked (`garden serve` does, in the background)."""
+        self.graph_of(garden)
+        self.sections_of(garden)
+        self.updates_date_of(garden)
+
+    def graph_of(self, garden: Garden) -> NoteGraph:
+        """The graph of the shown notes of `garden`."""
+        if self.note_graph is None:
+            self.note_graph = NoteGraph(garden, shown_pages(garden))
+        return self.note_graph
+
+    def sections_of(self, garden: Garden) -> dict[str, set[str]]:
+        """The ids of the headings that links on shown pages go to (`[[Page#Heading]]`), by title."""
+        if self.sections is None:
+            self.sections = defaultdict(set)
+            for page in shown_pages(garden):
+                for ref in page.note.refs if page.note else ():
+                    target = garden.page(ref.target)
+                    if ref.anchor and not ref.anchor.startswith("^") and target is not None:
+                        self.sections[target.title].add(heading_id(ref.anchor))
+        return self.sections
+
     def updates_date_of(self, garden: Garden) -> Callable[[Page], dt.date | None]:
         """`garden.feed.updates_date` for the pages of `garden`, worked out once for each parsed note."""
         known = {}
@@ -238,15 +261,7 @@ class GardenView:
     def linked_sections(self, title: str) -> set[str]:
         """The ids of the headings of the page titled `title` that links on shown pages go to
         (`[[Page#Heading]]`)."""
-        memo = self.memo
-        if memo.sections is None:
-            memo.sections = defaultdict(set)
-            for page in shown_pages(self._garden):
-                for ref in page.note.refs if page.note else ():
-                    target = self._garden.page(ref.target)
-                    if ref.anchor and not ref.anchor.startswith("^") and target is not None:
-                        memo.sections[target.title].add(heading_id(ref.anchor))
-        sections = memo.sections.get(title, set())
+        sections = self.memo.sections_of(self._garden).get(title, set())
         self._read(("linked_sections", title), lambda: tuple(sorted(sections)))
         return sections
 
@@ -256,9 +271,7 @@ class GardenView:
         return self._graph().near_changes(before)
 
     def _graph(self) -> NoteGraph:
-        if self.memo.note_graph is None:
-            self.memo.note_graph = NoteGraph(self._garden, shown_pages(self._garden))
-        return self.memo.note_graph
+        return self.memo.graph_of(self._garden)
 
     def local_graph(self, title: str) -> Drawing | None:
         """The drawing of the neighbourhood of the page titled `title` (`NoteGraph.local_drawing`);

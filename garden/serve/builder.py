@@ -12,6 +12,7 @@ A build that fails (a bad garden.toml, a broken template, a bug) is reported and
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import threading
 import traceback
@@ -43,6 +44,7 @@ class LiveBuilder:
         self.builder = Builder(config)
         self._cancel = threading.Event()
         self._background: threading.Thread | None = None
+        self._settled = False  # whether the first build's background work ran to its end
 
     def update(self) -> None:
         """Bring the site up to date with the garden: at once with cached results, in the background
@@ -77,6 +79,29 @@ class LiveBuilder:
             self.console.error(f"garden: could not save the build state ({error})")
 
     def _afterwards(self, config: Config, quick: SiteUpdate, cancel: threading.Event) -> None:
+        """Run the code the quick build left pending and bring the search index up to date; the first
+        time this gets to the end, settle in (`_settle`)."""
+        self._code_and_search(config, quick, cancel)
+        if not cancel.is_set() and not self._settled:
+            self._settle(cancel)
+
+    def _settle(self, cancel: threading.Event) -> None:
+        """Load what the next build reads, if the first build had nothing to do (`Builder.warm`), then
+        freeze what is loaded: it lives as long as the server, and builds leave it to the collector
+        all at once (they pause it), which would walk it on the next build, for seconds at 10,000 notes."""
+        try:
+            self.builder.warm(cancel)
+        except Exception as error:  # a bug in garden: the next build loads what it needs itself
+            self._report_bug(error)
+        if not cancel.is_set():
+            gc.freeze()
+            self._settled = True
+
+    def _report_bug(self, error: Exception) -> None:
+        self.console.error(traceback.format_exc().rstrip() if os.environ.get("GARDEN_DEBUG")
+                           else internal_error_message(error))
+
+    def _code_and_search(self, config: Config, quick: SiteUpdate, cancel: threading.Event) -> None:
         """Run the code the quick build left pending, then bring the search index up to date."""
         if quick.result.pending and self._build(config, self.options, cancel) is None:
             return
@@ -90,8 +115,7 @@ class LiveBuilder:
             self.console.error(f"pagefind: {error}; search shows the site as it was before")
             return
         except Exception as error:  # a bug in garden: the pages are served all the same
-            self.console.error(traceback.format_exc().rstrip() if os.environ.get("GARDEN_DEBUG")
-                               else internal_error_message(error))
+            self._report_bug(error)
             return
         if changed:
             self.feed.publish(changed)
@@ -106,8 +130,7 @@ class LiveBuilder:
             self.console.error(f"{stop_message(error)} (still serving the last good site)")
             return None
         except Exception as error:  # a bug in garden: the server goes on with the last good site
-            self.console.error(traceback.format_exc().rstrip() if os.environ.get("GARDEN_DEBUG")
-                               else internal_error_message(error))
+            self._report_bug(error)
             return None
         self.console.built(update, ran_code=not options.cached_only)
         if update.changed:
