@@ -146,6 +146,24 @@ def test_events_say_which_files_changed(tmp_path):
         assert status == 200 and "in bloom" in body
 
 
+def test_a_garden_built_before_is_served_as_built_and_its_edits_show(tmp_path):
+    """The server's first build finds nothing to do (it loads the rest in the background); edits
+    after it change their own pages and no other."""
+    root = make_garden(tmp_path, {**PAGES, "C.md": "- Cherry links [[A]]\n"})
+    assert run_garden(root, "build").returncode == 0
+    before = {path.name: path.stat().st_mtime_ns for path in (root / "site").glob("*.html")}
+    with serving(root) as served:
+        assert "no file changed" in served.out.getvalue()
+        for note, text, page in [("A.md", "Apple tree, in bloom", "/a.html"), ("A.md", "Apple tree, in fruit", "/a.html"),
+                                 ("C.md", "Cherry pie links [[A]]", "/c.html")]:
+            (root / "notes" / note).write_text(f"- {text}\n", encoding="utf-8")
+            shown = text.removesuffix(" [[A]]")
+            wait_until(lambda: shown in served.get(page)[2], f"{note} edited to {text!r}")
+        assert "Cherry pie links" in served.get("/a.html")[2], "a backlink shows its new context"
+        assert (root / "site" / "b.html").stat().st_mtime_ns == before["b.html"]
+        assert served.err.getvalue() == ""
+
+
 def test_a_broken_note_is_reported_and_the_server_goes_on(tmp_path):
     root = make_garden(tmp_path, PAGES)
     with serving(root) as served:
