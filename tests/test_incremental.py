@@ -478,7 +478,8 @@ def test_a_server_started_on_a_built_garden_loads_it_ahead_and_builds_edits_as_a
     """`garden serve` on a garden built before finds nothing to do, then loads the notes, links them
     and works out what views read of the links (`Builder.warm`); the edits after build on that:
     a heading others link to keeps its anchor, the local graphs, the feed and the backlinks hold."""
-    notes = {"A.md": "- see [[B#Part]] and [[C]]\n", "B.md": "- ## Part\n    - under it\n- Updates:: [[April 1st, 2021]]\n",
+    notes = {"A.md": "- see [[B#Part]] and [[C]]\n",
+             "B.md": "- ## Part\n    - under it\n- Updates:: [[April 1st, 2021]]\n",
              "C.md": "- back to [[A]]\n", "April 1st, 2021.md": "- a day\n"}
     root = make_garden(tmp_path, notes, 'title = "Warm"\nsearch = false\n')
     assert run_garden(root, "build", "--no-exec").returncode == 0

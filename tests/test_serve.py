@@ -154,7 +154,8 @@ def test_a_garden_built_before_is_served_as_built_and_its_edits_show(tmp_path):
     before = {path.name: path.stat().st_mtime_ns for path in (root / "site").glob("*.html")}
     with serving(root) as served:
         assert "no file changed" in served.out.getvalue()
-        for note, text, page in [("A.md", "Apple tree, in bloom", "/a.html"), ("A.md", "Apple tree, in fruit", "/a.html"),
+        for note, text, page in [("A.md", "Apple tree, in bloom", "/a.html"),
+                                 ("A.md", "Apple tree, in fruit", "/a.html"),
                                  ("C.md", "Cherry pie links [[A]]", "/c.html")]:
             (root / "notes" / note).write_text(f"- {text}\n", encoding="utf-8")
             shown = text.removesuffix(" [[A]]")

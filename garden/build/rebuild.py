@@ -1,6 +1,7 @@
 """The work of a build once something changed: parse what changed, link and run everything, ask
 again what the last site's files read, remake the files whose answers changed, and swap the new
-site in (or, for `garden serve`, replace the changed files where they are). It imports every stage; a build with nothing to do never loads it."""
+site in (or, for `garden serve`, replace the changed files where they are). It imports every
+stage; a build with nothing to do never loads it."""
 
 from __future__ import annotations
 
