@@ -11,7 +11,7 @@ import subprocess
 import sys
 import termios
 
-from helpers import REPO, make_garden, run_garden_process
+from helpers import REPO, make_garden, run_garden
 
 def sleeper(seconds: float) -> dict[str, str]:
     """A garden whose one block sleeps `seconds`: bars show after 1 s, a block is named after 2 s."""
@@ -50,7 +50,7 @@ def test_a_slow_stage_shows_progress_on_a_terminal(tmp_path):
 
 def test_no_progress_when_not_on_a_terminal(tmp_path):
     root = make_garden(tmp_path, sleeper(1.5))
-    proc = run_garden_process(root, "build")
+    proc = run_garden(root, "build")  # in-process, printing into buffers: not a terminal
     assert proc.returncode == 0
     assert "running code" not in proc.stderr + proc.stdout and "\r" not in proc.stderr
     assert proc.stderr == ""
