@@ -58,16 +58,17 @@ def walk(page_pool, served_base, shipped_site) -> list[Visit]:
     errors = page_errors(page)
     covering = pages_of_every_kind(shipped_site)
     visits = []
+    schemes = ["light", "dark"]  # the page loads in the first; then the other (which the next page loads in)
     for path in SPECIAL_PAGES + [path for path in covering if path not in SPECIAL_PAGES and path != "index.html"]:
         visit = Visit(path, served_base + path)
         page.goto(visit.url)
         if path == "":
             page.locator("#search").fill("sigmoid")
             page.locator(".search-results mark").first.wait_for()
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            visit.texts[scheme] = page.evaluate(TEXT_COLORS)
-        page.emulate_media(color_scheme="light")
+        visit.texts[schemes[0]] = page.evaluate(TEXT_COLORS)
+        page.emulate_media(color_scheme=schemes[1])
+        visit.texts[schemes[1]] = page.evaluate(TEXT_COLORS)
+        schemes.reverse()
         viewport = page.viewport_size
         page.set_viewport_size(PHONE)
         visit.phone_width = page.evaluate("document.documentElement.scrollWidth")
