@@ -9,6 +9,8 @@ import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from garden.build.scan import Scanner
 from garden.build.sealed import MAGIC
 from garden.config import load_config
 from garden.serve.rebuild import rebuild
-from helpers import SUMMARY, make_garden, run_garden, tree_digest
+from helpers import REPO, SUMMARY, make_garden, run_garden, run_garden_process, tree_digest
 
 WORDS = "gradient loss neuron layer weight bias signal model data network training error batch".split()
 TAGS = ["concept", "method", "open question"]
@@ -502,6 +504,24 @@ def test_clean_builds_make_every_file_again(tmp_path):
 
 
 # --------------------------------------------------------------------------- the build cache on disk
+
+def test_the_garden_command_and_python_m_garden_find_nothing_to_do_after_each_other(tmp_path):
+    """The folder of the program running garden (the `garden` script's, or the working folder under
+    `python -m`) is first on `sys.path` but holds no packages: it is not part of the packages a build
+    depends on, so switching between the two starts no rebuild (which would save the build state)."""
+    root = make_garden(tmp_path / "garden", LINKED, 'title = "Either way"\n')  # searched: packages matter
+    script = tmp_path / "bin" / "garden"
+    script.parent.mkdir()
+    script.write_text("import sys\nfrom garden.cli import main\nsys.exit(main())\n")
+    assert run_garden_process(root, "build", "--no-exec").returncode == 0
+    states = root / ".garden-cache" / "build"
+    saved = {path: path.stat().st_mtime_ns for path in states.glob("site-*")}
+    assert saved, "the build saved its state"
+    proc = subprocess.run([sys.executable, str(script), "build", "--no-exec"], cwd=root, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0 and SUMMARY.match(proc.stdout.strip())["rendered"] == "0", proc.stderr
+    assert {path: path.stat().st_mtime_ns for path in states.glob("site-*")} == saved, "nothing was built again"
+
 
 def test_a_damaged_or_foreign_build_cache_is_ignored_and_made_again(tmp_path):
     root = make_garden(tmp_path, LINKED, 'title = "Damaged"\nsearch = false\n')

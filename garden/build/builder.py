@@ -76,10 +76,14 @@ def _files_digest(folder: Path) -> str:
 
 def _environment(config: Config) -> bytes:
     """A digest of the folders packages are imported from: installing or upgrading one changes it.
-    The garden's own folder (on the path when garden runs from it) changes with every build: left out."""
+    Left out: the garden's own folder (on the path when garden runs from it), which changes with
+    every build, and the first entry of the path unless Python was told not to put one there (-P):
+    the folder of the program running garden (the `garden` script's, or the working folder under
+    `python -m`), which holds no packages, so that either way of running garden finds the other's
+    site up to date."""
     ours = {config.root.resolve(), config.out_dir.parent.resolve()}
     stamps = []
-    for entry in sys.path:
+    for entry in sys.path if sys.flags.safe_path else sys.path[1:]:
         folder = Path(entry or ".").resolve()
         if folder in ours:
             continue
