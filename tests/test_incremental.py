@@ -505,6 +505,29 @@ def test_clean_builds_make_every_file_again(tmp_path):
 
 # --------------------------------------------------------------------------- the build cache on disk
 
+def test_the_build_cache_keeps_one_parsed_note_for_each_note(tmp_path):
+    """As `garden serve` builds (one Builder), and then a new process: each build deletes the parsed
+    notes it did not use, the old version of an edited note and a deleted note's."""
+    root = make_garden(tmp_path, LINKED, 'title = "Kept"\nsearch = false\n')
+    parsed = root / ".garden-cache" / "build" / "notes"
+
+    def notes() -> int:
+        return len(list((root / "notes").rglob("*.md")))
+
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    for text in ("- links to [[B]]\n- edited\n", "- links to [[B]]\n- edited again\n"):
+        (root / "notes" / "A.md").write_text(text)
+        rebuild(builder, NO_EXEC)
+        assert len(list(parsed.iterdir())) == notes()
+    (root / "notes" / "C.md").unlink()
+    rebuild(builder, NO_EXEC)
+    assert len(list(parsed.iterdir())) == notes()
+    (root / "notes" / "A.md").write_text("- links to [[B]]\n- edited once more\n")
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    assert len(list(parsed.iterdir())) == notes()
+
+
 def test_the_garden_command_and_python_m_garden_find_nothing_to_do_after_each_other(tmp_path):
     """The folder of the program running garden (the `garden` script's, or the working folder under
     `python -m`) is first on `sys.path` but holds no packages: it is not part of the packages a build

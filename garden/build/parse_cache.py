@@ -42,6 +42,7 @@ class ParseCache:
         self._salt = ""
         self._memory: dict[str, Parsed] = {}
         self._used: set[str] = set()
+        self._swept = False  # whether the folder was cleared of unused entries (then the unused ones are in memory)
         self.parsed = 0  # notes parsed (not found) since the last `forget_unused`
 
     def prepare(self, flavor: str) -> None:
@@ -76,13 +77,19 @@ class ParseCache:
         return found
 
     def forget_unused(self) -> None:
-        """Drop every entry, in memory and on disk, that no parse since the last call asked for."""
-        self._memory = {key: parsed for key, parsed in self._memory.items() if key in self._used}
-        try:
-            stale = [path for path in self.folder.iterdir() if path.suffix == SUFFIX and path.stem not in self._used]
-        except OSError:
-            stale = []
+        """Drop every entry, in memory and on disk, that no parse since the last call asked for: the
+        first time, every such file in the folder; then those this cache had in memory (the others
+        it used the last time), without listing the folder again."""
+        if self._swept:
+            stale = [self._path(key) for key in self._memory if key not in self._used]
+        else:
+            try:
+                stale = [path for path in self.folder.iterdir() if path.suffix == SUFFIX and path.stem not in self._used]
+            except OSError:
+                stale = []
+            self._swept = True
         for path in stale:
             path.unlink(missing_ok=True)
+        self._memory = {key: parsed for key, parsed in self._memory.items() if key in self._used}
         self._used = set()
         self.parsed = 0
