@@ -67,6 +67,8 @@ def resolve_dependencies(garden: Garden, notes: list[Note]) -> Dependencies:
         if note.display in result.errors:
             continue
         upstream = nx.descendants(graph, note.title)
+        if not upstream:  # most notes: no subgraph to order (each is a view full of reference cycles)
+            continue
         failing = sorted(title for title in upstream if title in broken)
         if failing:
             line = next(code.line for code in note.code if code.uses)
