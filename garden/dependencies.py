@@ -64,11 +64,9 @@ def resolve_dependencies(garden: Garden, notes: list[Note]) -> Dependencies:
             broken[title] = message
     for title in graph.nodes:
         note = graph.nodes[title]["note"]
-        if note.display in result.errors:
+        if note.display in result.errors or not graph.succ[title]:  # most notes use none
             continue
         upstream = nx.descendants(graph, note.title)
-        if not upstream:  # most notes: no subgraph to order (each is a view full of reference cycles)
-            continue
         failing = sorted(title for title in upstream if title in broken)
         if failing:
             line = next(code.line for code in note.code if code.uses)

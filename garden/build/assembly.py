@@ -46,7 +46,7 @@ class SiteAssembly:
         before = self.before.get(product.path)
         if (self.reusable and product.traced and before is not None and stale.isdisjoint(before.reads)
                 and self.intact(before, product.path)):
-            if before.stamp is not None:
+            if before.stamp is not None and not self.trusted:  # a site updated in place keeps it where it is
                 writer.keep(product.path)
             self.outputs[product.path] = before
             if before.problems:
