@@ -245,8 +245,7 @@ class Builder:
         rebuilder = self._rebuilder_of()
         in_place = options.live and self._known
         self._known = False
-        self._state, result = rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel,
-                                                      in_place)
+        self._state, result = rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel, in_place)
         self._known = True
         self._unsaved = True
         if not options.live:

@@ -6,6 +6,8 @@ code in the background; when it finishes, a second build shows the results. Ever
 through `rebuild` with one `Builder` for the server's life (each build remakes only what changed),
 and its changed files go to the feed that open pages follow. The search index comes after, in the
 background too (`Builder.index_search`): the pages do not wait for it, and a newer change stops it.
+The first time that background work ends, the server loads what the next build reads, if its
+first build had nothing to do (`Builder.warm`), and takes it out of the collector's way.
 A build that fails (a bad garden.toml, a broken template, a bug) is reported and leaves the last good site.
 """
 
