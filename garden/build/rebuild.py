@@ -119,8 +119,8 @@ class Rebuilder:
         by_path = {note.source.relative: note for note in notes}
         if config.publish.active:  # what is published may change with any note
             return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files), None
-        if kept is not None and kept.flavor == config.flavor and kept.files == files and relink(kept.garden, kept.notes,
-                                                                                                  notes):
+        same_setting = kept is not None and kept.flavor == config.flavor and kept.files == files
+        if same_setting and relink(kept.garden, kept.notes, notes):
             self._linked = Linked(kept.garden, by_path, config.flavor, files, kept.memo)
             return self._linked, None
         self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
