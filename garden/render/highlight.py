@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import escape
 
 from pygments import highlight as pygments_highlight
@@ -75,9 +75,11 @@ def _readable_css(css: str, background: str) -> str:
     return RULE.sub(rule, css)
 
 
+@cache
 def pygments_css() -> str:
     """Token colours for light mode, and for dark mode inside a media query; each token colour
-    reads on the page's code background (WCAG AA contrast)."""
+    reads on the page's code background (WCAG AA contrast). Made once a process: it depends only on
+    the Pygments this process imported."""
     light = _readable_css(HtmlFormatter(style="friendly").get_style_defs(".highlight"), CODE_BACKGROUND["light"])
     dark = _readable_css(HtmlFormatter(style="monokai").get_style_defs(".highlight"), CODE_BACKGROUND["dark"])
     dark_rules = "\n".join(line for line in dark.splitlines() if not line.startswith(("pre", "td.", "span.linenos")))

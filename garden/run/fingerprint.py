@@ -9,6 +9,7 @@ edited, since it started, without reading every installed distribution's metadat
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -24,12 +25,25 @@ Versions = tuple[tuple[str, str], ...]  # (distribution, version), sorted
 @cache
 def garden_source_digest() -> str:
     """sha256 over every `*.py` file of the garden package in use: relative paths and bytes."""
-    package = Path(garden.__file__).resolve().parent
+    package = _package_folder()
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py"), key=lambda path: path.relative_to(package).as_posix()):
+    for path in sorted(map(Path, _source_files()), key=lambda path: path.relative_to(package).as_posix()):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _package_folder() -> Path:
+    return Path(garden.__file__).resolve().parent
+
+
+def _source_files() -> list[str]:
+    """Paths of the `*.py` files of the garden package in use, sorted."""
+    found = []
+    for folder, subfolders, files in os.walk(_package_folder()):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        found += [os.path.join(folder, name) for name in files if name.endswith(".py")]
+    return sorted(found)
 
 
 @cache
@@ -72,16 +86,15 @@ _read_at: tuple | None = None  # the stamp of what the cached readers were read 
 
 def _stamp() -> tuple:
     """Modification times and sizes of garden's source files and of the folders on `sys.path`."""
-    package = Path(garden.__file__).resolve().parent
-    return tuple(_stat_of(path) for path in (*sorted(package.rglob("*.py")), *map(Path, sys.path)))
+    return tuple(_stat_of(path) for path in (*_source_files(), *sys.path))
 
 
-def _stat_of(path: Path) -> tuple:
+def _stat_of(path: str) -> tuple:
     try:
-        status = path.stat()
+        status = os.stat(path)
     except OSError:
-        return (str(path),)
-    return str(path), status.st_mtime_ns, status.st_size
+        return (path,)
+    return path, status.st_mtime_ns, status.st_size
 
 
 def refresh_environment() -> None:
