@@ -111,8 +111,9 @@ def parse_note(source: Source, md: MarkdownIt) -> tuple[Note | None, list[Proble
         block.order = order
         problems += _parse_block(note, block, md)
     collect_code(note, md)
+    shared: dict[tuple, Token] = {}
     for block in [*note.walk(), *footnotes]:
-        compact(block.tokens)
+        compact(block.tokens, shared)
     problems += [Problem(source.display, line, "expected-output block has no python block right before it")
                  for line in note.orphan_outputs]
     if not blocks:

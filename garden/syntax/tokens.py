@@ -32,14 +32,22 @@ class _NoEntries(dict):
 NO_ENTRIES = _NoEntries()
 
 
-def compact(tokens: list[Token]) -> None:
+def compact(tokens: list[Token], shared: dict[tuple, Token]) -> list[Token]:
     """Lighten parsed tokens once the parse stage has read them: empty `attrs` and `meta` become
-    the shared `NO_ENTRIES`, and line maps (read only while parsing) go."""
-    for token in tokens:
+    the shared `NO_ENTRIES`, line maps (read only while parsing) go, and tokens equal in every field
+    with neither children, attributes nor meta (a note's many `paragraph_open`s, its `text` tokens
+    of one space) become one token, the first met, kept in `shared`: a note pickles and unpickles
+    each once. Returns `tokens`, changed in place."""
+    for index, token in enumerate(tokens):
         if not token.attrs:
             token.attrs = NO_ENTRIES
         if not token.meta:
             token.meta = NO_ENTRIES
         token.map = None
         if token.children:
-            compact(token.children)
+            compact(token.children, shared)
+        elif token.attrs is NO_ENTRIES and token.meta is NO_ENTRIES:
+            fields = (token.type, token.tag, token.nesting, token.level, token.content, token.markup, token.info,
+                      token.block, token.hidden)
+            tokens[index] = shared.setdefault(fields, token)
+    return tokens
