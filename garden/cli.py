@@ -18,7 +18,7 @@ import garden
 from garden.authoring.new_note import NewNoteError, Template, create_note
 from garden.authoring.scaffold import InitError, init_garden
 from garden.build.builder import Builder
-from garden.build.options import BuildOptions, BuildResult
+from garden.build.options import BuildOptions, BuildResult, available_cores
 from garden.config import Config, find_root, load_config
 from garden.emit import check_output
 from garden.stop_messages import STOPPING_ERRORS, internal_error_message, stop_message
@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--refresh", action="store_true", help="ignore cached results and run every block")
     build.add_argument("--clean", action="store_true",
                        help="rebuild from nothing: parse every note and write every page (code results stay cached)")
+    build.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                       help="processes that read the notes and make the pages (default: one per core)")
     serve = commands.add_parser("serve", help="build, serve the site, rebuild and reload pages as the notes change")
     serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000; 0: a free one)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -69,6 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     roam.add_argument("--notes", type=Path, metavar="DIR",
                       help="folder to write the notes into (default: from garden.toml, else notes/)")
     return parser
+
+
+def _positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return number
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -103,7 +116,9 @@ def _build(args: argparse.Namespace) -> int:
     if not config.notes_dir.is_dir():
         print(f"garden: no notes folder at {_shown(config.notes_dir)}", file=sys.stderr)
         return 2
-    result = Builder(config).build(BuildOptions(execute=not args.no_exec, refresh=args.refresh, clean=args.clean))
+    options = BuildOptions(execute=not args.no_exec, refresh=args.refresh, clean=args.clean,
+                           workers=args.jobs or available_cores())
+    result = Builder(config).build(options)
     for problem in [*result.problems, *result.failures]:
         print(problem, file=sys.stderr)
     print(_summary(result, config.out_dir))

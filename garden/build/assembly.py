@@ -5,13 +5,35 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 
-from garden.build.products import Content, FileCopy, Product
+from garden.build.products import FileCopy, Product
 from garden.build.state import BuildState, FileStamp, KeyTable, Output
 from garden.diagnostics import Problem
 from garden.emit import Writer, as_bytes
+from garden.render.reads import Key
 from garden.render.view import GardenView
+
+
+@dataclass(frozen=True)
+class Made:
+    """A product made: its content (None: no file), each question it read with the digest of its
+    answer (none for an untraced product), and the problems it found. Plain data: the processes of a
+    parallel build (`garden.build.parallel`) send it back."""
+
+    content: bytes | FileCopy | None
+    reads: tuple[tuple[Key, bytes], ...]
+    problems: frozenset[Problem]
+
+
+def make_product(product: Product, view: GardenView) -> Made:
+    """Make the product's content, reading the garden through `view`."""
+    with view.log.capture() as capture:
+        content = product.make()
+    reads = tuple((key, view.digests[key]) for key in capture.keys) if product.traced else ()
+    data = content if content is None or isinstance(content, FileCopy) else as_bytes(content)
+    return Made(data, reads, frozenset(capture.problems))
 
 
 def content_digest(data: bytes) -> bytes:
@@ -41,35 +63,38 @@ class SiteAssembly:
         the site is `trusted`)."""
         return self.trusted or FileStamp.of(self.out_dir / path) == output.stamp
 
-    def add(self, product: Product, writer: Writer, view: GardenView, stale: set[int]) -> None:
-        """Keep the product's file, or make it and write it when its bytes changed."""
+    def kept(self, product: Product, stale: set[int]) -> Output | None:
+        """What the last build recorded of the product's file, when that file can stay as it is."""
         before = self.before.get(product.path)
         if (self.reusable and product.traced and before is not None and stale.isdisjoint(before.reads)
                 and self.intact(before, product.path)):
-            if before.stamp is not None and not self.trusted:  # a site updated in place keeps it where it is
-                writer.keep(product.path)
-            self.outputs[product.path] = before
-            if before.problems:
-                self.found.update(before.problems)
-            return
-        with view.log.capture() as capture:
-            content = product.make()
-        self.rendered += product.path.endswith(".html")
-        reads = array("I", sorted(self.table.id_of(key, view.digests[key]) for key in capture.keys)) \
-            if product.traced else array("I")
-        digest, stamp = self._write(writer, product.path, content, before)
-        self.outputs[product.path] = Output(reads, tuple(sorted(capture.problems, key=problem_order)), digest, stamp)
-        self.found |= capture.problems
+            return before
+        return None
 
-    def _write(self, writer: Writer, path: str, content: Content, before: Output | None
+    def keep(self, product: Product, before: Output, writer: Writer) -> None:
+        """Keep the product's file as the last build wrote it (`kept`)."""
+        if before.stamp is not None and not self.trusted:  # a site updated in place keeps it where it is
+            writer.keep(product.path)
+        self.outputs[product.path] = before
+        if before.problems:
+            self.found.update(before.problems)
+
+    def record(self, product: Product, made: Made, writer: Writer) -> None:
+        """Remember what making the product read and found, and write its file when its bytes changed."""
+        self.rendered += product.path.endswith(".html")
+        reads = array("I", sorted(self.table.id_of(key, digest) for key, digest in made.reads))
+        digest, stamp = self._write(writer, product.path, made.content, self.before.get(product.path))
+        self.outputs[product.path] = Output(reads, tuple(sorted(made.problems, key=problem_order)), digest, stamp)
+        self.found |= made.problems
+
+    def _write(self, writer: Writer, path: str, content: bytes | FileCopy | None, before: Output | None
                ) -> tuple[bytes | None, FileStamp | None]:
         if content is None:
             return None, None
         if isinstance(content, FileCopy):
             data, digest = None, content.digest.encode()
         else:
-            data = as_bytes(content)
-            digest = content_digest(data)
+            data, digest = content, content_digest(content)
         if before is not None and before.digest == digest and self.intact(before, path):
             written = writer.keep(path)
         else:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from garden.diagnostics import Problem
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,7 @@ class BuildOptions:
     cached_only: bool = False  # run nothing: blocks the result cache cannot answer show as pending
     clean: bool = False  # forget the build cache: parse every note and make every file
     live: bool = False  # `garden serve`: pages first, in place; the search index later (`Builder.index_search`)
+    workers: int = 1  # processes that may parse notes and make files (forks: not in `garden serve`; `build.parallel`)
 
 
 @dataclass

@@ -9,6 +9,7 @@ exactly what parsing would give. On disk each is a sealed pickle (`sealed.py`) i
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,25 +57,54 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}{SUFFIX}"
 
-    def parse(self, scanned: ScannedNote, read: Callable[[str], Source | Problem], md: MarkdownIt) -> Parsed:
-        """The parsed note of a scanned note file (read now if the scan did not, and nothing is kept)."""
+    def found(self, scanned: ScannedNote) -> Parsed | None:
+        """The parsed note of a scanned note file, when this cache holds it (in memory or on disk)."""
         key = self._key(scanned.content)
         found = self._memory.get(key)
         if found is None:
             loaded = sealed.load(self._path(key))
             found = loaded if isinstance(loaded, Parsed) else None
-        if found is None:
-            source = scanned.source or read(scanned.relative)
-            if isinstance(source, Problem):  # the file went away or changed into a non-note since the scan
-                return Parsed(None, (source,))
-            key = self._key(source_digest(source))
-            note, problems = parse_source(source, md)
-            found = Parsed(note, tuple(problems))
-            sealed.dump(found, self._path(key))
-            self.parsed += 1
+        if found is not None:
+            self._keep(key, found)
+        return found
+
+    def parse(self, scanned: ScannedNote, read: Callable[[str], Source | Problem], md: MarkdownIt) -> Parsed:
+        """Parse a note this cache lacks (`found` said so), read now if the scan did not, and keep it."""
+        key, found, _ = self._parse_now(scanned, read, md)
+        self._keep(key, found)
+        self.parsed += 1
+        return found
+
+    def parse_pickled(self, scanned: ScannedNote, read: Callable[[str], Source | Problem], md: MarkdownIt
+                      ) -> tuple[str | None, bytes]:
+        """Parse a note this cache lacks and store it on disk (in a process of a parallel build): its
+        entry's name (None: nothing stored) and the parsed note pickled, for `adopt`."""
+        key, _, payload = self._parse_now(scanned, read, md)
+        return key, payload
+
+    def adopt(self, key: str | None, payload: bytes) -> Parsed:
+        """The parsed note another process made (`parse_pickled`), kept as if parsed here."""
+        found = pickle.loads(payload)
+        self._keep(key, found)
+        self.parsed += 1
+        return found
+
+    def _parse_now(self, scanned: ScannedNote, read: Callable[[str], Source | Problem], md: MarkdownIt
+                   ) -> tuple[str | None, Parsed, bytes]:
+        source = scanned.source or read(scanned.relative)
+        if isinstance(source, Problem):  # the file went away or changed into a non-note since the scan
+            found = Parsed(None, (source,))
+            return None, found, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
+        key = self._key(source_digest(source))
+        note, problems = parse_source(source, md)
+        found = Parsed(note, tuple(problems))
+        return key, found, sealed.dump(found, self._path(key))
+
+    def _keep(self, key: str | None, found: Parsed) -> None:
+        if key is None:
+            return
         self._memory[key] = found
         self._used.add(key)
-        return found
 
     def forget_unused(self) -> None:
         """Drop every entry, in memory and on disk, that no parse since the last call asked for: the
@@ -84,7 +114,8 @@ class ParseCache:
             stale = [self._path(key) for key in self._memory if key not in self._used]
         else:
             try:
-                stale = [path for path in self.folder.iterdir() if path.suffix == SUFFIX and path.stem not in self._used]
+                stale = [path for path in self.folder.iterdir()
+                         if path.suffix == SUFFIX and path.stem not in self._used]
             except OSError:
                 stale = []
             self._swept = True

@@ -9,9 +9,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from garden.build.assembly import SiteAssembly
+from garden.build.assembly import SiteAssembly, make_product
 from garden.build.options import BuildOptions, BuildResult
-from garden.build.parse_cache import ParseCache
+from garden.build.parallel import forked, worth_forking
+from garden.build.parse_cache import ParseCache, Parsed
 from garden.build.products import Site, products
 from garden.build.runs import RunMemo
 from garden.build.scan import Scan, Scanner
@@ -60,7 +61,7 @@ class Rebuilder:
         Returns what this build leaves for the next one, and its result. Setting `cancel` while the
         code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
-        notes, problems = self._parse(config, scan)
+        notes, problems = self._parse(config, scan, workers=options.workers)
         linked, drawn_before = self._link(notes, config, scan.files)
         garden = linked.garden
         problems += garden.problems
@@ -86,7 +87,8 @@ class Rebuilder:
         site = Site(config, garden, view, SiteRenderer(view, config))
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
         made, index, pending = _make_site(config, site, previous, reusable, stale, search,
-                                          live=options.live, in_place=in_place and reusable)
+                                          live=options.live, in_place=in_place and reusable,
+                                          workers=options.workers)
 
         pages = list(garden.pages.values())
         summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
@@ -126,24 +128,36 @@ class Rebuilder:
         self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
         return self._linked, kept.memo.note_graph if kept is not None else None
 
-    def _parse(self, config: Config, scan: Scan, cancel: threading.Event | None = None
+    def _parse(self, config: Config, scan: Scan, cancel: threading.Event | None = None, workers: int = 1
                ) -> tuple[list[Note], list[Problem]]:
-        """Every note, parsed now or before; the problems of reading and parsing them, in path order.
-        Once `cancel` is set, only the notes parsed until then."""
+        """Every note, parsed now or before (by up to `workers` processes: `garden.build.parallel`); the
+        problems of reading and parsing them, in path order. Once `cancel` is set, only the notes parsed
+        until then."""
         scanner = Scanner(config)
         md = make_parser(config.flavor)
         self.parse_cache.prepare(config.flavor)
-        notes: list[Note] = []
-        problems = list(scan.problems)
+        found: list[Parsed | None] = []
         with progress("reading notes", len(scan.notes), "note") as bar:
             for scanned in scan.notes:
                 if cancel is not None and cancel.is_set():
                     break
-                parsed = self.parse_cache.parse(scanned, scanner.read, md)
-                if parsed.note is not None:
-                    notes.append(parsed.note)
-                problems.extend(parsed.problems)
-                bar.update()
+                found.append(self.parse_cache.found(scanned))
+                bar.update(found[-1] is not None)
+            missing = [number for number, parsed in enumerate(found) if parsed is None]
+            if worth_forking(len(missing), workers):
+                def parse_elsewhere(number: int) -> tuple[str | None, bytes]:
+                    return self.parse_cache.parse_pickled(scan.notes[missing[number]], scanner.read, md)
+                with forked(parse_elsewhere, len(missing), workers) as parsing:
+                    for number, (key, payload) in zip(missing, parsing):
+                        found[number] = self.parse_cache.adopt(key, payload)
+                        bar.update()
+            for number in missing:
+                if found[number] is None and (cancel is None or not cancel.is_set()):
+                    found[number] = self.parse_cache.parse(scan.notes[number], scanner.read, md)
+                    bar.update()
+        notes = [parsed.note for parsed in found if parsed is not None and parsed.note is not None]
+        problems = list(scan.problems) + [problem for parsed in found if parsed is not None
+                                          for problem in parsed.problems]
         return notes, problems
 
 
@@ -198,20 +212,29 @@ class Search:
 
 
 def _make_site(config: Config, site: Site, previous: BuildState | None, reusable: bool, stale: set[int],
-               search: Search | None, live: bool, in_place: bool
+               search: Search | None, live: bool, in_place: bool, workers: int
                ) -> tuple[SiteAssembly, SearchIndex | None, PendingIndex | None]:
     """Every file of the site into a staging folder (kept, or made and written), and the search
     index over its pages, then swapped in; `in_place`, every file changed replaced in the site
     itself, whose files are taken to be those `previous` recorded (no file is looked at to keep it).
     Unless `reusable`, every file is made again (and still kept where its bytes are the
-    same). A `live` build that has an index keeps it, and leaves the new one to make later."""
+    same). A `live` build that has an index keeps it, and leaves the new one to make later. Up to
+    `workers` processes make the files (`garden.build.parallel`)."""
     made = SiteAssembly(config.out_dir, previous, reusable, trusted=in_place)
     writer: Writer = InPlaceWriter(config.out_dir) if in_place else SiteWriter(config.out_dir)
     try:
         files = list(products(site))
-        with progress("writing pages", len(files), "file") as bar:
-            for product in files:
-                made.add(product, writer, site.view, stale)
+        kept = [made.kept(product, stale) for product in files]
+        to_make = [product for product, before in zip(files, kept) if before is None]
+        if worth_forking(len(to_make), workers):
+            site.view.memo.fill(site.garden)  # worked out once here, rather than once in each worker
+        with (progress("writing pages", len(files), "file") as bar,
+              forked(lambda number: make_product(to_make[number], site.view), len(to_make), workers) as making):
+            for product, before in zip(files, kept):
+                if before is not None:
+                    made.keep(product, before, writer)
+                else:
+                    made.record(product, next(making), writer)
                 bar.update()
         index, pending = (index_pages(made, writer, search.urls, search.binary, search.previous, later=live)
                           if search else (None, None))

@@ -61,8 +61,9 @@ def _mac(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, key=sealing_key(), digest_size=MAC_BYTES).digest()
 
 
-def dump(value: object, path: Path) -> None:
-    """Write `value` to `path` sealed, atomically (a reader sees the old file or the new one)."""
+def dump(value: object, path: Path) -> bytes:
+    """Write `value` to `path` sealed, atomically (a reader sees the old file or the new one);
+    returns its pickle."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
@@ -73,6 +74,7 @@ def dump(value: object, path: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return payload
 
 
 def load(path: Path) -> object | None:

@@ -1,0 +1,63 @@
+"""Work of a big cold build spread over forked worker processes, one per core: reading notes, and
+making the site's files. Each worker inherits what the builder holds (nothing of the garden is sent
+to it), does its share of the work items and sends back plain data; the builder takes the results
+in order, so the site and the build state are those a serial build makes.
+
+Only `garden build` asks for workers (`BuildOptions.workers`): `garden serve` has threads, which do
+not survive a fork. Where there is no `fork` (Windows) all the work is done here. The workers ignore
+Ctrl+C: the builder stops them when it is interrupted.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+MIN_ITEMS = 200  # fewer work items than this: starting the workers costs more than it saves
+CHUNK = 16  # work items a worker is handed at a time
+
+Result = TypeVar("Result")
+
+_work: Callable[[int], object] | None = None  # what the forked workers do, inherited from the builder
+
+
+def worth_forking(items: int, workers: int) -> bool:
+    """Whether `items` work items are worth spreading over `workers` processes here."""
+    return workers > 1 and items >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _do(index: int) -> object | None:
+    """In a worker: work item `index` done; None when it failed (the builder does it again and meets
+    the error itself: not every exception survives being sent back)."""
+    assert _work is not None
+    try:
+        return _work(index)
+    except Exception:
+        return None
+
+
+@contextmanager
+def forked(work: Callable[[int], Result], items: int, workers: int) -> Iterator[Iterator[Result]]:
+    """`work(0)` … `work(items - 1)`, in that order: done by `workers` forked processes (see
+    `worth_forking`), or here one by one. `work` must return plain data, never None."""
+    if not worth_forking(items, workers):
+        yield (work(index) for index in range(items))
+        return
+    global _work
+    _work = work
+    gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object in each worker
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
+            results = pool.imap(_do, range(items), chunksize=CHUNK)
+            yield (work(index) if result is None else result for index, result in enumerate(results))
+    finally:
+        gc.unfreeze()
+        _work = None
