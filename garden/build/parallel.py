@@ -5,12 +5,12 @@ in order, so the site and the build state are those a serial build makes.
 
 Only `garden build` asks for workers (`BuildOptions.workers`): `garden serve` has threads, which do
 not survive a fork. Where there is no `fork` (Windows) all the work is done here. The workers ignore
-Ctrl+C: the builder stops them when it is interrupted.
+Ctrl+C: the builder stops them when it is interrupted. The garbage collector is paused for a build
+(`garden.build.builder`), in the workers too: they never walk, and so never copy, what they inherit.
 """
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
@@ -53,11 +53,9 @@ def forked(work: Callable[[int], Result], items: int, workers: int) -> Iterator[
         return
     global _work
     _work = work
-    gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object in each worker
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
             results = pool.imap(_do, range(items), chunksize=CHUNK)
             yield (work(index) if result is None else result for index, result in enumerate(results))
     finally:
-        gc.unfreeze()
         _work = None
