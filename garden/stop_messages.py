@@ -7,6 +7,7 @@ import jinja2
 
 from garden.config import ConfigError
 from garden.emit import OutputError
+from garden.render.template_errors import template_place
 from garden.run.executor import ExecutorError
 
 STOPPING_ERRORS = (ConfigError, OutputError, jinja2.TemplateError, ExecutorError)
@@ -15,7 +16,11 @@ STOPPING_ERRORS = (ConfigError, OutputError, jinja2.TemplateError, ExecutorError
 def stop_message(error: Exception) -> str:
     """`garden: …` for one of `STOPPING_ERRORS`, naming the file (and line) at fault."""
     if isinstance(error, jinja2.TemplateError):
-        where = f"templates/{error.name}:{error.lineno}: " if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        if isinstance(error, jinja2.TemplateSyntaxError):
+            where = f"templates/{error.name}:{error.lineno}: "
+        else:
+            place = template_place(error)
+            where = f"{place}: " if place else ""
         return f"garden: {where}template error: {error.message}"
     return f"garden: {error}"
 

@@ -72,8 +72,23 @@ def test_templates_are_sandboxed_even_under_no_exec(tmp_path):
         "{% block main %}{% endblock %}", encoding="utf-8")
     proc = run_garden(root, "build", "--no-exec")
     assert proc.returncode == 2
-    assert "template error" in proc.stderr and "unsafe" in proc.stderr and "Traceback" not in proc.stderr
-    assert not marker.exists()
+    assert proc.stderr.startswith("garden: templates/base.html:1: template error: ") and "unsafe" in proc.stderr
+    assert "Traceback" not in proc.stderr and not marker.exists()
+
+
+def test_a_template_that_raises_stops_the_build_naming_its_line_and_keeps_the_site(tmp_path):
+    root = make_garden(tmp_path, {"A.md": "- a\n", "B.md": "- b\n"})
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    site = tree_digest(root / "site")
+    (root / "templates").mkdir()
+    (root / "templates" / "page.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ page.title }}\n{{ 1 // (page.title|length - 1) }}\n'
+        "{% endblock %}\n", encoding="utf-8")
+    proc = run_garden(root, "build", "--no-exec")
+    assert proc.returncode == 2
+    assert proc.stderr == ("garden: templates/page.html:4: template error: "
+                           "ZeroDivisionError: integer division or modulo by zero\n")
+    assert tree_digest(root / "site") == site
 
 
 def test_links_out_of_the_notes_folder_are_skipped(tmp_path):

@@ -137,7 +137,8 @@ def test_templates_that_break_on_two_cores_fail_the_build_as_on_one(tmp_path):
     process = _garden_process(root, "build", "--no-exec", "-j", "2")
     _, stderr = process.communicate(timeout=120)
     assert one.returncode == process.returncode == 2 and stderr.splitlines()[-1] != "forked 0"
-    assert stderr.splitlines()[:-1] == one.stderr.splitlines() == ["garden: template error: 'nothing' is undefined"]
+    assert stderr.splitlines()[:-1] == one.stderr.splitlines() == [
+        "garden: templates/page.html:1: template error: 'nothing' is undefined"]
 
 
 def test_jobs_must_be_a_whole_number_of_one_or_more(tmp_path):

@@ -30,6 +30,7 @@ from garden.render.highlight import pygments_css
 from garden.render.pages import ALL_PAGES, DAILY_NOTES, NOT_FOUND, SiteRenderer
 from garden.render.previews import preview_path, preview_script
 from garden.render.shown import shown_pages
+from garden.render.template_errors import TemplateFailed, template_place
 from garden.render.view import GardenView
 from garden.urls import published_url
 
@@ -74,6 +75,8 @@ def page_or_error_box(site: Site, page: Page, path: str) -> str:
     except jinja2.TemplateError:
         raise  # the garden's templates are broken: every page would fail
     except Exception as error:  # one broken page must not cost the site
+        if template_place(error) is not None:  # unless the templates themselves raised
+            raise TemplateFailed(f"{type(error).__name__}: {error}") from error
         reason = f"{type(error).__name__}: {error}"
         where = page.note.display if page.note else f"page {page.title!r}"
         site.view.log.warn(Problem(where, None, f"could not be rendered ({reason}); the page shows an error box"))
