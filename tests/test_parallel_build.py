@@ -7,6 +7,7 @@ These run garden in its own process: it forks, which a test process with threads
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from test_incremental import differences, site_files
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="watches processes through /proc")
 
 INTERRUPTED = "garden: interrupted; the workers were stopped; the previous site and the cached results are kept"
+EDITED = time.time() + 60  # when both gardens' note was edited
 NOTES = 210  # enough notes, and pages, for a build to share them out (garden.build.parallel.MIN_ITEMS)
 
 COUNTING_FORKS = """\
@@ -73,7 +75,7 @@ def _build_forking(root: Path, *args: str) -> tuple[str, int]:
 def test_two_cores_make_the_site_one_core_makes_and_the_next_build_knows_it(tmp_path):
     toml = 'title = "Shared out"\nsearch = false\n'
     two = make_garden(tmp_path / "two", _notes(), toml)
-    one = make_garden(tmp_path / "one", _notes(), toml)
+    one = shutil.copytree(two, tmp_path / "one")  # the same files, of the same times (the feed dates notes by them)
     summary, forked = _build_forking(two, "-j", "2")
     assert forked >= 4, "two workers read the notes, two make the pages"
     assert run_garden(one, "build", "-j", "1").returncode == 0
@@ -86,6 +88,7 @@ def test_two_cores_make_the_site_one_core_makes_and_the_next_build_knows_it(tmp_
     for root in (two, one):  # what the workers read decides what the next build makes again
         path = root / "notes" / "Note 4.md"  # its ^block4 is embedded in Note 1, referred to from Note 3
         path.write_text(path.read_text().replace("a child with", "an edited child with"))
+        os.utime(path, (EDITED, EDITED))
     summary, _ = _build_forking(two, "-j", "2")
     assert 3 <= int(SUMMARY.match(summary)["rendered"]) < 20
     assert run_garden(one, "build", "-j", "1").returncode == 0
@@ -107,16 +110,22 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def test_ctrl_c_stops_a_build_on_two_cores_and_keeps_the_site(tmp_path):
-    root = make_garden(tmp_path, _notes(), 'title = "Interrupted"\nsearch = false\n')
-    assert run_garden(root, "build", "--no-exec", "-j", "1").returncode == 0
-    site = tree_digest(root / "site")
-    process = _garden_process(root, "build", "--no-exec", "--clean", "-j", "2", start_new_session=True)
+def _two_workers(process: subprocess.Popen) -> list[int]:
+    """The two workers of a build sharing its work out, once both are there."""
     deadline, workers = time.monotonic() + 60, []
     while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
         workers = _children(process.pid)
         time.sleep(0.005)
     assert len(workers) == 2, "the build shares its work out"
+    return workers
+
+
+def test_ctrl_c_stops_a_build_on_two_cores_and_keeps_the_site(tmp_path):
+    root = make_garden(tmp_path, _notes(), 'title = "Interrupted"\nsearch = false\n')
+    assert run_garden(root, "build", "--no-exec", "-j", "1").returncode == 0
+    site = tree_digest(root / "site")
+    process = _garden_process(root, "build", "--no-exec", "--clean", "-j", "2", start_new_session=True)
+    workers = _two_workers(process)
     os.killpg(process.pid, signal.SIGINT)  # as Ctrl+C in a terminal: every process of the group hears it
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
@@ -147,3 +156,17 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(tmp_path):
         proc = run_garden(root, "build", "-j", wrong)
         assert proc.returncode == 2 and f"{wrong!r} is not a whole number of 1 or more" in proc.stderr, proc.stderr
     assert not (root / "site").exists()
+
+
+def test_a_worker_killed_by_the_system_costs_time_not_the_build(tmp_path):
+    """As the kernel's out-of-memory killer would: the work the worker had not sent back is done by the
+    builder, and the build is whole (the next one has nothing to do)."""
+    root = make_garden(tmp_path, _notes(), 'title = "Killed worker"\nsearch = false\n')
+    process = _garden_process(root, "build", "--no-exec", "-j", "2")
+    os.kill(_two_workers(process)[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0 and stderr.splitlines()[:-1] == [], stderr
+    summary = SUMMARY.match(stdout.strip())
+    assert int(summary["rendered"]) == int(summary[1]) + 5, "every page, and the index pages and 404.html"
+    again = run_garden(root, "build", "--no-exec", "-j", "1")
+    assert SUMMARY.match(again.stdout.strip())["rendered"] == "0", again.stdout

@@ -14,6 +14,8 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -47,15 +49,28 @@ def _do(index: int) -> object | None:
 @contextmanager
 def forked(work: Callable[[int], Result], items: int, workers: int) -> Iterator[Iterator[Result]]:
     """`work(0)` … `work(items - 1)`, in that order: done by `workers` forked processes (see
-    `worth_forking`), or here one by one. `work` must return plain data, never None."""
+    `worth_forking`), or here one by one. `work` must return plain data, never None. Should a worker
+    die (killed by the system for memory, say), the work not yet back is done here instead."""
     if not worth_forking(items, workers):
         yield (work(index) for index in range(items))
         return
     global _work
     _work = work
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_ignore_interrupts)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
-            results = pool.imap(_do, range(items), chunksize=CHUNK)
-            yield (work(index) if result is None else result for index, result in enumerate(results))
+        yield _in_order(work, pool.map(_do, range(items), chunksize=CHUNK), items)
     finally:
+        pool.shutdown(cancel_futures=True)  # waits for the chunks under way, a fraction of a second
         _work = None
+
+
+def _in_order(work: Callable[[int], Result], results: Iterator[object | None], items: int) -> Iterator[Result]:
+    """The workers' results as they come, each one they could not give done here."""
+    done = 0
+    try:
+        for result in results:
+            yield work(done) if result is None else result  # type: ignore[misc]
+            done += 1
+    except BrokenProcessPool:
+        yield from (work(index) for index in range(done, items))
