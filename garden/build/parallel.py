@@ -4,7 +4,8 @@ to it), does its share of the work items and sends back plain data; the builder 
 in order, so the site and the build state are those a serial build makes.
 
 Only `garden build` asks for workers (`BuildOptions.workers`): `garden serve` has threads, which do
-not survive a fork. Where there is no `fork` (Windows) all the work is done here. The workers ignore
+not survive a fork. Where there is no `fork` (Windows), or a forked process may crash in the system's
+libraries (macOS), all the work is done here. The workers ignore
 Ctrl+C: the builder stops them when it is interrupted. The garbage collector is paused for a build
 (`garden.build.builder`), in the workers too: they never walk, and so never copy, what they inherit.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,7 +31,8 @@ _work: Callable[[int], object] | None = None  # what the forked workers do, inhe
 
 def worth_forking(items: int, workers: int) -> bool:
     """Whether `items` work items are worth spreading over `workers` processes here."""
-    return workers > 1 and items >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods()
+    return (workers > 1 and items >= MIN_ITEMS and sys.platform != "darwin"
+            and "fork" in multiprocessing.get_all_start_methods())
 
 
 def _ignore_interrupts() -> None:
