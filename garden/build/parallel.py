@@ -5,9 +5,9 @@ in order, so the site and the build state are those a serial build makes.
 
 Only `garden build` asks for workers (`BuildOptions.workers`): `garden serve` has threads, which do
 not survive a fork. Where there is no `fork` (Windows), or a forked process may crash in the system's
-libraries (macOS), all the work is done here. The workers ignore
-Ctrl+C: the builder stops them when it is interrupted. The garbage collector is paused for a build
-(`garden.build.builder`), in the workers too: they never walk, and so never copy, what they inherit.
+libraries (macOS), all the work is done here. The workers ignore Ctrl+C: the builder stops them
+when it is interrupted. The garbage collector is paused for a build (`garden.build.builder`), in the
+workers too: they never walk, and so never copy, what they inherit.
 """
 
 from __future__ import annotations
