@@ -121,10 +121,11 @@ def _two_workers(process: subprocess.Popen) -> list[int]:
 
 
 def test_ctrl_c_stops_a_build_on_two_cores_and_keeps_the_site(tmp_path):
-    root = make_garden(tmp_path, _notes(), 'title = "Interrupted"\nsearch = false\n')
+    root = make_garden(tmp_path, {"Before.md": "- the site before\n"}, 'title = "Interrupted"\nsearch = false\n')
     assert run_garden(root, "build", "--no-exec", "-j", "1").returncode == 0
     site = tree_digest(root / "site")
-    process = _garden_process(root, "build", "--no-exec", "--clean", "-j", "2", start_new_session=True)
+    make_garden(root, _notes())
+    process = _garden_process(root, "build", "--no-exec", "-j", "2", start_new_session=True)
     workers = _two_workers(process)
     os.killpg(process.pid, signal.SIGINT)  # as Ctrl+C in a terminal: every process of the group hears it
     _, stderr = process.communicate(timeout=30)
