@@ -18,7 +18,7 @@ import garden
 from garden.authoring.new_note import NewNoteError, Template, create_note
 from garden.authoring.scaffold import InitError, init_garden
 from garden.build.builder import Builder
-from garden.build.options import BuildOptions, BuildResult, available_cores
+from garden.build.options import BuildOptions, BuildResult, default_workers
 from garden.config import Config, find_root, load_config
 from garden.emit import check_output
 from garden.stop_messages import STOPPING_ERRORS, internal_error_message, stop_message
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--clean", action="store_true",
                        help="rebuild from nothing: parse every note and write every page (code results stay cached)")
     build.add_argument("-j", "--jobs", type=_positive, metavar="N",
-                       help="processes that read the notes and make the pages (default: one per core)")
+                       help="processes that read the notes and make the pages (default: one per core, at most 4)")
     serve = commands.add_parser("serve", help="build, serve the site, rebuild and reload pages as the notes change")
     serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000; 0: a free one)")
     serve.add_argument("--host", default="127.0.0.1",
@@ -117,7 +117,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"garden: no notes folder at {_shown(config.notes_dir)}", file=sys.stderr)
         return 2
     options = BuildOptions(execute=not args.no_exec, refresh=args.refresh, clean=args.clean,
-                           workers=args.jobs or available_cores())
+                           workers=args.jobs or default_workers())
     result = Builder(config).build(options)
     for problem in [*result.problems, *result.failures]:
         print(problem, file=sys.stderr)
