@@ -171,3 +171,29 @@ def test_a_worker_killed_by_the_system_costs_time_not_the_build(tmp_path):
     assert int(summary["rendered"]) == int(summary[1]) + 5, "every page, and the index pages and 404.html"
     again = run_garden(root, "build", "--no-exec", "-j", "1")
     assert SUMMARY.match(again.stdout.strip())["rendered"] == "0", again.stdout
+
+
+def test_workers_end_with_a_builder_that_is_killed(tmp_path):
+    """SIGKILL leaves the builder no moment to stop its workers: they end by themselves, rather than
+    waiting on its pipes for ever with their copy of the garden."""
+    root = make_garden(tmp_path, _notes(), 'title = "Builder killed"\nsearch = false\n')
+    process = _garden_process(root, "build", "--no-exec", "-j", "2")
+    workers = _two_workers(process)
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [worker for worker in workers if _alive(worker)]
+    for worker in left:
+        os.kill(worker, signal.SIGKILL)
+    assert left == []
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (not yet reaped counts as ended: its parent was killed)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

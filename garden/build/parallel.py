@@ -12,7 +12,9 @@ workers too: they never walk, and so never copy, what they inherit.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -23,6 +25,7 @@ from typing import TypeVar
 
 MIN_ITEMS = 200  # fewer work items than this: starting the workers costs more than it saves
 CHUNK = 16  # work items a worker is handed at a time
+PR_SET_PDEATHSIG = 1  # prctl: the signal a process gets when its parent dies
 
 Result = TypeVar("Result")
 
@@ -35,8 +38,17 @@ def worth_forking(items: int, workers: int) -> bool:
             and "fork" in multiprocessing.get_all_start_methods())
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(builder: int) -> None:
+    """In a new worker: leave Ctrl+C to the builder, and (on Linux) die with it, should it be killed
+    (the worker shares the builder's end of every pipe, so it would never learn of that otherwise)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != builder:  # it died before the line above
+        os._exit(1)
 
 
 def _do(index: int) -> object | None:
@@ -60,7 +72,7 @@ def forked(work: Callable[[int], Result], items: int, workers: int) -> Iterator[
     global _work
     _work = work
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_ignore_interrupts)
+                               initializer=_start_worker, initargs=(os.getpid(),))
     try:
         yield _in_order(work, pool.map(_do, range(items), chunksize=CHUNK), items)
     finally:
