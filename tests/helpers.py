@@ -77,6 +77,14 @@ def run_garden_process(cwd: Path, *args: str, timeout: float = 120,
                           timeout=timeout, env=env)
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs (ended but not yet reaped counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def make_garden(root: Path, notes: dict[str, str | bytes], toml: str | bytes | None = None) -> Path:
     """Write a garden: `notes` maps a path under notes/ to its content (text or raw bytes)."""
     (root / "notes").mkdir(parents=True, exist_ok=True)

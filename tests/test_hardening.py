@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, SUMMARY, load_graph, make_garden, read_html, run_garden, tree_digest
+from helpers import REPO, SUMMARY, load_graph, make_garden, process_alive, read_html, run_garden, tree_digest
 from hostile import hostile_garden
 
 SCRIPT_VECTORS = re.compile(r"<script|<iframe|<style|\son\w+\s*=|javascript:|<[^>]*\shref=\"https?:", re.IGNORECASE)
@@ -226,14 +226,6 @@ def test_damaged_cache_entries_are_discarded_warned_about_and_rerun(tmp_path):
     assert proc.returncode == 0 and "notes/C.md:5: its cached result was damaged" in proc.stderr
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rpartition(")")[2].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="processes are ended through /proc on Linux")
 def test_processes_a_note_starts_do_not_outlive_it(tmp_path):
     code = ("import os, subprocess, sys\n"
@@ -250,9 +242,9 @@ def test_processes_a_note_starts_do_not_outlive_it(tmp_path):
     assert run_garden(root, "build").returncode == 0
     pids = [int((root / name).read_text()) for name in ("child.pid", "daemon.pid")]
     deadline = time.monotonic() + 5
-    while any(map(_alive, pids)) and time.monotonic() < deadline:
+    while any(map(process_alive, pids)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(map(_alive, pids)), [pid for pid in pids if _alive(pid)]
+    assert not any(map(process_alive, pids)), [pid for pid in pids if process_alive(pid)]
 
 
 # --------------------------------------------------------------------------- builds that are killed or overlap

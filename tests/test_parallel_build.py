@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, SUMMARY, make_garden, run_garden, tree_digest
+from helpers import REPO, SUMMARY, make_garden, process_alive, run_garden, tree_digest
 from test_incremental import differences, site_files
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="watches processes through /proc")
@@ -182,18 +182,10 @@ def test_workers_end_with_a_builder_that_is_killed(tmp_path):
     process.kill()
     process.wait(timeout=30)
     deadline = time.monotonic() + 10
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
+    while any(map(process_alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    left = [worker for worker in workers if _alive(worker)]
+    left = [worker for worker in workers if process_alive(worker)]
     for worker in left:
         os.kill(worker, signal.SIGKILL)
     assert left == []
 
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` runs (not yet reaped counts as ended: its parent was killed)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"

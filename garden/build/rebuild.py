@@ -6,8 +6,12 @@ stage; a build with nothing to do never loads it."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from markdown_it import MarkdownIt
 
 from garden.build.assembly import SiteAssembly, make_product
 from garden.build.options import BuildOptions, BuildResult
@@ -15,7 +19,7 @@ from garden.build.parallel import forked, worth_forking
 from garden.build.parse_cache import ParseCache, Parsed
 from garden.build.products import Site, products
 from garden.build.runs import RunMemo
-from garden.build.scan import Scan, Scanner
+from garden.build.scan import Scan, ScannedNote, Scanner
 from garden.build.search_index import index_pages
 from garden.build.state import BuildState, PendingIndex, SearchIndex, Summary
 from garden.config import Config
@@ -144,21 +148,34 @@ class Rebuilder:
                 found.append(self.parse_cache.found(scanned))
                 bar.update(found[-1] is not None)
             missing = [number for number, parsed in enumerate(found) if parsed is None]
-            if worth_forking(len(missing), workers):
-                def parse_elsewhere(number: int) -> tuple[str | None, bytes]:
-                    return self.parse_cache.parse_pickled(scan.notes[missing[number]], scanner.read, md)
-                with forked(parse_elsewhere, len(missing), workers) as parsing:
-                    for number, (key, payload) in zip(missing, parsing):
-                        found[number] = self.parse_cache.adopt(key, payload)
-                        bar.update()
-            for number in missing:
-                if found[number] is None and (cancel is None or not cancel.is_set()):
-                    found[number] = self.parse_cache.parse(scan.notes[number], scanner.read, md)
+            unparsed = [scan.notes[number] for number in missing]
+            parsing = (self._parsed_elsewhere(unparsed, scanner, md, workers) if worth_forking(len(missing), workers)
+                       else self._parsed_here(unparsed, scanner, md, cancel))
+            with closing(parsing):  # stops the workers at once should this loop be interrupted
+                for number, parsed in zip(missing, parsing):
+                    found[number] = parsed
                     bar.update()
         notes = [parsed.note for parsed in found if parsed is not None and parsed.note is not None]
         problems = list(scan.problems) + [problem for parsed in found if parsed is not None
                                           for problem in parsed.problems]
         return notes, problems
+
+    def _parsed_here(self, scanned: list[ScannedNote], scanner: Scanner, md: MarkdownIt,
+                     cancel: threading.Event | None) -> Iterator[Parsed]:
+        """The notes of `scanned`, parsed here, in order, until `cancel` is set."""
+        for note in scanned:
+            if cancel is not None and cancel.is_set():
+                return
+            yield self.parse_cache.parse(note, scanner.read, md)
+
+    def _parsed_elsewhere(self, scanned: list[ScannedNote], scanner: Scanner, md: MarkdownIt, workers: int
+                          ) -> Iterator[Parsed]:
+        """The notes of `scanned`, parsed by `workers` forked processes, in order."""
+        def parse(number: int) -> tuple[str | None, bytes]:
+            return self.parse_cache.parse_pickled(scanned[number], scanner.read, md)
+        with forked(parse, len(scanned), workers) as parsing:
+            for key, payload in parsing:
+                yield self.parse_cache.adopt(key, payload)
 
 
 def _link_digests(notes: list[Note], garden: Garden, changed: set[str], previous: BuildState | None,

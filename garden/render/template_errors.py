@@ -17,15 +17,12 @@ class TemplateFailed(jinja2.TemplateRuntimeError):
 def template_place(error: BaseException) -> str | None:
     """`path:line` of the innermost template frame that `error` (or the error it was raised from) passed
     through; the path relative to the working folder when it is below it. None for no template."""
-    place = None
     for error_or_cause in (error, error.__cause__):
-        if error_or_cause is None:
-            continue
-        for frame, line in traceback.walk_tb(error_or_cause.__traceback__):
-            if "__jinja_exception__" in frame.f_globals:
-                place = f"{_shown(frame.f_code.co_filename)}:{line}"
-        if place is not None:
-            return place
+        traceback_ = error_or_cause.__traceback__ if error_or_cause is not None else None
+        places = [f"{_shown(frame.f_code.co_filename)}:{line}" for frame, line in traceback.walk_tb(traceback_)
+                  if "__jinja_exception__" in frame.f_globals]
+        if places:
+            return places[-1]
     return None
 
 

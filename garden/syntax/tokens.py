@@ -32,12 +32,12 @@ class _NoEntries(dict):
 NO_ENTRIES = _NoEntries()
 
 
-def compact(tokens: list[Token], shared: dict[tuple, Token]) -> list[Token]:
+def compact(tokens: list[Token], shared: dict[tuple, Token]) -> None:
     """Lighten parsed tokens once the parse stage has read them: empty `attrs` and `meta` become
     the shared `NO_ENTRIES`, line maps (read only while parsing) go, and tokens equal in every field
     with neither children, attributes nor meta (a note's many `paragraph_open`s, its `text` tokens
     of one space) become one token, the first met, kept in `shared`: a note pickles and unpickles
-    each once. Returns `tokens`, changed in place."""
+    each once."""
     for index, token in enumerate(tokens):
         if not token.attrs:
             token.attrs = NO_ENTRIES
@@ -50,4 +50,3 @@ def compact(tokens: list[Token], shared: dict[tuple, Token]) -> list[Token]:
             fields = (token.type, token.tag, token.nesting, token.level, token.content, token.markup, token.info,
                       token.block, token.hidden)
             tokens[index] = shared.setdefault(fields, token)
-    return tokens
