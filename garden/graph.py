@@ -209,6 +209,75 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                   placed, file_sources)
 
 
+@dataclass(frozen=True)
+class LinkChanges:
+    """Where a garden linked anew may differ from the last one when only the links of some notes
+    changed (`link_changes`): the pages whose existence, URL, backlinks, tagged pages or linked
+    headings may differ, named by their titles and by every link target and alias that goes to
+    them; the pages of the changed notes (the tags they carry may differ); and the block ids on the
+    changed notes, before and after. Everything else a question about one page can read is as it was."""
+
+    titles: frozenset[str]
+    carriers: frozenset[str]
+    uids: frozenset[str]
+
+
+def link_changes(before: Garden, before_notes: dict[str, Note], after: Garden, after_notes: dict[str, Note]
+                 ) -> LinkChanges | None:
+    """Where `after`, which `link_notes` made of `after_notes` (by path below the notes folder), may
+    differ from `before`, made of `before_notes` with the same flavour, files and no publishing
+    rules. None when it may differ anywhere: a note came or went, or a changed note has another
+    title, aliases or file links (which decide the pages of notes, their URLs and where every link goes).
+
+    Otherwise every note page keeps its title and URL (they are claimed before any ghost page's) and
+    every link target goes where it went; what changed notes link to, tag and mark with ids is all
+    that differs, and the URLs of ghost pages (claimed in title order, so one more ghost can move
+    another's)."""
+    if before_notes.keys() != after_notes.keys():
+        return None
+    changed = [(before_notes[path], note) for path, note in after_notes.items() if before_notes[path] is not note]
+    if any(_naming(old) != _naming(new) for old, new in changed):
+        return None
+    titles: set[str] = set()
+    for old, new in changed:
+        was, now = _links_by_title(before, old), _links_by_title(after, new)
+        titles.update(title for title in was.keys() | now.keys() if was.get(title) != now.get(title))
+    titles.update(title for title in before.pages.keys() | after.pages.keys()
+                  if _ghost_url(before, title) != _ghost_url(after, title))
+    for garden in (before, after):
+        titles.update(name for names in (garden.resolved, garden.aliases) for name, title in names.items()
+                      if title in titles)
+    paths = {note.source.relative for _, note in changed}
+    carriers = {title for title, page in after.pages.items()
+                if page.note is not None and page.note.source.relative in paths}
+    uids = {block.uid for pair in changed for note in pair for block in note.walk() if block.uid is not None}
+    return LinkChanges(frozenset(titles), frozenset(carriers), frozenset(uids))
+
+
+def _links_by_title(garden: Garden, note: Note) -> dict[str, list[tuple]]:
+    """What `note` links to and tags in `garden`, by the title each link goes to (as `link_inputs`
+    has it): where they are equal before and after, what that page shows of the note is the same."""
+    found: dict[str, list[tuple]] = defaultdict(list)
+    for tag in note.tags:
+        found[garden.resolved.get(tag, tag)].append((tag,))
+    for ref in note.refs:
+        found[garden.resolved.get(ref.target, ref.target)].append(
+            (ref.target, ref.kind, ref.block.order, ref.attribute, ref.anchor))
+    return found
+
+
+def _naming(note: Note) -> tuple:
+    """What of a note decides the pages of notes, their URLs and where links go: its title, aliases and
+    the files it links to (which decide where attachments go)."""
+    return note.title, tuple(note.aliases), tuple(link.key for link in note.files)
+
+
+def _ghost_url(garden: Garden, title: str) -> str | None:
+    """The URL of the ghost page titled `title`; None when there is no such ghost page."""
+    page = garden.pages.get(title)
+    return page.url if page is not None and page.ghost else None
+
+
 def relink(garden: Garden, before: dict[str, Note], after: list[Note]) -> bool:
     """Put the notes `after` in `garden`, which `link_notes` made of the notes `before` (by path
     below the notes folder) with no publishing rules: what `link_notes` would make of `after`, without

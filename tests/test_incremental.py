@@ -476,6 +476,69 @@ def test_a_link_elsewhere_redraws_the_local_graphs_two_links_away(tmp_path):
     assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
 
 
+LINK_EDITS = [  # A's new text, and what of it only the pages of other notes show
+    ("- to [[Nick]]\n", "a link to B by its alias"),
+    ("- to [[Nick]]\n- again [[Nick]]\n", "B's backlinks, and nothing else of B: one more block of A"),
+    ("---\ntags: []\n---\n- to [[Nick]] and [[T]]\n", "a link to T"),
+    ("---\ntags: [T]\n---\n- to [[Nick]] and [[T]]\n", "the pages T tags, and nothing else of T"),
+    ("- to [[B]] and [[Ghost two]]\n", "a new ghost page, which takes the URL of the ghost page C links to"),
+    ("- to [[B]] and [[Ghost two]], holding ^x1\n", "the block ^x1 that C quotes, now A's (the upper note keeps "
+                                                    "an id two notes use)"),
+    ("- to [[B#Part]], holding ^x1\n", "the headings of B linked to (B's preview lists them)"),
+    ("- no links\n", "every link of A gone"),
+]
+
+
+def test_a_link_edit_asks_again_only_about_the_pages_it_names_and_the_site_is_a_cold_builds(tmp_path):
+    """When the notes that changed keep their titles, aliases and file links, a live build asks again only
+    the questions about the pages, tags and block ids their links name before or after (`LinkChanges`):
+    each edit of A below changes what pages of other notes show, and the site stays a cold build's."""
+    notes = {"A.md": "- no links\n", "B.md": "---\naliases: [Nick]\n---\n- ## Part\n    - under it\n",
+             "C.md": "- links [[Ghost-two]] and quotes ((x1))\n", "D.md": "- holds ^x1\n", "T.md": "- a tag\n"}
+    root = make_garden(tmp_path, notes, 'title = "Link edits"\nsearch = false\n')
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    for text, shown_elsewhere in LINK_EDITS:
+        (root / "notes" / "A.md").write_text(text)
+        result = rebuild(builder, NO_EXEC).result
+        assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], shown_elsewhere
+        assert result.rendered < 10, "not every page"
+
+
+def test_a_link_edit_moves_a_ghost_page_that_links_name_in_other_spellings(tmp_path):
+    """Obsidian's links name a ghost page in any case (the first spelling met titles it): A's new
+    ghost page takes the URL of the one C and D link to, and D's link, spelt otherwise, follows."""
+    notes = {"A.md": "- no links\n", "C.md": "- [[Ghost-two]]\n", "D.md": "- [[GHOST-TWO]]\n"}
+    root = make_garden(tmp_path, notes, 'title = "Spellings"\nsearch = false\nflavor = "obsidian"\n')
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    (root / "notes" / "A.md").write_text("- [[Ghost two]]\n")
+    rebuild(builder, NO_EXEC)
+    site = site_files(root / "site")
+    assert b'href="ghost-two-2.html"' in site["d.html"]
+    assert site == cold_build(root, tmp_path / "cold", execute=False)[0]
+
+
+def test_a_link_edit_after_a_build_that_failed_is_compared_with_the_last_site_built(tmp_path, monkeypatch):
+    """A build that links A's new link to B and then fails leaves its garden in memory, not its site:
+    the next link edit (C's) is not a change from that garden alone, and B still shows A's new backlink."""
+    import garden.emit
+
+    notes = {"A.md": "- a, to [[B]]\n", "B.md": "- b\n", "C.md": "- c\n", "D.md": "- d\n"}
+    root = make_garden(tmp_path, notes, 'title = "Failed"\nsearch = false\n')
+    builder = Builder(load_config(root))
+    builder.build(NO_EXEC)
+    (root / "notes" / "A.md").write_text("- a, to [[B]]\n- and again to [[B]]\n")
+    with monkeypatch.context() as patched:
+        patched.setattr(garden.emit.SiteWriter, "write", lambda *_: (_ for _ in ()).throw(OSError(28, "disk full")))
+        with pytest.raises(OSError):
+            builder.build(NO_EXEC)
+    (root / "notes" / "C.md").write_text("- c, to [[D]]\n")
+    builder.build(NO_EXEC)
+    assert b"and again to" in site_files(root / "site")["b.html"]
+    assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
+
+
 def test_a_server_started_on_a_built_garden_loads_it_ahead_and_builds_edits_as_a_cold_build(tmp_path):
     """`garden serve` on a garden built before finds nothing to do, then loads the notes, links them
     and works out what views read of the links (`Builder.warm`); the edits after build on that:

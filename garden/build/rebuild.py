@@ -26,13 +26,12 @@ from garden.config import Config
 from garden.diagnostics import Problem
 from garden.emit import InPlaceWriter, SiteWriter, Writer
 from garden.execution import cache_warnings, failures_of
-from garden.graph import Garden, link_inputs, link_notes, relink
+from garden.graph import Garden, LinkChanges, link_changes, link_inputs, link_notes, relink
 from garden.model import Note
 from garden.progress import progress
-from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, digest_of
-from garden.render.view import GardenView, LinkMemo
+from garden.render.view import GardenView, LinkMemo, may_differ
 from garden.run.engine import RunReport
 from garden.search import pagefind_binary
 from garden.syntax import make_parser
@@ -40,13 +39,15 @@ from garden.syntax import make_parser
 
 @dataclass
 class Linked:
-    """The garden the last build linked, and what from: its notes by path, flavour and other files;
-    and what views worked out from its links (which holds while it is relinked: same pages, links, tags)."""
+    """The garden the last build linked, and what from: its notes by path, flavour, other files and
+    the content digest of every note file (parsed or not); and what views worked out from its links
+    (which holds while it is relinked: same pages, links, tags)."""
 
     garden: Garden
     notes: dict[str, Note]
     flavor: str
     files: list[str]
+    contents: dict[str, str]
     memo: LinkMemo = field(default_factory=LinkMemo)
 
 
@@ -66,7 +67,10 @@ class Rebuilder:
         code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
         notes, problems = self._parse(config, scan, workers=options.workers)
-        linked, drawn_before = self._link(notes, config, scan.files)
+        contents = {scanned.relative: scanned.content for scanned in scan.notes}
+        linked, replaced = self._link(notes, config, scan.files, contents)
+        if previous is None or replaced is None or replaced.contents != previous.notes:
+            replaced = None  # not the garden of the last build's notes: nothing to compare with
         garden = linked.garden
         problems += garden.problems
         report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel)
@@ -77,7 +81,6 @@ class Rebuilder:
         binary = pagefind_binary() if config.search and indexed else None
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
                           search=binary is not None, memo=linked.memo)
-        contents = {scanned.relative: scanned.content for scanned in scan.notes}
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
@@ -86,8 +89,12 @@ class Rebuilder:
             changed |= {path for path, digest in links.items() if previous.links.get(path) != digest}
         files = digest_of(tuple(scan.files))
         relinked = not reusable or links != previous.links or files != previous.files
+        drawn_before = replaced.memo.note_graph if replaced is not None else None
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
-        stale = _stale(previous, view, changed, relinked, near) if reusable else set()
+        changes = (link_changes(replaced.garden, replaced.notes, garden, linked.notes)
+                   if replaced is not None and (replaced.flavor, replaced.files) == (linked.flavor, linked.files)
+                   else None)
+        stale = _stale(previous, view, changed, relinked, near, changes) if reusable else set()
         site = Site(config, garden, view, SiteRenderer(view, config))
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
         made, index, pending = _make_site(config, site, previous, reusable, stale, search,
@@ -112,25 +119,28 @@ class Rebuilder:
         if self._linked is None:
             notes, _ = self._parse(config, scan, cancel)
             if cancel is None or not cancel.is_set():
-                linked, _ = self._link(notes, config, scan.files)
+                contents = {scanned.relative: scanned.content for scanned in scan.notes}
+                linked, _ = self._link(notes, config, scan.files, contents)
                 if linked is self._linked:  # kept for the next build (not under publishing rules)
                     linked.memo.fill(linked.garden)
 
-    def _link(self, notes: list[Note], config: Config, files: list[str]) -> tuple[Linked, NoteGraph | None]:
-        """The garden of `notes`: without publishing rules, the last one with the notes changed since put
-        in, when they link as before (`relink`: the garden is changed in place); else linked anew, and
-        then also the graph of the shown notes of the last garden, if it was drawn."""
+    def _link(self, notes: list[Note], config: Config, files: list[str], contents: dict[str, str]
+              ) -> tuple[Linked, Linked | None]:
+        """The garden of `notes` (read from files of `contents`): without publishing rules, the last
+        one with the notes changed since put in, when they link as before (`relink`: the garden is
+        changed in place); else linked anew, and then also the last one, which it replaced."""
         kept = self._linked
         self._linked = None  # until it is the garden of `notes`
         by_path = {note.source.relative: note for note in notes}
         if config.publish.active:  # what is published may change with any note
-            return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files), None
+            return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files,
+                          contents), None
         same_setting = kept is not None and kept.flavor == config.flavor and kept.files == files
         if same_setting and relink(kept.garden, kept.notes, notes):
-            self._linked = Linked(kept.garden, by_path, config.flavor, files, kept.memo)
+            self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo)
             return self._linked, None
-        self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files)
-        return self._linked, kept.memo.note_graph if kept is not None else None
+        self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
+        return self._linked, kept
 
     def _parse(self, config: Config, scan: Scan, cancel: threading.Event | None = None, workers: int = 1
                ) -> tuple[list[Note], list[Problem]]:
@@ -203,14 +213,17 @@ def _published(note: Note | None) -> tuple | None:
 
 
 def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool,
-           near: set[str] | None = None) -> set[int]:
+           near: set[str] | None = None, changes: LinkChanges | None = None) -> set[int]:
     """The keys of the last build whose answer changed (by number). Only questions that can have a
     new answer are asked again: about the parse of changed notes, and, unless every note links as
-    before (`relinked` is false), about the links; of the local graphs, when `near` names the pages
-    whose local graph may have changed, only theirs."""
+    before (`relinked` is false), about the links: when `changes` says where the links may differ,
+    only those about what it names and about the whole garden (`may_differ`); of the local graphs,
+    when `near` names the pages whose local graph may have changed, only theirs."""
     table = previous.table
     numbers = [number for question, numbers in table.by_question.items()
                if relinked or question not in LINKED_KINDS for number in numbers]
+    if changes is not None:
+        numbers = [number for number in numbers if may_differ(table.keys[number], changes)]
     if near is not None:
         numbers = [number for number in numbers if table.keys[number][0] != "local_graph"
                    or table.keys[number][1] in near]

@@ -21,10 +21,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from garden.diagnostics import Problem
 from garden.feed import recent_changes, updates_date
-from garden.graph import Backlink, Garden, Page
+from garden.graph import Backlink, Garden, LinkChanges, Page
 from garden.model import Block, Note, code_of
 from garden.render.anchors import page_anchors
 from garden.render.graph_layout import Drawing, NoteGraph
@@ -105,6 +106,24 @@ def _result_material(result: CellResult | None) -> dict | None:
     return None if result is None else {**result.to_dict(), "from_cache": None}
 
 
+ABOUT_A_PAGE = frozenset({"page", "backlinks", "tagged", "linked_sections"})  # asked by a page's title or a link target
+UNMOVED = frozenset({"attachment", "file_source"})  # fixed by the notes' file links, which `LinkChanges` keeps
+
+
+def may_differ(key: Key, changes: LinkChanges) -> bool:
+    """Whether the question `key` may have another answer in a garden linked anew where `changes`
+    says what may differ: questions about one page, one page's tags or one block id it does not
+    name keep their answers; the questions about the whole garden may not."""
+    kind = key[0]
+    if kind in ABOUT_A_PAGE:
+        return key[1] in changes.titles
+    if kind == "tags_of":
+        return key[1] in changes.carriers
+    if kind == "block_with_id":
+        return key[1] in changes.uids
+    return kind not in UNMOVED
+
+
 class GardenView:
     """The garden, the results of its code and the site's settings, as rendering may read them."""
 
@@ -121,6 +140,14 @@ class GardenView:
         self._notes: dict[str, Note] | None = None
         self._blocks: dict[str, dict[int, Block]] = {}
         self.memo = memo or LinkMemo()  # may come from an earlier view of this garden, linked alike
+        self._whole: dict[str, Any] = {}  # answers about the whole garden, by question: asked again, and then read
+
+    def _once(self, question: str, work_out: Callable[[], Any]) -> Any:
+        """The answer to a question about the whole garden, worked out once for this view (a live
+        build asks it again to decide what to remake, then reads it to make the file that shows it)."""
+        if question not in self._whole:
+            self._whole[question] = work_out()
+        return self._whole[question]
 
     def _read(self, key: Key, material: Callable[[], object]) -> None:
         if key not in self.digests:
@@ -225,8 +252,11 @@ class GardenView:
 
     def all_pages(self) -> list[tuple[Page, int]]:
         """Every page with how often it is referenced, by title without case."""
-        rows = [(page, self._garden.reference_count(page.title))
-                for page in sorted(self._garden.pages.values(), key=lambda page: page.title.casefold())]
+        def work_out() -> list[tuple[Page, int]]:
+            pages = sorted(self._garden.pages.values(), key=lambda page: page.title.casefold())
+            return [(page, self._garden.reference_count(page.title)) for page in pages]
+
+        rows = self._once("all_pages", work_out)
         self._read(("all_pages",), lambda: tuple((*_page_material(page), page.date, count) for page, count in rows))
         return rows
 
@@ -246,9 +276,13 @@ class GardenView:
         """The whole graph: (title, url, tags, ghost) of every page by title, and every
         (source, target, kind) link, sorted."""
         garden = self._garden
-        nodes = [(page.title, page.url, tuple(garden.tags_of(page.title)), page.ghost)
-                 for page in sorted(garden.pages.values(), key=lambda page: page.title)]
-        links = sorted({(source, target, data["kind"]) for source, target, data in garden.graph.edges(data=True)})
+
+        def work_out() -> tuple[list, list]:
+            return ([(page.title, page.url, tuple(garden.tags_of(page.title)), page.ghost)
+                     for page in sorted(garden.pages.values(), key=lambda page: page.title)],
+                    sorted({(source, target, data["kind"]) for source, target, data in garden.graph.edges(data=True)}))
+
+        nodes, links = self._once("graph", work_out)
         self._read(("graph",), lambda: (nodes, links))
         return nodes, links
 
