@@ -529,8 +529,11 @@ def test_a_link_edit_after_a_build_that_failed_is_compared_with_the_last_site_bu
     builder = Builder(load_config(root))
     builder.build(NO_EXEC)
     (root / "notes" / "A.md").write_text("- a, to [[B]]\n- and again to [[B]]\n")
+    def disk_full(*_) -> None:
+        raise OSError(28, "No space left on device")
+
     with monkeypatch.context() as patched:
-        patched.setattr(garden.emit.SiteWriter, "write", lambda *_: (_ for _ in ()).throw(OSError(28, "disk full")))
+        patched.setattr(garden.emit.SiteWriter, "write", disk_full)
         with pytest.raises(OSError):
             builder.build(NO_EXEC)
     (root / "notes" / "C.md").write_text("- c, to [[D]]\n")
