@@ -29,6 +29,7 @@ from garden.execution import cache_warnings, failures_of
 from garden.graph import Garden, LinkChanges, link_changes, link_inputs, link_notes, relink
 from garden.model import Note
 from garden.progress import progress
+from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, digest_of
 from garden.render.view import GardenView, LinkMemo, may_differ
@@ -67,10 +68,7 @@ class Rebuilder:
         code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
         notes, problems = self._parse(config, scan, workers=options.workers)
-        contents = {scanned.relative: scanned.content for scanned in scan.notes}
-        linked, replaced = self._link(notes, config, scan.files, contents)
-        if previous is None or replaced is None or replaced.contents != previous.notes:
-            replaced = None  # not the garden of the last build's notes: nothing to compare with
+        linked, replaced = self._link(notes, config, scan)
         garden = linked.garden
         problems += garden.problems
         report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel)
@@ -81,6 +79,7 @@ class Rebuilder:
         binary = pagefind_binary() if config.search and indexed else None
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
                           search=binary is not None, memo=linked.memo)
+        contents = linked.contents
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
@@ -89,11 +88,8 @@ class Rebuilder:
             changed |= {path for path, digest in links.items() if previous.links.get(path) != digest}
         files = digest_of(tuple(scan.files))
         relinked = not reusable or links != previous.links or files != previous.files
-        drawn_before = replaced.memo.note_graph if replaced is not None else None
+        drawn_before, changes = _compared(previous, replaced, linked)
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
-        changes = (link_changes(replaced.garden, replaced.notes, garden, linked.notes)
-                   if replaced is not None and (replaced.flavor, replaced.files) == (linked.flavor, linked.files)
-                   else None)
         stale = _stale(previous, view, changed, relinked, near, changes) if reusable else set()
         site = Site(config, garden, view, SiteRenderer(view, config))
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
@@ -119,16 +115,15 @@ class Rebuilder:
         if self._linked is None:
             notes, _ = self._parse(config, scan, cancel)
             if cancel is None or not cancel.is_set():
-                contents = {scanned.relative: scanned.content for scanned in scan.notes}
-                linked, _ = self._link(notes, config, scan.files, contents)
+                linked, _ = self._link(notes, config, scan)
                 if linked is self._linked:  # kept for the next build (not under publishing rules)
                     linked.memo.fill(linked.garden)
 
-    def _link(self, notes: list[Note], config: Config, files: list[str], contents: dict[str, str]
-              ) -> tuple[Linked, Linked | None]:
-        """The garden of `notes` (read from files of `contents`): without publishing rules, the last
-        one with the notes changed since put in, when they link as before (`relink`: the garden is
-        changed in place); else linked anew, and then also the last one, which it replaced."""
+    def _link(self, notes: list[Note], config: Config, scan: Scan) -> tuple[Linked, Linked | None]:
+        """The garden of `notes` (read from the note files of `scan`): without publishing rules, the
+        last one with the notes changed since put in, when they link as before (`relink`: the garden
+        is changed in place); else linked anew, and then also the last one, which it replaced."""
+        files, contents = scan.files, scan.note_contents()
         kept = self._linked
         self._linked = None  # until it is the garden of `notes`
         by_path = {note.source.relative: note for note in notes}
@@ -210,6 +205,19 @@ def _published(note: Note | None) -> tuple | None:
     if note is None:
         return None
     return link_inputs(note), tuple(block.order for block in [*note.walk(), *note.footnotes])
+
+
+def _compared(previous: BuildState | None, replaced: Linked | None, linked: Linked
+              ) -> tuple[NoteGraph | None, LinkChanges | None]:
+    """What the garden the last build linked says of `linked`, which `replaced` it: the graph of its
+    shown notes, if it was drawn (for the local graphs near changes), and where the links may differ
+    (`link_changes`, with the same flavour and files). Nothing when `replaced` is not the garden of
+    the last build's notes (a build that linked it may have failed)."""
+    if previous is None or replaced is None or replaced.contents != previous.notes:
+        return None, None
+    same_setting = (replaced.flavor, replaced.files) == (linked.flavor, linked.files)
+    changes = link_changes(replaced.garden, replaced.notes, linked.garden, linked.notes) if same_setting else None
+    return replaced.memo.note_graph, changes
 
 
 def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool,

@@ -69,6 +69,10 @@ class Scan:
     seen: dict[str, Seen] = field(default_factory=dict)  # by path below the notes folder
     changed: bool = False  # anything differs from the scan it was compared with
 
+    def note_contents(self) -> dict[str, str]:
+        """The content digest of each note file, by its path below the notes folder."""
+        return {scanned.relative: scanned.content for scanned in self.notes}
+
     def file_contents(self) -> dict[str, str | Problem]:
         """For each file below the notes folder that is not a note: the digest of its content, or
         the problem reading it."""
