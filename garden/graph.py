@@ -92,6 +92,12 @@ class Garden:
                 index[title].append(tag)
         return index
 
+    def release(self) -> None:
+        """Empty the graph, once nothing is to read this garden again: networkx caches views on a
+        graph that point back at it, so only the cyclic collector would free it, all of it, while
+        emptied the cycle it leaves is a few small objects."""
+        self.graph.clear()
+
 
 def _nearest_top_first(note: Note) -> tuple[int, int, str]:
     path = note.source.relative
