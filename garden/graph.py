@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import networkx as nx
 
 from garden.attachments import place_attachments
 from garden.dates import daily_note_date
@@ -54,7 +53,7 @@ class Garden:
     """All pages and the references between them."""
 
     pages: dict[str, Page]
-    graph: nx.MultiDiGraph
+    edges: list[tuple[str, str, str]]  # every link and tag: (from title, to title, kind)
     backlinks: dict[str, dict[str, list[Backlink]]]
     tags: dict[str, list[str]]
     blocks_by_uid: dict[str, tuple[Page, Block]]
@@ -91,12 +90,6 @@ class Garden:
             for title in dict.fromkeys(members):
                 index[title].append(tag)
         return index
-
-    def release(self) -> None:
-        """Empty the graph, once nothing is to read this garden again: networkx caches views on a
-        graph that point back at it, so only the cyclic collector would free it, all of it, while
-        emptied the cycle it leaves is a few small objects."""
-        self.graph.clear()
 
 
 def _nearest_top_first(note: Note) -> tuple[int, int, str]:
@@ -167,8 +160,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     for page in pages.values():  # notes nearest the top first, then (below) ghosts by title
         page.url = registry.claim(page.title)
     aliases = {alias: title for alias, title in aliases.items() if title not in withheld}
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(pages)
+    edges: list[tuple[str, str, str]] = []
     backlinks: dict[str, dict[str, list[Backlink]]] = defaultdict(dict)
     tags: dict[str, list[str]] = defaultdict(list)
     tagged_by: dict[str, set[str]] = defaultdict(set)  # the titles in tags[target], to test membership at once
@@ -183,7 +175,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
             tagged_by[tag].add(note.title)
             if tag not in pages:
                 pages[tag] = Page(tag, "", None, daily_note_date(tag))
-            graph.add_edge(note.title, tag, kind="tag")
+            edges.append((note.title, tag, "tag"))
         for block in note.walk():
             if block.uid is None:
                 continue
@@ -198,7 +190,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
                 continue
             if target not in pages:
                 pages[target] = Page(target, "", None, daily_note_date(target))
-            graph.add_edge(note.title, target, kind=ref.kind)
+            edges.append((note.title, target, ref.kind))
             if ref.is_tag and note.title not in tagged_by[target]:
                 tags[target].append(note.title)
                 tagged_by[target].add(note.title)
@@ -209,7 +201,7 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
         where = pages[title].note.display if pages[title].note else f"page {title!r}"
         problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
     placed, file_sources = place_attachments(shown, files, flavor)
-    return Garden(pages, graph, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems,
+    return Garden(pages, edges, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems,
                   {target: found.title for target, found in resolutions.items()
                    if target != found.title and found.title not in withheld},
                   placed, file_sources)

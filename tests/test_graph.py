@@ -99,14 +99,14 @@ def test_titles_that_share_a_url_both_get_pages():
 
 def test_graph_edges_carry_their_kind():
     garden = garden_of(A="- Tags:: [[concept]]\n- {{embed: [[B]]}}\n", B="- b\n")
-    kinds = {(s, t, d["kind"]) for s, t, d in garden.graph.edges(data=True)}
+    kinds = set(garden.edges)
     assert kinds == {("A", "Tags", "attribute"), ("A", "concept", "link"), ("A", "B", "embed")}
 
 
 def test_front_matter_tags_get_pages_and_edges():
     garden = garden_of(A="---\ntags: [fresh]\n---\n- body\n")
     assert garden.pages["fresh"].ghost and garden.pages["fresh"].url == "fresh.html"
-    assert ("A", "fresh", "tag") in {(s, t, d["kind"]) for s, t, d in garden.graph.edges(data=True)}
+    assert ("A", "fresh", "tag") in set(garden.edges)
 
 
 def test_empty_front_matter_keeps_line_numbers():

@@ -103,8 +103,6 @@ class Rebuilder:
                           problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
                           cached=report.cached, pending=report.pending)
         self.parse_cache.forget_unused()
-        if replaced is not None:
-            replaced.garden.release()
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
                            made.table, made.outputs, index, summary, pending)
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,

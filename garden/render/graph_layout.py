@@ -75,7 +75,7 @@ class NoteGraph:
         self.adjacent: dict[str, set[str]] = {title: set() for title in self.notes}
         self.uses: set[frozenset[str]] = set()  # pairs of notes one of which builds on the other
         linking: dict[str, set[str]] = {title: set() for title in self.notes}
-        for source, target, kind in garden.graph.edges(data="kind"):
+        for source, target, kind in garden.edges:
             if source != target and source in self.notes and target in self.notes:
                 self.adjacent[source].add(target)
                 self.adjacent[target].add(source)

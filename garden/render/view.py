@@ -280,7 +280,7 @@ class GardenView:
         def work_out() -> tuple[list, list]:
             return ([(page.title, page.url, tuple(garden.tags_of(page.title)), page.ghost)
                      for page in sorted(garden.pages.values(), key=lambda page: page.title)],
-                    sorted({(source, target, data["kind"]) for source, target, data in garden.graph.edges(data=True)}))
+                    sorted(set(garden.edges)))
 
         nodes, links = self._once("graph", work_out)
         self._read(("graph",), lambda: (nodes, links))
