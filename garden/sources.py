@@ -1,7 +1,8 @@
 """The load stage: every `.md` file below the notes folder as a `Source`, or a problem saying why not.
 
-App folders (`.obsidian/`, `logseq/`...), hidden folders and the folders given to skip (the
-site, when the notes folder is the garden itself) are not read.
+App folders (`.obsidian/`, `logseq/`...), hidden folders and files (an editor's swap and lock
+files among them) and the folders given to skip (the site, when the notes folder is the garden
+itself) are not read.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _read(path: Path, notes_dir: Path) -> tuple[str | None, str | None]:
 
 
 def garden_files(notes_dir: Path, skip: Iterable[Path] = ()) -> Iterator[tuple[str, str]]:
-    """Every file below `notes_dir`, outside skipped and hidden folders and those in `skip`: its
+    """Every file below `notes_dir` but hidden ones, outside skipped and hidden folders and those in `skip`: its
     path, and its path below `notes_dir` with `/` between folders (plain strings: a scan makes
     tens of thousands)."""
     skipped = {path.resolve() for path in skip}
@@ -55,7 +56,7 @@ def garden_files(notes_dir: Path, skip: Iterable[Path] = ()) -> Iterator[tuple[s
         prefix = "" if below == "." else below + "/"
         subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS
                                and not name.startswith(".") and Path(folder, name).resolve() not in skipped)
-        for name in sorted(files):
+        for name in sorted(name for name in files if not name.startswith(".")):
             yield os.path.join(folder, name), prefix + name
 
 

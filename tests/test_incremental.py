@@ -18,11 +18,13 @@ import pytest
 
 from garden.build.builder import Builder
 from garden.build.options import BuildOptions, BuildResult
+from garden.build import scan as scan_module
 from garden.build.scan import Scanner
 from garden.build.sealed import MAGIC
 from garden.config import load_config
 from garden.serve.rebuild import rebuild
 from helpers import REPO, SUMMARY, make_garden, run_garden, run_garden_process, tree_digest
+from serve_helpers import serving, wait_until
 
 WORDS = "gradient loss neuron layer weight bias signal model data network training error batch".split()
 TAGS = ["concept", "method", "open question"]
@@ -559,6 +561,41 @@ def test_a_server_started_on_a_built_garden_loads_it_ahead_and_builds_edits_as_a
         (root / "notes" / note).write_text(text)
         rebuild(builder, NO_EXEC)
         assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], note
+
+
+def test_a_server_sees_folders_made_moved_and_removed_and_its_site_stays_a_cold_builds(tmp_path, monkeypatch):
+    """`garden serve` looks again only at the paths its watcher reports: a folder made with notes in
+    it, a folder renamed, hidden files an editor leaves (read by no build), a note and a folder
+    moved in from elsewhere (reported as the folder alone), a folder moved out and one removed each
+    leave the site a cold build's. Files count as settled at once (a scan would otherwise look again
+    at every file written in the two seconds before it, as these all are)."""
+    monkeypatch.setattr(scan_module, "RACY_NS", 0)
+    root = make_garden(tmp_path / "garden", {"A.md": "- apples\n", "topics/B.md": "- bananas, see [[A]]\n"},
+                       'title = "Moves"\nsearch = false\n')
+    notes = root / "notes"
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text("- dates, after [[A]]\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    (outside / "inner").mkdir(parents=True)
+    (outside / "inner" / "E.md").write_text("- elderberries, see [[A]]\n", encoding="utf-8")
+
+    def made_deep_folder() -> None:
+        (notes / "topics" / "deep").mkdir()
+        (notes / "topics" / "deep" / "C.md").write_text("- cherries, see [[A]]\n", encoding="utf-8")
+
+    steps = [made_deep_folder,
+             lambda: (notes / "topics").rename(notes / "subjects"),
+             lambda: [(notes / name).write_text("- swap\n", encoding="utf-8") for name in (".A.md.swp", ".hidden.md")],
+             lambda: elsewhere.rename(notes / "subjects" / "deep" / "D.md"),
+             lambda: outside.rename(notes / "outside"),
+             lambda: (notes / "outside").rename(tmp_path / "gone"),
+             lambda: shutil.rmtree(notes / "subjects" / "deep")]
+    with serving(root, execute=False) as served:
+        for number, step in enumerate(steps):
+            step()
+            expected = cold_build(root, tmp_path / "cold", execute=False)[0]
+            wait_until(lambda: site_files(root / "site") == expected, f"the site after step {number}", timeout=20)
+        assert served.err.getvalue() == ""
 
 
 def test_clean_builds_make_every_file_again(tmp_path):

@@ -96,10 +96,15 @@ def _environment(config: Config) -> bytes:
 
 class Builder:
     """Builds one garden's site, again and again. `config` may be replaced between builds (after
-    garden.toml changed)."""
+    garden.toml changed). A `watched` builder is told of every change of the notes folder after its
+    first build starts (`notice`), and looks only at the paths it was told of and at files changed
+    too shortly before its last look to trust their stamps."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, watched: bool = False) -> None:
         self.config = config
+        self._watched = watched
+        self._last_scan: tuple[tuple[Path, ...], Scan] | None = None  # `_skips()` then, and the last build's scan
+        self._unscanned: set[Path] = set()  # the paths changed since the last scan
         self._state: BuildState | None = None
         self._state_read = False  # whether the state on disk was read (or the state in memory is newer)
         self._glance: Glance | None = None  # the glance at the state on disk, read before the state
@@ -108,6 +113,10 @@ class Builder:
         self._known = False  # whether the site is as `_state` says, file for file (a live build may update it in place)
         self._unsaved = False  # whether `_state` is newer than the state on disk
         self._disk: FileStamp | None = None  # the glance file as this builder last read or wrote it
+
+    def notice(self, changed: set[Path]) -> None:
+        """Take note of paths a watcher saw change (files, or folders with all they hold)."""
+        self._unscanned |= changed
 
     def build(self, options: BuildOptions = BuildOptions(), cancel: threading.Event | None = None) -> BuildResult:
         """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
@@ -181,6 +190,7 @@ class Builder:
 
     def _reread(self) -> None:
         """Read the last build's state from disk when next needed."""
+        self._last_scan = None
         self._state, self._state_read = None, False
         self._glance, self._glance_read = None, False
 
@@ -200,6 +210,7 @@ class Builder:
         shutil.rmtree(self.config.cache_dir / "build", ignore_errors=True)
         self._state, self._state_read, self._rebuilder = None, True, None
         self._known = self._unsaved = False
+        self._last_scan = None
         self._disk = None
 
     def _glance_at_last(self) -> Glance | None:
@@ -237,21 +248,42 @@ class Builder:
         config = self.config
         last = self._glance_at_last()
         inputs, environment = self._inputs(options), _environment(config)
-        scan = Scanner(config).scan(last.seen if last else {})
+        scan, noticed = self._scan(last)
         if last is not None and not options.refresh and self._unchanged(last, scan, inputs, environment, options):
             self._known = True
+            self._scanned(scan, noticed)
             return self._as_before(last, started)
         state = self._previous()
         rebuilder = self._rebuilder_of()
         in_place = options.live and self._known
         self._known = False
         self._state, result = rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel, in_place)
+        self._scanned(scan, noticed)
         self._known = True
         self._unsaved = True
         if not options.live:
             self._save()
         result.seconds = time.perf_counter() - started
         return result
+
+    def _scan(self, last: Glance | None) -> tuple[Scan, set[Path]]:
+        """The notes folder now, compared with the last build's look at it, and the noticed paths
+        that this looked at: only those, when this builder is watched and made that look."""
+        noticed = set(self._unscanned)
+        scanner = Scanner(self.config)
+        if self._last_scan is not None and self._last_scan[0] == self._skips() and last is not None:
+            return scanner.rescan(self._last_scan[1], noticed), noticed
+        return scanner.scan(last.seen if last else {}), noticed
+
+    def _scanned(self, scan: Scan, noticed: set[Path]) -> None:
+        """A build of what `scan` found succeeded: the next one, if watched, looks again only at what changed since."""
+        if self._watched:
+            self._last_scan = self._skips(), scan
+            self._unscanned -= noticed
+
+    def _skips(self) -> tuple[Path, ...]:
+        """What a scan depends on besides the files: the notes folder and the folders it leaves out."""
+        return self.config.notes_dir, self.config.out_dir, self.config.cache_dir
 
     def _unchanged(self, last: Glance, scan: Scan, inputs: bytes, environment: bytes, options: BuildOptions) -> bool:
         """Whether this build would make the site that is there: same notes, settings, templates,

@@ -9,19 +9,23 @@ last change is older than the coarsest file-time resolution.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import stat
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from garden.config import Config
 from garden.diagnostics import Problem
+from garden.flavors import SKIPPED_FOLDERS
 from garden.model import Source
 from garden.sources import garden_files, read_source
 
 RACY_NS = 2_000_000_000  # file times are as coarse as 2 s on some file systems
+MAX_ROOTS = 64  # a rescan of more changed paths than this looks at every file instead
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,12 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
+    """Where `garden_files` yields a file: a folder's files by name, then its folders by name."""
+    parts = relative.split("/")
+    return tuple((1, part) for part in parts[:-1]) + ((0, parts[-1]),)
+
+
 class Scanner:
     """Scans one garden's notes folder, comparing each file with the previous scan."""
 
@@ -108,11 +118,80 @@ class Scanner:
 
     def scan(self, previous: dict[str, Seen]) -> Scan:
         """The notes folder now: notes and attachments as the load stage finds them (`load_garden`)."""
-        started = time.time_ns()
         scan = Scan()
+        self._look(scan, previous, garden_files(self.notes_dir, self._skipped), time.time_ns())
+        scan.changed = scan.changed or previous.keys() != scan.seen.keys()
+        return scan
+
+    def rescan(self, previous: Scan, changed: Iterable[Path]) -> Scan:
+        """What `scan` would find, given `previous`, the last scan of this folder, and every path
+        changed since (files or whole folders, as a watcher tells them; paths outside the folder
+        are left out): only those paths are looked at, and the files changed too shortly before
+        `previous` to trust their stamps."""
+        tops = (self.notes_dir.resolve(), self.notes_dir.absolute())
+        roots = {relative for relative, seen in previous.seen.items() if not seen.settled}
+        for path in changed:
+            relative = next((path.relative_to(top).as_posix() for top in tops if path.is_relative_to(top)), None)
+            if relative == ".":
+                return self.scan(previous.seen)  # the folder itself came or went
+            if relative is not None:
+                roots.add(relative)
+        if len(roots) > MAX_ROOTS:
+            return self.scan(previous.seen)
+        below = tuple(root + "/" for root in roots)
+
+        def looked_at(relative: str) -> bool:
+            return relative in roots or relative.startswith(below)
+
+        fresh = Scan()
+        self._look(fresh, previous.seen, self._files_at(sorted(roots)), time.time_ns())
+        scan = Scan(seen={rel: seen for rel, seen in previous.seen.items() if not looked_at(rel)})
+        scan.seen.update(fresh.seen)
+        scan.notes = [note if note.source is None else ScannedNote(note.relative, note.content, None)
+                      for note in previous.notes if not looked_at(note.relative)]
+        for note in fresh.notes:
+            bisect.insort(scan.notes, note, key=lambda each: each.relative.split("/"))
+        scan.files = [relative for relative in previous.files if not looked_at(relative)]
+        for relative in fresh.files:
+            bisect.insort(scan.files, relative, key=_walk_order)
+        scan.problems = [problem for _, problem in sorted(
+            (relative.split("/"), seen.problem) for relative, seen in scan.seen.items()
+            if seen.problem is not None and os.path.splitext(relative)[1] == ".md")]
+        scan.changed = fresh.changed or previous.seen.keys() != scan.seen.keys()
+        return scan
+
+    @property
+    def _skipped(self) -> tuple[Path, Path]:
+        return self.config.out_dir, self.config.cache_dir
+
+    def _files_at(self, roots: list[str]) -> Iterator[tuple[str, str]]:
+        """What `garden_files` finds at each of `roots` (paths below the notes folder): the file, or
+        every file of the folder; nothing for a path it would not enter or that is gone."""
+        skipped = {path.resolve() for path in self._skipped}
+        top = os.fspath(self.notes_dir)
+        found: set[str] = set()  # a changed file inside a changed folder is found twice
+        for root in roots:
+            parts = root.split("/")
+            if any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts[:-1]) or any(
+                    Path(top, *parts[:depth]).resolve() in skipped for depth in range(1, len(parts))):
+                continue
+            where = os.path.join(top, *parts)
+            if os.path.isdir(where):
+                if not os.path.islink(where) and not parts[-1].startswith(".") and parts[-1] not in SKIPPED_FOLDERS \
+                        and Path(where).resolve() not in skipped:
+                    for path, relative in garden_files(Path(where), skipped):
+                        if f"{root}/{relative}" not in found:
+                            found.add(f"{root}/{relative}")
+                            yield path, f"{root}/{relative}"
+            elif os.path.lexists(where) and not parts[-1].startswith(".") and root not in found:
+                found.add(root)
+                yield where, root
+
+    def _look(self, scan: Scan, previous: dict[str, Seen], files: Iterable[tuple[str, str]], started: int) -> None:
+        """Look at `files` (path, path below the notes folder) for `scan`: notes in path order."""
         inside = self.notes_dir.resolve()
         notes: list[tuple[list[str], str, Stamp]] = []
-        for where, relative in garden_files(self.notes_dir, (self.config.out_dir, self.config.cache_dir)):
+        for where, relative in files:
             try:
                 status = os.stat(where)
             except OSError:
@@ -126,8 +205,6 @@ class Scanner:
                     self._look_at_file(scan, previous, Path(where), relative, Stamp.of(status), started)
         for _, relative, stamp in sorted(notes):
             self._look_at_note(scan, previous, relative, stamp, started)
-        scan.changed = scan.changed or previous.keys() != scan.seen.keys()
-        return scan
 
     def read(self, relative: str) -> Source | Problem:
         """Read one note file, by its path below the notes folder (for a note the scan did not read,

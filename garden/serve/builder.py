@@ -18,6 +18,7 @@ import gc
 import os
 import threading
 import traceback
+from pathlib import Path
 
 from garden.build.builder import Builder
 from garden.build.options import BuildOptions
@@ -43,15 +44,18 @@ class LiveBuilder:
         self.options = options
         self.feed = feed
         self.console = console
-        self.builder = Builder(config)
+        self.builder = Builder(config, watched=True)
         self._cancel = threading.Event()
         self._background: threading.Thread | None = None
         self._settled = False  # whether the first build's background work ran to its end
 
-    def update(self) -> None:
+    def update(self, changed: set[Path] | None = None) -> None:
         """Bring the site up to date with the garden: at once with cached results, in the background
-        with the code that must run."""
+        with the code that must run. `changed`: the paths a watcher saw change since the last update
+        (every change after the first update starts must be told so)."""
         self.stop_code()
+        if changed:
+            self.builder.notice(changed)
         try:
             config = reloaded(self.config)
         except STOPPING_ERRORS as error:

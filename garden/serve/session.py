@@ -81,7 +81,7 @@ class LiveServer:
 
     def _rebuild_on_changes(self) -> None:
         try:
-            for _ in self.watcher.changes(self._stop):
-                self.builder.update()
+            for changed in self.watcher.changes(self._stop):
+                self.builder.update(changed)
         except Exception as error:  # the notes folder vanished, or cannot be watched
             self.console.error(f"garden: stopped watching the garden ({error}); the site is still served")

@@ -41,22 +41,25 @@ def watch_targets(config: Config) -> WatchTargets:
 
 
 class InputFilter(watchfiles.DefaultFilter):
-    """Passes changes of the garden's inputs, and nothing its builds write (site, cache, staging)."""
+    """Passes changes of the garden's inputs, and nothing its builds write (site, cache, staging).
+    In the notes folder it passes a change of every path a build reads (`garden.sources.garden_files`):
+    a watched build looks only at the paths it is told of."""
 
     def __init__(self, config: Config) -> None:
         super().__init__()
         self.root = config.root.resolve()
         self.notes = config.notes_dir.resolve()
         self.site = config.out_dir.resolve()
+        self.cache = config.cache_dir.resolve()
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         """Whether a change of `path` can change the site."""
-        if not super().__call__(change, path):
-            return False
         where = Path(path)
-        if where == self.root / CONFIG_FILE or where.is_relative_to(self.root / TEMPLATES):
+        if where == self.root / CONFIG_FILE:
             return True
-        if not where.is_relative_to(self.notes) or where.is_relative_to(self.site):
+        if where.is_relative_to(self.root / TEMPLATES):
+            return super().__call__(change, path)
+        if not where.is_relative_to(self.notes) or where.is_relative_to(self.site) or where.is_relative_to(self.cache):
             return False
         parts = where.relative_to(self.notes).parts
         return not any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts)
