@@ -41,6 +41,7 @@ class ParseCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._salt = ""
+        self._keys: dict[str, str] = {}  # content digest -> entry name, under this salt
         self._memory: dict[str, Parsed] = {}
         self._used: set[str] = set()
         self._swept = False  # whether the folder was cleared of unused entries (then the unused ones are in memory)
@@ -49,10 +50,15 @@ class ParseCache:
     def prepare(self, flavor: str) -> None:
         """Start a build: name entries by what parsing depends on now (garden's source, packages, flavour)."""
         salt = f"{garden_source_digest()}\0{dependency_versions()}\0{sys.version}\0{flavor}"
-        self._salt = hashlib.blake2b(salt.encode(), digest_size=20).hexdigest()
+        salt = hashlib.blake2b(salt.encode(), digest_size=20).hexdigest()
+        if salt != self._salt:
+            self._salt, self._keys = salt, {}
 
     def _key(self, content: str) -> str:
-        return hashlib.blake2b(f"{self._salt}\0{content}".encode(), digest_size=20).hexdigest()
+        key = self._keys.get(content)
+        if key is None:
+            key = self._keys[content] = hashlib.blake2b(f"{self._salt}\0{content}".encode(), digest_size=20).hexdigest()
+        return key
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}{SUFFIX}"
@@ -111,6 +117,9 @@ class ParseCache:
         first time, every such file in the folder; then those this cache had in memory (the others
         it used the last time), without listing the folder again."""
         if self._swept:
+            if len(self._used) == len(self._memory):  # every entry kept was used (each used one is kept)
+                self._used, self.parsed = set(), 0
+                return
             stale = [self._path(key) for key in self._memory if key not in self._used]
         else:
             try:
@@ -122,5 +131,6 @@ class ParseCache:
         for path in stale:
             path.unlink(missing_ok=True)
         self._memory = {key: parsed for key, parsed in self._memory.items() if key in self._used}
+        self._keys = {content: key for content, key in self._keys.items() if key in self._used}
         self._used = set()
         self.parsed = 0

@@ -59,6 +59,7 @@ class Rebuilder:
         self.parse_cache = ParseCache(cache_dir / "build" / "notes")
         self.runs = RunMemo()
         self._linked: Linked | None = None
+        self._last_build: tuple[BuildState, dict] | None = None  # the state the last build left, and the results it showed
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
                 inputs: bytes, environment: bytes, cancel: threading.Event | None = None, in_place: bool = False
@@ -90,7 +91,9 @@ class Rebuilder:
         relinked = not reusable or links != previous.links or files != previous.files
         drawn_before, changes = _compared(previous, replaced, linked)
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
-        stale = _stale(previous, view, changed, relinked, near, changes) if reusable else set()
+        results_as_before = (self._last_build is not None and self._last_build[0] is previous
+                             and self._last_build[1] is report.results)
+        stale = _stale(previous, view, changed, relinked, near, changes, results_as_before) if reusable else set()
         site = Site(config, garden, view, SiteRenderer(view, config))
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
         made, index, pending = _make_site(config, site, previous, reusable, stale, search,
@@ -105,6 +108,7 @@ class Rebuilder:
         self.parse_cache.forget_unused()
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
                            made.table, made.outputs, index, summary, pending)
+        self._last_build = state, report.results
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
                                   made.changed, made.removed, report.pending, pending is not None)
@@ -143,7 +147,6 @@ class Rebuilder:
         problems of reading and parsing them, in path order. Once `cancel` is set, only the notes parsed
         until then."""
         scanner = Scanner(config)
-        md = make_parser(config.flavor)
         self.parse_cache.prepare(config.flavor)
         found: list[Parsed | None] = []
         with progress("reading notes", len(scan.notes), "note") as bar:
@@ -154,8 +157,7 @@ class Rebuilder:
                 bar.update(found[-1] is not None)
             missing = [number for number, parsed in enumerate(found) if parsed is None]
             unparsed = [scan.notes[number] for number in missing]
-            parsing = (self._parsed_elsewhere(unparsed, scanner, md, workers) if worth_forking(len(missing), workers)
-                       else self._parsed_here(unparsed, scanner, md, cancel))
+            parsing = self._parsing(unparsed, scanner, config.flavor, workers, cancel)
             with closing(parsing):  # stops the workers at once should this loop be interrupted
                 for number, parsed in zip(missing, parsing):
                     found[number] = parsed
@@ -164,6 +166,17 @@ class Rebuilder:
         problems = list(scan.problems) + [problem for parsed in found if parsed is not None
                                           for problem in parsed.problems]
         return notes, problems
+
+    def _parsing(self, unparsed: list[ScannedNote], scanner: Scanner, flavor: str, workers: int,
+                 cancel: threading.Event | None) -> Iterator[Parsed]:
+        """The notes of `unparsed` parsed, in order: by forked processes when that is worth it, else here."""
+        if not unparsed:
+            return
+        md = make_parser(flavor)
+        if worth_forking(len(unparsed), workers):
+            yield from self._parsed_elsewhere(unparsed, scanner, md, workers)
+        else:
+            yield from self._parsed_here(unparsed, scanner, md, cancel)
 
     def _parsed_here(self, scanned: list[ScannedNote], scanner: Scanner, md: MarkdownIt,
                      cancel: threading.Event | None) -> Iterator[Parsed]:
@@ -221,15 +234,18 @@ def _compared(previous: BuildState | None, replaced: Linked | None, linked: Link
 
 
 def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool,
-           near: set[str] | None = None, changes: LinkChanges | None = None) -> set[int]:
+           near: set[str] | None = None, changes: LinkChanges | None = None, results_as_before: bool = False
+           ) -> set[int]:
     """The keys of the last build whose answer changed (by number). Only questions that can have a
     new answer are asked again: about the parse of changed notes, and, unless every note links as
     before (`relinked` is false), about the links: when `changes` says where the links may differ,
     only those about what it names and about the whole garden (`may_differ`); of the local graphs,
-    when `near` names the pages whose local graph may have changed, only theirs."""
+    when `near` names the pages whose local graph may have changed, only theirs; of the code's
+    results, none when they are the very results the last build showed (`results_as_before`)."""
     table = previous.table
     numbers = [number for question, numbers in table.by_question.items()
-               if relinked or question not in LINKED_KINDS for number in numbers]
+               if (relinked or question not in LINKED_KINDS) and not (results_as_before and question == "result")
+               for number in numbers]
     if changes is not None:
         numbers = [number for number in numbers if may_differ(table.keys[number], changes)]
     if near is not None:
