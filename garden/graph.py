@@ -276,24 +276,22 @@ def _ghost_url(garden: Garden, title: str) -> str | None:
     return page.url if page is not None and page.ghost else None
 
 
-def relink(garden: Garden, before: dict[str, Note], after: list[Note]) -> bool:
-    """Put the notes `after` in `garden`, which `link_notes` made of the notes `before` (by path
+def relink(garden: Garden, before: dict[str, Note], after: dict[str, Note]) -> bool:
+    """Put the notes `after` in `garden`, which `link_notes` made of the notes `before` (both by path
     below the notes folder) with no publishing rules: what `link_notes` would make of `after`, without
     linking every note again. Each note of `after` is one of `before` or links alike
     (`link_inputs` equal), so only the blocks pages, backlinks and block ids hold are new. Returns
     False, leaving `garden` as it was, when the notes are others, link otherwise, or a changed note
     has a problem from linking (its lines may have moved)."""
-    if before.keys() != {note.source.relative for note in after}:
+    if before.keys() != after.keys():
         return False
-    changed = [note for note in after if before[note.source.relative] is not note]
-    named = {problem.path for problem in garden.problems}
-    if any(note.display in named or link_inputs(note) != link_inputs(before[note.source.relative])
-           for note in changed):
+    changed = [(before[path], note) for path, note in after.items() if before[path] is not note]
+    named = {problem.path for problem in garden.problems}  # a note kept under another title is named
+    if any(note.display in named or link_inputs(note) != link_inputs(old) for old, note in changed):
         return False
-    pages = {page.note.source.relative: page for page in garden.pages.values() if page.note is not None}
-    for note in changed:
-        page = pages[note.source.relative]
-        page.note = note if note.title == page.title else dataclasses.replace(note, title=page.title)
+    for old, note in changed:
+        page = garden.pages[old.title]
+        page.note = note
         for block in page.note.walk():
             if block.uid is not None and garden.blocks_by_uid[block.uid][0] is page:
                 garden.blocks_by_uid[block.uid] = (page, block)

@@ -598,6 +598,24 @@ def test_a_server_sees_folders_made_moved_and_removed_and_its_site_stays_a_cold_
         assert served.err.getvalue() == ""
 
 
+def test_prose_edits_of_two_notes_with_one_title_build_as_a_cold_build(tmp_path):
+    """Of two notes with one title the upper keeps it and the other is kept under its path; prose
+    edits of either leave the site a cold build's."""
+    root = make_garden(tmp_path / "garden", {"shared.md": "---\ntitle: Shared\n---\n- upper, see [[Other]]\n",
+                                             "archive/old.md": "---\ntitle: Shared\n---\n- lower, see [[Other]]\n",
+                                             "Other.md": "- links [[Shared]]\n"},
+                       'title = "Shared titles"\nflavor = "obsidian"\nsearch = false\n')
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    for path, text in [("archive/old.md", "lower, edited"), ("shared.md", "upper, edited")]:
+        (root / "notes" / path).write_text(f"---\ntitle: Shared\n---\n- {text}, see [[Other]]\n", encoding="utf-8")
+        result = rebuild(builder, NO_EXEC).result
+        assert any("is also used by" in problem.message for problem in result.problems)
+        got, expected = site_files(root / "site"), cold_build(root, tmp_path / "cold", execute=False)[0]
+        assert got == expected, f"after editing {path}:\n{differences(got, expected)}"
+        assert any(text.encode() in content for content in got.values())
+
+
 def test_clean_builds_make_every_file_again(tmp_path):
     root = make_garden(tmp_path, LINKED, 'title = "Clean"\nsearch = false\n')
     run_garden(root, "build")

@@ -135,7 +135,7 @@ class Rebuilder:
             return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files,
                           contents), None
         same_setting = kept is not None and kept.flavor == config.flavor and kept.files == files
-        if same_setting and relink(kept.garden, kept.notes, notes):
+        if same_setting and relink(kept.garden, kept.notes, by_path):
             self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo)
             return self._linked, None
         self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
