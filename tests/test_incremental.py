@@ -565,10 +565,11 @@ def test_a_server_started_on_a_built_garden_loads_it_ahead_and_builds_edits_as_a
 
 def test_a_server_sees_folders_made_moved_and_removed_and_its_site_stays_a_cold_builds(tmp_path, monkeypatch):
     """`garden serve` looks again only at the paths its watcher reports: a folder made with notes in
-    it, a folder renamed, hidden files an editor leaves (read by no build), a note and a folder
-    moved in from elsewhere (reported as the folder alone), a folder moved out and one removed each
-    leave the site a cold build's. Files count as settled at once (a scan would otherwise look again
-    at every file written in the two seconds before it, as these all are)."""
+    it, a note saved as editors save (a temporary file renamed over it), a folder renamed, hidden
+    files an editor leaves (read by no build), a note and a folder moved in from elsewhere (reported
+    as the folder alone), a folder moved out and one removed each leave the site a cold build's.
+    Files count as settled at once (a scan would otherwise look again at every file written in the
+    two seconds before it, as these all are)."""
     monkeypatch.setattr(scan_module, "RACY_NS", 0)
     root = make_garden(tmp_path / "garden", {"A.md": "- apples\n", "topics/B.md": "- bananas, see [[A]]\n"},
                        'title = "Moves"\nsearch = false\n')
@@ -583,7 +584,12 @@ def test_a_server_sees_folders_made_moved_and_removed_and_its_site_stays_a_cold_
         (notes / "topics" / "deep").mkdir()
         (notes / "topics" / "deep" / "C.md").write_text("- cherries, see [[A]]\n", encoding="utf-8")
 
-    steps = [made_deep_folder,
+    def saved_as_editors_do() -> None:  # a hidden temporary file, then renamed over the note
+        temporary = notes / ".A.md.tmp"
+        temporary.write_text("- apples, saved whole\n", encoding="utf-8")
+        os.replace(temporary, notes / "A.md")
+
+    steps = [made_deep_folder, saved_as_editors_do,
              lambda: (notes / "topics").rename(notes / "subjects"),
              lambda: [(notes / name).write_text("- swap\n", encoding="utf-8") for name in (".A.md.swp", ".hidden.md")],
              lambda: elsewhere.rename(notes / "subjects" / "deep" / "D.md"),
