@@ -111,7 +111,7 @@ def link_inputs(note: Note) -> tuple:
 
 def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (),
                rules: PublishRules = EVERYTHING) -> Garden:
-    """Build the Garden from parsed notes: pages, ghosts, graph, backlinks, tags, block index, and
+    """Build the Garden from parsed notes: pages, ghosts, links (edges), backlinks, tags, block index, and
     the attachments the notes name among `files` (the other files below the notes folder).
 
     Link targets are resolved as the notes' flavour does (`garden.flavors.links`). With publishing
