@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-
 from garden.attachments import place_attachments
 from garden.dates import daily_note_date
 from garden.diagnostics import Problem

@@ -54,10 +54,15 @@ def garden_files(notes_dir: Path, skip: Iterable[Path] = ()) -> Iterator[tuple[s
     for folder, subfolders, files in os.walk(top):
         below = os.path.relpath(folder, top).replace(os.sep, "/")
         prefix = "" if below == "." else below + "/"
-        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS
-                               and not name.startswith(".") and Path(folder, name).resolve() not in skipped)
+        subfolders[:] = sorted(name for name in subfolders if enters(Path(folder, name), skipped))
         for name in sorted(name for name in files if not name.startswith(".")):
             yield os.path.join(folder, name), prefix + name
+
+
+def enters(folder: Path, skipped: set[Path]) -> bool:
+    """Whether `garden_files` looks into `folder` (below the notes folder): not an app, hidden or
+    other skipped folder, and not one of `skipped` (resolved)."""
+    return folder.name not in SKIPPED_FOLDERS and not folder.name.startswith(".") and folder.resolve() not in skipped
 
 
 def read_source(path: Path, notes_dir: Path, display_root: Path, flavor: str = "roam") -> Source | Problem:

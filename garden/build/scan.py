@@ -20,9 +20,8 @@ from pathlib import Path
 
 from garden.config import Config
 from garden.diagnostics import Problem
-from garden.flavors import SKIPPED_FOLDERS
 from garden.model import Source
-from garden.sources import garden_files, read_source
+from garden.sources import enters, garden_files, read_source
 
 RACY_NS = 2_000_000_000  # file times are as coarse as 2 s on some file systems
 MAX_ROOTS = 64  # a rescan of more changed paths than this looks at every file instead
@@ -172,13 +171,11 @@ class Scanner:
         found: set[str] = set()  # a changed file inside a changed folder is found twice
         for root in roots:
             parts = root.split("/")
-            if any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts[:-1]) or any(
-                    Path(top, *parts[:depth]).resolve() in skipped for depth in range(1, len(parts))):
+            if not all(enters(Path(top, *parts[:depth]), skipped) for depth in range(1, len(parts))):
                 continue
             where = os.path.join(top, *parts)
             if os.path.isdir(where):
-                if not os.path.islink(where) and not parts[-1].startswith(".") and parts[-1] not in SKIPPED_FOLDERS \
-                        and Path(where).resolve() not in skipped:
+                if not os.path.islink(where) and enters(Path(where), skipped):
                     for path, relative in garden_files(Path(where), skipped):
                         if f"{root}/{relative}" not in found:
                             found.add(f"{root}/{relative}")
