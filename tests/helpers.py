@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from garden.cli import main as garden_main
@@ -32,14 +33,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 # --------------------------------------------------------------------------- running garden
 
-def run_garden(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def run_garden(cwd: Path, *args: str, stderr: TextIO | None = None) -> subprocess.CompletedProcess:
     """`garden ARGS` in `cwd`, run in this process through `garden.cli.main`.
 
     Returns what the command would have returned as a process: its exit code and everything it
     printed. A usage error (argparse's SystemExit) becomes its exit code; an uncaught exception is
-    printed as a traceback on stderr with exit code 1, as the interpreter would.
+    printed as a traceback on stderr with exit code 1, as the interpreter would. Given `stderr`, the
+    command writes its stderr there (a terminal, say) and the result's stderr is empty.
     """
-    stdout, stderr = io.StringIO(), io.StringIO()
+    stdout, stderr = io.StringIO(), stderr or io.StringIO()
     previous = Path.cwd()
     os.chdir(cwd)
     try:
@@ -53,7 +55,8 @@ def run_garden(cwd: Path, *args: str) -> subprocess.CompletedProcess:
                 returncode = 1
     finally:
         os.chdir(previous)
-    return subprocess.CompletedProcess(["garden", *args], returncode, stdout.getvalue(), stderr.getvalue())
+    printed = stderr.getvalue() if isinstance(stderr, io.StringIO) else ""
+    return subprocess.CompletedProcess(["garden", *args], returncode, stdout.getvalue(), printed)
 
 
 def _exit_code(code: object) -> int:
