@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import Activation, get_activation
-from .losses import get_loss
+from .losses import Loss, get_loss
 
 
 @dataclass
@@ -118,9 +118,14 @@ class Network:
     def gradients(self, x: np.ndarray, y: np.ndarray, loss: str = "mse") -> list[Gradient]:
         """Backpropagation: dL/dW and dL/db for every layer."""
         x = np.atleast_2d(np.asarray(x, dtype=float))
-        zs, activations = self._trace(x)
+        return self._backward(self._trace(x), self.targets(y), get_loss(loss))
+
+    def _backward(self, trace: tuple[list[np.ndarray], list[np.ndarray]], y: np.ndarray,
+                  loss: Loss) -> list[Gradient]:
+        """dL/dW and dL/db for every layer, from a forward pass's trace and shaped targets."""
+        zs, activations = trace
         # Start with dL/da for the output layer and walk backwards.
-        grad_a = get_loss(loss).gradient(activations[-1], self.targets(y))
+        grad_a = loss.gradient(activations[-1], y)
         grads: list[Gradient] = []
         for index in reversed(range(len(self.dense))):
             layer = self.dense[index]
@@ -147,29 +152,49 @@ class Network:
         ``batch_size=None`` uses the whole data set per step (full batch);
         otherwise the samples are shuffled each epoch and split into mini-batches.
         Layers whose index is in ``freeze`` keep their parameters unchanged.
-        ``after_epoch`` is called with the epoch's number (from 1) once its updates are done.
+        ``after_epoch`` is called with the epoch's number (from 1) once its updates are done; it
+        may read the network but not change it.
         """
-        x = np.atleast_2d(np.asarray(x, dtype=float))
+        x = np.ascontiguousarray(np.atleast_2d(np.asarray(x, dtype=float)))
         y = self.targets(y)
         frozen = self._check_layer_indices(freeze)
-        size = len(x) if batch_size is None else batch_size
-        if size <= 0:
+        if batch_size is not None and batch_size <= 0:
             raise ValueError("batch_size must be positive")
+        rule = get_loss(loss)
+        if batch_size is None:
+            return self._train_full_batch(x, y, epochs, learning_rate, rule, frozen, after_epoch)
         rng = np.random.default_rng(self.seed)
         history = []
         for epoch in range(1, epochs + 1):
-            order = np.arange(len(x)) if batch_size is None else rng.permutation(len(x))
-            for start in range(0, len(x), size):
-                batch = order[start : start + size]
-                grads = self.gradients(x[batch], y[batch], loss)
-                for index, (layer, grad) in enumerate(zip(self.dense, grads)):
-                    if index not in frozen:
-                        layer.weights -= learning_rate * grad.weights
-                        layer.biases -= learning_rate * grad.biases
-            history.append(self.loss(x, y, loss))
+            order = rng.permutation(len(x))
+            for start in range(0, len(x), batch_size):
+                batch = order[start : start + batch_size]
+                self._descend(self._backward(self._trace(x[batch]), y[batch], rule), learning_rate, frozen)
+            history.append(rule.fn(self._trace(x)[1][-1], y))
             if after_epoch is not None:
                 after_epoch(epoch)
         return history
+
+    def _train_full_batch(self, x: np.ndarray, y: np.ndarray, epochs: int, learning_rate: float, rule: Loss,
+                          frozen: set[int], after_epoch: Callable[[int], None] | None) -> list[float]:
+        """Full-batch gradient descent: one forward pass per epoch serves both the epoch's loss and
+        the next epoch's gradients."""
+        history = []
+        trace = self._trace(x)
+        for epoch in range(1, epochs + 1):
+            self._descend(self._backward(trace, y, rule), learning_rate, frozen)
+            trace = self._trace(x)
+            history.append(rule.fn(trace[1][-1], y))
+            if after_epoch is not None:
+                after_epoch(epoch)
+        return history
+
+    def _descend(self, grads: list[Gradient], learning_rate: float, frozen: set[int]) -> None:
+        """One step against the gradients, leaving the layers in ``frozen`` alone."""
+        for index, (layer, grad) in enumerate(zip(self.dense, grads)):
+            if index not in frozen:
+                layer.weights -= learning_rate * grad.weights
+                layer.biases -= learning_rate * grad.biases
 
     # -- capacity -------------------------------------------------------------
 
