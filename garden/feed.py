@@ -16,6 +16,7 @@ site's title and the page's path: stable from build to build, absolute, and vali
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 import uuid
 from collections.abc import Callable
@@ -93,10 +94,13 @@ def recent_changes(garden: Garden, updated: Callable[[Page], dt.date | None] | N
     """The FEED_ENTRIES notes that changed last, newest first, with when they changed; `updated`
     gives a page's `updates_date` (by default, worked out)."""
     updated = updated or partial(updates_date, garden)
-    dated = [(moment, page) for page in garden.pages.values()
+    dated = [(moment.timestamp(), moment, page) for page in garden.pages.values()
              if (moment := last_change(garden, page, updated)) is not None]
-    dated.sort(key=lambda item: (-item[0].timestamp(), item[1].title.casefold(), item[1].title))
-    return dated[:FEED_ENTRIES]
+    if len(dated) > FEED_ENTRIES:  # only the latest are ordered in full (with those as late as the last of them)
+        cutoff = heapq.nlargest(FEED_ENTRIES, [stamp for stamp, _, _ in dated])[-1]
+        dated = [item for item in dated if item[0] >= cutoff]
+    dated.sort(key=lambda item: (-item[0], item[2].title.casefold(), item[2].title))
+    return [(moment, page) for _, moment, page in dated[:FEED_ENTRIES]]
 
 
 def feed_xml(recent: list[tuple[dt.datetime, Page]], config: Config, describe: Callable[[Page], str]) -> str:

@@ -55,6 +55,7 @@ class SiteAssembly:
         self.rendered = 0
         self.changed: list[str] = []
         self.removed: list[str] = []
+        self.remade: list[str] = []  # the paths of the files made (not kept) by this build
         self.problems: list[Problem] = []
         self.spoilt = False  # a file was changed after it was recorded: the next build must make every file
 
@@ -63,19 +64,20 @@ class SiteAssembly:
         the site is `trusted`)."""
         return self.trusted or FileStamp.of(self.out_dir / path) == output.stamp
 
-    def kept(self, product: Product, stale: set[int]) -> Output | None:
-        """What the last build recorded of the product's file, when that file can stay as it is."""
+    def kept(self, product: Product, stale: set[str]) -> Output | None:
+        """What the last build recorded of the product's file, when that file can stay as it is: no
+        answer it read changed (its path is not in `stale`: `ReadIndex.readers`), and it is intact."""
         before = self.before.get(product.path)
-        if (self.reusable and product.traced and before is not None and stale.isdisjoint(before.reads)
+        if (self.reusable and product.traced and before is not None and product.path not in stale
                 and self.intact(before, product.path)):
             return before
         return None
 
-    def keep(self, product: Product, before: Output, writer: Writer) -> None:
-        """Keep the product's file as the last build wrote it (`kept`)."""
+    def keep(self, path: str, before: Output, writer: Writer) -> None:
+        """Keep the file at `path` as the last build wrote it (`kept`)."""
         if before.stamp is not None and not self.trusted:  # a site updated in place keeps it where it is
-            writer.keep(product.path)
-        self.outputs[product.path] = before
+            writer.keep(path)
+        self.outputs[path] = before
         if before.problems:
             self.found.update(before.problems)
 
@@ -85,6 +87,7 @@ class SiteAssembly:
         reads = array("I", sorted(self.table.id_of(key, digest) for key, digest in made.reads))
         digest, stamp = self._write(writer, product.path, made.content, self.before.get(product.path))
         self.outputs[product.path] = Output(reads, tuple(sorted(made.problems, key=problem_order)), digest, stamp)
+        self.remade.append(product.path)
         self.found |= made.problems
 
     def _write(self, writer: Writer, path: str, content: bytes | FileCopy | None, before: Output | None
@@ -105,8 +108,9 @@ class SiteAssembly:
 
     def finish(self) -> None:
         """Once every file is decided: what the site no longer has, and every problem the files found, in order."""
-        self.removed = sorted(path for path, output in self.before.items() if output.stamp is not None
-                              and (path not in self.outputs or self.outputs[path].stamp is None))
+        gone = self.before.keys() - self.outputs.keys()  # a kept file keeps its stamp: only a made one may lose it
+        emptied = (path for path in self.remade if self.outputs[path].stamp is None and path in self.before)
+        self.removed = sorted(path for path in [*gone, *emptied] if self.before[path].stamp is not None)
         self.problems = sorted(self.found, key=problem_order)
 
 

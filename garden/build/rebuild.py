@@ -18,6 +18,7 @@ from garden.build.options import BuildOptions, BuildResult
 from garden.build.parallel import forked, worth_forking
 from garden.build.parse_cache import ParseCache, Parsed
 from garden.build.products import Site, products
+from garden.build.read_index import ReadIndex
 from garden.build.runs import RunMemo
 from garden.build.scan import Scan, ScannedNote, Scanner
 from garden.build.search_index import index_pages
@@ -60,6 +61,7 @@ class Rebuilder:
         self.runs = RunMemo()
         self._linked: Linked | None = None
         self._last_build: tuple[BuildState, dict] | None = None  # the state the last build left, and the results it showed
+        self._readers = ReadIndex()  # which files of the last build read each key
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
                 inputs: bytes, environment: bytes, cancel: threading.Event | None = None, in_place: bool = False
@@ -94,9 +96,10 @@ class Rebuilder:
         results_as_before = (self._last_build is not None and self._last_build[0] is previous
                              and self._last_build[1] is report.results)
         stale = _stale(previous, view, changed, relinked, near, changes, results_as_before) if reusable else set()
+        remake = self._readers.readers(previous, stale) if reusable else set()
         site = Site(config, garden, view, SiteRenderer(view, config))
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
-        made, index, pending = _make_site(config, site, previous, reusable, stale, search,
+        made, index, pending = _make_site(config, site, previous, reusable, remake, search,
                                           live=options.live, in_place=in_place and reusable,
                                           workers=options.workers)
 
@@ -109,6 +112,8 @@ class Rebuilder:
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
                            made.table, made.outputs, index, summary, pending)
         self._last_build = state, report.results
+        if previous is not None and reusable:
+            self._readers.advance(previous, state, made.remade)
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
                                   made.changed, made.removed, report.pending, pending is not None)
@@ -265,14 +270,14 @@ class Search:
     previous: SearchIndex | None
 
 
-def _make_site(config: Config, site: Site, previous: BuildState | None, reusable: bool, stale: set[int],
+def _make_site(config: Config, site: Site, previous: BuildState | None, reusable: bool, stale: set[str],
                search: Search | None, live: bool, in_place: bool, workers: int
                ) -> tuple[SiteAssembly, SearchIndex | None, PendingIndex | None]:
-    """Every file of the site into a staging folder (kept, or made and written), and the search
-    index over its pages, then swapped in; `in_place`, every file changed replaced in the site
-    itself, whose files are taken to be those `previous` recorded (no file is looked at to keep it).
-    Unless `reusable`, every file is made again (and still kept where its bytes are the
-    same). A `live` build that has an index keeps it, and leaves the new one to make later. Up to
+    """Every file of the site into a staging folder (kept, or made and written: new files, and those
+    at the paths in `stale`, which read an answer that changed), and the search index over its pages,
+    then swapped in; `in_place`, every file changed replaced in the site itself, whose files are
+    taken to be those `previous` recorded (no file is looked at to keep it). Unless `reusable`,
+    every file is made again (and still kept where its bytes are the same). A `live` build that has an index keeps it, and leaves the new one to make later. Up to
     `workers` processes make the files (`garden.build.parallel`)."""
     made = SiteAssembly(config.out_dir, previous, reusable, trusted=in_place)
     writer: Writer = InPlaceWriter(config.out_dir) if in_place else SiteWriter(config.out_dir)
@@ -286,7 +291,7 @@ def _make_site(config: Config, site: Site, previous: BuildState | None, reusable
               forked(lambda number: make_product(to_make[number], site.view), len(to_make), workers) as making):
             for product, before in zip(files, kept):
                 if before is not None:
-                    made.keep(product, before, writer)
+                    made.keep(product.path, before, writer)
                 else:
                     made.record(product, next(making), writer)
                 bar.update()

@@ -13,6 +13,7 @@ the new one (`PendingIndex`) to `index_later`, which the server runs once the pa
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -40,6 +41,15 @@ def _file_digest(path: Path) -> bytes:
     return content_digest(path.read_bytes())
 
 
+def _index_key(binary: Path, urls: list[str], outputs: dict[str, Output]) -> bytes:
+    """A digest of what the index is made from: the binary, and each page's URL and bytes (their digest)."""
+    hasher = hashlib.blake2b(digest_of(_binary_stamp(binary)), digest_size=16)
+    for url in urls:
+        digest = outputs[url].digest
+        hasher.update(b"%d:%s%s" % (len(url), url.encode("utf-8", "surrogateescape"), digest or b"-"))
+    return hasher.digest()
+
+
 def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Path | None,
                 previous: SearchIndex | None, later: bool = False) -> tuple[SearchIndex | None, PendingIndex | None]:
     """Index the note pages at `urls` (already in the staging folder) with `binary`: the index in the
@@ -52,14 +62,12 @@ def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Pat
         made.found.add(Problem("pagefind", None, "pagefind is not installed (pip install 'pagefind[bin]'); "
                                                  "the site has no search"))
         return None, None
-    material = (_binary_stamp(binary), [(url, made.outputs[url].digest) for url in urls])
-    key = digest_of(material)
+    key = _index_key(binary, urls, made.outputs)
     intact = previous is not None and all(
         path in made.before and made.intact(made.before[path], path) for path in previous.files)
     if intact and (previous.key == key or later):
         for path in previous.files:
-            writer.keep(path)
-            made.outputs[path] = made.before[path]
+            made.keep(path, made.before[path], writer)
         return previous, None if previous.key == key else PendingIndex(key, tuple(urls))
     return _index(made, writer, urls, key), None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,7 @@ class KeyTable:
     ids: dict[Key, int] = field(default_factory=dict)
     by_note: dict[str, list[int]] = field(default_factory=dict)  # note path -> its keys in PARSED_KINDS
     by_question: dict[str, list[int]] = field(default_factory=dict)  # every other key, by its question
+    numbering: str = field(default_factory=lambda: uuid.uuid4().hex)  # the same for copies, new when renumbered
 
     def id_of(self, key: Key, digest: bytes) -> int:
         """The number of `key`, its digest now `digest`."""
@@ -83,7 +85,7 @@ class KeyTable:
         """A table to change without changing this one."""
         return KeyTable(list(self.keys), list(self.digests), dict(self.ids),
                         {note: list(numbers) for note, numbers in self.by_note.items()},
-                        {question: list(numbers) for question, numbers in self.by_question.items()})
+                        {question: list(numbers) for question, numbers in self.by_question.items()}, self.numbering)
 
     def compacted(self, outputs: dict[str, Output]) -> KeyTable:
         """The table of only the keys `outputs` read, renumbering their reads (when half is stale)."""

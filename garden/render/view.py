@@ -39,10 +39,11 @@ from garden.urls import heading_id
 class LinkMemo:
     """What views work out from a garden's pages, links and tags, kept from one view to the next
     while the garden is relinked (`garden.graph.relink`, which changes none of them): the graph of
-    the shown notes (laid out once), the linked sections, and each note's `updates_date` (by the
-    parsed note, which a changed note replaces)."""
+    the shown notes (laid out once), the pages by their note's path, the linked sections, and each
+    note's `updates_date` (by the parsed note, which a changed note replaces)."""
 
     note_graph: NoteGraph | None = None
+    by_path: dict[str, Page] | None = None
     sections: dict[str, set[str]] | None = None
     updates: dict[int, tuple[Note, dt.date | None]] = field(default_factory=dict)  # by id() of the note
 
@@ -57,6 +58,12 @@ class LinkMemo:
         if self.note_graph is None:
             self.note_graph = NoteGraph(garden, shown_pages(garden))
         return self.note_graph
+
+    def pages_by_path(self, garden: Garden) -> dict[str, Page]:
+        """The pages of `garden` that show a note, by the note's path (which relinking keeps)."""
+        if self.by_path is None:
+            self.by_path = {page.note.source.relative: page for page in garden.pages.values() if page.note is not None}
+        return self.by_path
 
     def sections_of(self, garden: Garden) -> dict[str, set[str]]:
         """The ids of the headings that links on shown pages go to (`[[Page#Heading]]`), by title."""
@@ -137,7 +144,6 @@ class GardenView:
         self._search = search  # whether the site has a search index
         self.log = ReadLog()
         self.digests: dict[Key, bytes] = {}
-        self._notes: dict[str, Note] | None = None
         self._blocks: dict[str, dict[int, Block]] = {}
         self.memo = memo or LinkMemo()  # may come from an earlier view of this garden, linked alike
         self._whole: dict[str, Any] = {}  # answers about the whole garden, by question: asked again, and then read
@@ -348,10 +354,8 @@ class GardenView:
 
     def _parsed(self, kind: str, relative: str, order: int | None = None) -> None:
         """Ask a question about one note's parse again, naming the note by its path."""
-        if self._notes is None:
-            self._notes = {page.note.source.relative: page.note for page in self._garden.pages.values()
-                           if page.note is not None}
-        note = self._notes.get(relative)
+        page = self.memo.pages_by_path(self._garden).get(relative)
+        note = page.note if page is not None else None
         if kind == "note":
             if note is None:
                 self.digests[("note", relative)] = digest_of(None)
