@@ -33,7 +33,7 @@ def check_output(out_dir: Path, notes_dir: Path, root: Path) -> None:
     inside = notes in out.parents and notes != root.resolve()
     if out == notes or inside or out in notes.parents or out == root.resolve():
         raise OutputError(f"refusing to write the site to {out_dir}: it overlaps the notes folder {notes_dir}")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / SITE_MARKER).exists())):
+    if out.exists() and (not out.is_dir() or (not (out / SITE_MARKER).exists() and any(out.iterdir()))):
         raise OutputError(f"refusing to replace {out_dir}: it exists and was not written by garden")
 
 

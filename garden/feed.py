@@ -52,22 +52,34 @@ def updates_date(garden: Garden, page: Page) -> dt.date | None:
     return max(dates, default=None)
 
 
-def last_change(garden: Garden, page: Page, updated: Callable[[Page], dt.date | None]) -> dt.datetime | None:
-    """When the page's note last changed (see the module's doc), as a UTC time; None for ghost pages.
-    `updated` gives the page's `updates_date`."""
+def noted_change(page: Page, updated: dt.date | None) -> dt.datetime | None:
+    """When the note of `page` says it last changed (see the module's doc): the day of its
+    `updates_date` (`updated`), else its front matter's latest date, else a daily note's own day;
+    None when it says nothing (then its file's time counts) and for ghost pages."""
     if page.note is None:
         return None
-    day = updated(page)
-    if day is not None:
-        return dt.datetime.combine(day, dt.time(), dt.UTC)
+    if updated is not None:
+        return dt.datetime.combine(updated, dt.time(), dt.UTC)
     if page.note.dates:
         return max(page.note.dates.values())
     if page.date is not None:
         return dt.datetime.combine(page.date, dt.time(), dt.UTC)
+    return None
+
+
+def file_time(page: Page) -> dt.datetime | None:
+    """The modification time of the note file of `page`, as a UTC time; None if it cannot be read."""
     try:
         return dt.datetime.fromtimestamp(int(page.note.source.path.stat().st_mtime), dt.UTC)
     except (OSError, OverflowError, ValueError):
         return None
+
+
+def last_change(garden: Garden, page: Page) -> dt.datetime | None:
+    """When the page's note last changed (see the module's doc), as a UTC time; None for ghost pages."""
+    if page.note is None:
+        return None
+    return noted_change(page, updates_date(garden, page)) or file_time(page)
 
 
 def _text(value: str) -> str:
@@ -89,13 +101,13 @@ def _href(config: Config, path: str) -> str:
     return published_url(config.base_url, path) if config.base_url else relative_href(FEED, path) or "./"
 
 
-def recent_changes(garden: Garden, updated: Callable[[Page], dt.date | None] | None = None
+def recent_changes(garden: Garden, changed_at: Callable[[Page], dt.datetime | None] | None = None
                    ) -> list[tuple[dt.datetime, Page]]:
-    """The FEED_ENTRIES notes that changed last, newest first, with when they changed; `updated`
-    gives a page's `updates_date` (by default, worked out)."""
-    updated = updated or partial(updates_date, garden)
+    """The FEED_ENTRIES notes that changed last, newest first, with when they changed; `changed_at`
+    gives a page's `last_change` (by default, worked out)."""
+    changed_at = changed_at or partial(last_change, garden)
     dated = [(moment.timestamp(), moment, page) for page in garden.pages.values()
-             if (moment := last_change(garden, page, updated)) is not None]
+             if (moment := changed_at(page)) is not None]
     if len(dated) > FEED_ENTRIES:  # only the latest are ordered in full (with those as late as the last of them)
         cutoff = heapq.nlargest(FEED_ENTRIES, [stamp for stamp, _, _ in dated])[-1]
         dated = [item for item in dated if item[0] >= cutoff]

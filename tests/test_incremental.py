@@ -14,6 +14,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from garden.build.builder import Builder
@@ -620,6 +621,30 @@ def test_prose_edits_of_two_notes_with_one_title_build_as_a_cold_build(tmp_path)
         got, expected = site_files(root / "site"), cold_build(root, tmp_path / "cold", execute=False)[0]
         assert got == expected, f"after editing {path}:\n{differences(got, expected)}"
         assert any(text.encode() in content for content in got.values())
+
+
+def test_a_build_that_fails_half_way_leaves_the_next_one_a_cold_builds(tmp_path):
+    """A live build that made some files and then failed (a template breaks on one page) leaves
+    the state of the build before it: the next build remakes what read the answers that changed,
+    also the files the failed one did not get to (here the preview of the edited note)."""
+    template = ('{% extends "base.html" %}{% block main %}{% if page.title == "Broken" %}{{ nothing.here() }}'
+                '{% endif %}{{ super() }}{% endblock %}')
+    root = make_garden(tmp_path / "garden", {"A.md": "- apples, see [[B]]\n", "B.md": "- bananas, see [[A]]\n"},
+                       'title = "Half way"\nsearch = false\n')
+    (root / "templates").mkdir()
+    (root / "templates" / "page.html").write_text(template, encoding="utf-8")
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    replace_in(root / "notes" / "A.md", "apples", "ripe apples")
+    replace_in(root / "notes" / "B.md", "[[A]]", "[[A]] and [[Broken]]")
+    with pytest.raises(jinja2.TemplateError):
+        rebuild(builder, NO_EXEC)
+    assert "ripe apples" in (root / "site" / "a.html").read_text(), "A's page was made before the failure"
+    assert "ripe apples" not in (root / "site" / "previews" / "a.js").read_text(), "its preview was not"
+    replace_in(root / "notes" / "B.md", " and [[Broken]]", "")
+    rebuild(builder, NO_EXEC)
+    got, expected = site_files(root / "site"), cold_build(root, tmp_path / "cold", execute=False)[0]
+    assert got == expected, differences(got, expected)
 
 
 def test_clean_builds_make_every_file_again(tmp_path):

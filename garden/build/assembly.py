@@ -49,7 +49,7 @@ class SiteAssembly:
         self.trusted = trusted  # the site is as `previous` says, file for file: no need to look
         self.before = previous.outputs if previous is not None else {}
         self.reusable = reusable
-        self.table = previous.table.copy() if previous is not None and reusable else KeyTable()
+        self.table = previous.table.change() if previous is not None and reusable else KeyTable()
         self.outputs: dict[str, Output] = {}
         self.found: set[Problem] = set()
         self.rendered = 0
@@ -64,22 +64,39 @@ class SiteAssembly:
         the site is `trusted`)."""
         return self.trusted or FileStamp.of(self.out_dir / path) == output.stamp
 
-    def kept(self, product: Product, stale: set[str]) -> Output | None:
-        """What the last build recorded of the product's file, when that file can stay as it is: no
-        answer it read changed (its path is not in `stale`: `ReadIndex.readers`), and it is intact."""
-        before = self.before.get(product.path)
-        if (self.reusable and product.traced and before is not None and product.path not in stale
-                and self.intact(before, product.path)):
-            return before
-        return None
+    def all_intact(self, paths: tuple[str, ...]) -> bool:
+        """Whether the last build wrote a file at each of `paths`, and each is still the one it wrote."""
+        before = self.before
+        if self.trusted:
+            return before.keys() >= set(paths)
+        return all(path in before and self.intact(before[path], path) for path in paths)
 
-    def keep(self, path: str, before: Output, writer: Writer) -> None:
-        """Keep the file at `path` as the last build wrote it (`kept`)."""
-        if before.stamp is not None and not self.trusted:  # a site updated in place keeps it where it is
-            writer.keep(path)
-        self.outputs[path] = before
-        if before.problems:
-            self.found.update(before.problems)
+    def split(self, files: list[Product], stale: set[str]) -> tuple[list[tuple[str, Output]], list[Product]]:
+        """The files that stay as the last build wrote them, with what it recorded of each (no answer
+        they read changed: their paths are not in `stale`, `ReadIndex.readers`; and they are intact),
+        and the products to make."""
+        before, reusable, intact = self.before, self.reusable, self.intact
+        kept: list[tuple[str, Output]] = []
+        to_make: list[Product] = []
+        for product in files:
+            path = product.path
+            output = before.get(path) if reusable and product.traced and path not in stale else None
+            if output is not None and intact(output, path):
+                kept.append((path, output))
+            else:
+                to_make.append(product)
+        return kept, to_make
+
+    def keep(self, kept: list[tuple[str, Output]], writer: Writer) -> None:
+        """Keep the files at these paths as the last build wrote them, with what it recorded (`split`)."""
+        if not self.trusted:  # a site updated in place keeps them where they are
+            for path, before in kept:
+                if before.stamp is not None:
+                    writer.keep(path)
+        self.outputs.update(kept)
+        for _, before in kept:
+            if before.problems:
+                self.found.update(before.problems)
 
     def record(self, product: Product, made: Made, writer: Writer) -> None:
         """Remember what making the product read and found, and write its file when its bytes changed."""

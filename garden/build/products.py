@@ -60,12 +60,18 @@ class Product:
 
 @dataclass
 class Site:
-    """What the emitters make the site from."""
+    """What the emitters make the site from. Products read its view and renderer when they are
+    made, so a build may list them once and another build, of the same garden with the same
+    settings, make them with its own (`Site.anew`)."""
 
     config: Config
     garden: Garden  # to list what files there are; their content reads through `view`
     view: GardenView
     renderer: SiteRenderer
+
+    def anew(self, config: Config, view: GardenView) -> None:
+        """Make the products listed for this site with `view` (of the same garden, linked alike) and `config`."""
+        self.config, self.view, self.renderer = config, view, SiteRenderer(view, config)
 
 
 def page_or_error_box(site: Site, page: Page, path: str) -> str:
@@ -104,16 +110,20 @@ def start_page(site: Site) -> Iterator[Product]:
 
 def index_pages(site: Site) -> Iterator[Product]:
     """All pages, the daily notes' timeline, the graph view and the page for addresses the site lacks."""
-    yield Product(ALL_PAGES, site.renderer.all_pages_html)
-    yield Product(DAILY_NOTES, site.renderer.daily_notes_html)
-    yield Product(GRAPH_PAGE, site.renderer.graph_html)
-    yield Product(NOT_FOUND, site.renderer.not_found_html)
+    yield Product(ALL_PAGES, lambda: site.renderer.all_pages_html())
+    yield Product(DAILY_NOTES, lambda: site.renderer.daily_notes_html())
+    yield Product(GRAPH_PAGE, lambda: site.renderer.graph_html())
+    yield Product(NOT_FOUND, lambda: site.renderer.not_found_html())
 
 
 def previews(site: Site) -> Iterator[Product]:
     """`previews/<page>.js`: what a link to each shown page previews."""
     for page in shown_pages(site.garden):
-        yield Product(preview_path(page), partial(preview_script, site.renderer, page))
+        yield Product(preview_path(page), partial(_preview, site, page))
+
+
+def _preview(site: Site, page: Page) -> str:
+    return preview_script(site.renderer, page)
 
 
 def feed(site: Site) -> Iterator[Product]:

@@ -17,7 +17,7 @@ from garden.build.assembly import SiteAssembly, make_product
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.parallel import forked, worth_forking
 from garden.build.parse_cache import ParseCache, Parsed
-from garden.build.products import Site, products
+from garden.build.products import Product, Site, products
 from garden.build.read_index import ReadIndex
 from garden.build.runs import RunMemo
 from garden.build.scan import Scan, ScannedNote, Scanner
@@ -51,6 +51,7 @@ class Linked:
     files: list[str]
     contents: dict[str, str]
     memo: LinkMemo = field(default_factory=LinkMemo)
+    listed: tuple[bytes, Site, list[Product]] | None = None  # the site's files as last listed, and with what settings
 
 
 class Rebuilder:
@@ -97,18 +98,23 @@ class Rebuilder:
                              and self._last_build[1] is report.results)
         stale = _stale(previous, view, changed, relinked, near, changes, results_as_before) if reusable else set()
         remake = self._readers.readers(previous, stale) if reusable else set()
-        site = Site(config, garden, view, SiteRenderer(view, config))
+        site, listed = _listed(linked, config, view, inputs + files)
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
-        made, index, pending = _make_site(config, site, previous, reusable, remake, search,
+        made, index, pending = _make_site(config, site, listed, previous, reusable, remake, search,
                                           live=options.live, in_place=in_place and reusable,
                                           workers=options.workers)
 
-        pages = list(garden.pages.values())
-        summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
-                          daily=sum(page.date is not None for page in pages), pages=len(pages),
-                          problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
-                          cached=report.cached, pending=report.pending)
-        self.parse_cache.forget_unused()
+        try:
+            pages = list(garden.pages.values())
+            summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
+                              daily=sum(page.date is not None for page in pages), pages=len(pages),
+                              problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
+                              cached=report.cached, pending=report.pending)
+            self.parse_cache.forget_unused()
+        except BaseException:
+            made.table.undo()  # the last build's state stays as it was
+            raise
+        made.table.keep()
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
                            made.table, made.outputs, index, summary, pending)
         self._last_build = state, report.results
@@ -141,7 +147,7 @@ class Rebuilder:
                           contents), None
         same_setting = kept is not None and kept.flavor == config.flavor and kept.files == files
         if same_setting and relink(kept.garden, kept.notes, by_path):
-            self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo)
+            self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo, kept.listed)
             return self._linked, None
         self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
         return self._linked, kept
@@ -210,11 +216,11 @@ def _link_digests(notes: list[Note], garden: Garden, changed: set[str], previous
     if publishing:
         shown = {page.note.source.relative: page.note for page in garden.pages.values() if page.note is not None}
         return {note.source.relative: digest_of(_published(shown.get(note.source.relative))) for note in notes}
-    links = {}
-    for note in notes:
-        path = note.source.relative
-        known = previous.links.get(path) if previous is not None and path not in changed else None
-        links[path] = known or digest_of(link_inputs(note))
+    if previous is None:
+        return {note.source.relative: digest_of(link_inputs(note)) for note in notes}
+    links = {path: digest for path, digest in previous.links.items() if path not in changed}  # the notes as they were
+    links.update((note.source.relative, digest_of(link_inputs(note))) for note in notes
+                 if note.source.relative in changed)
     return links
 
 
@@ -270,30 +276,41 @@ class Search:
     previous: SearchIndex | None
 
 
-def _make_site(config: Config, site: Site, previous: BuildState | None, reusable: bool, stale: set[str],
-               search: Search | None, live: bool, in_place: bool, workers: int
+def _listed(linked: Linked, config: Config, view: GardenView, setting: bytes) -> tuple[Site, list[Product]]:
+    """The site to make and its files: those the last build of this garden listed, when it was
+    relinked in place since and the settings and other files (`setting`) are the same; else listed now."""
+    if linked.listed is not None and linked.listed[0] == setting:
+        _, site, files = linked.listed
+        site.anew(config, view)
+        return site, files
+    site = Site(config, linked.garden, view, SiteRenderer(view, config))
+    files = list(products(site))
+    linked.listed = setting, site, files
+    return site, files
+
+
+def _make_site(config: Config, site: Site, files: list[Product], previous: BuildState | None, reusable: bool,
+               stale: set[str], search: Search | None, live: bool, in_place: bool, workers: int
                ) -> tuple[SiteAssembly, SearchIndex | None, PendingIndex | None]:
-    """Every file of the site into a staging folder (kept, or made and written: new files, and those
-    at the paths in `stale`, which read an answer that changed), and the search index over its pages,
-    then swapped in; `in_place`, every file changed replaced in the site itself, whose files are
-    taken to be those `previous` recorded (no file is looked at to keep it). Unless `reusable`,
-    every file is made again (and still kept where its bytes are the same). A `live` build that has an index keeps it, and leaves the new one to make later. Up to
-    `workers` processes make the files (`garden.build.parallel`)."""
+    """Every file of the site (`files`) into a staging folder (kept, or made and written: new files,
+    and those at the paths in `stale`, which read an answer that changed), and the search index over
+    its pages, then swapped in; `in_place`, every file changed replaced in the site itself, whose
+    files are taken to be those `previous` recorded (no file is looked at to keep it). Unless
+    `reusable`, every file is made again (and still kept where its bytes are the same). A `live`
+    build that has an index keeps it, and leaves the new one to make later. Up to `workers`
+    processes make the files (`garden.build.parallel`)."""
     made = SiteAssembly(config.out_dir, previous, reusable, trusted=in_place)
     writer: Writer = InPlaceWriter(config.out_dir) if in_place else SiteWriter(config.out_dir)
     try:
-        files = list(products(site))
-        kept = [made.kept(product, stale) for product in files]
-        to_make = [product for product, before in zip(files, kept) if before is None]
+        kept, to_make = made.split(files, stale)
         if worth_forking(len(to_make), workers):
             site.view.memo.fill(site.garden)  # worked out once here, rather than once in each worker
         with (progress("writing pages", len(files), "file") as bar,
               forked(lambda number: make_product(to_make[number], site.view), len(to_make), workers) as making):
-            for product, before in zip(files, kept):
-                if before is not None:
-                    made.keep(product.path, before, writer)
-                else:
-                    made.record(product, next(making), writer)
+            made.keep(kept, writer)
+            bar.update(len(kept))
+            for product in to_make:
+                made.record(product, next(making), writer)
                 bar.update()
         index, pending = (index_pages(made, writer, search.urls, search.binary, search.previous, later=live)
                           if search else (None, None))
@@ -301,5 +318,6 @@ def _make_site(config: Config, site: Site, previous: BuildState | None, reusable
         writer.commit(made.removed)
     except BaseException:
         writer.abandon()
+        made.table.undo()  # the last build's state stays as it was
         raise
     return made, index, pending

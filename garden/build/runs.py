@@ -11,6 +11,7 @@ from dataclasses import replace
 from garden.config import Config
 from garden.execution import run_notes
 from garden.graph import Garden
+from garden.model import Note
 from garden.render.reads import digest_of
 from garden.run.cells import CellResult
 from garden.run.engine import RunReport
@@ -29,6 +30,7 @@ class RunMemo:
 
     def __init__(self) -> None:
         self._last: tuple[bytes, RunReport] | None = None
+        self._code: dict[int, tuple[Note, str]] = {}  # by id() of a note: the note, and the repr of its code
 
     def run(self, garden: Garden, config: Config, refresh: bool, settings: bytes, cached_only: bool = False,
             cancel: threading.Event | None = None) -> RunReport:
@@ -52,11 +54,16 @@ class RunMemo:
             cache = os.stat(config.cache_dir).st_mtime_ns
         except OSError:
             cache = None
-        code = []
+        code, written = [], {}
         for page in sorted((page for page in garden.pages.values() if page.note and page.note.code),
                            key=lambda page: page.note.display):
             uses = [(title, found.title if (found := garden.page(title)) else None,
                      found.note.display if found and found.note else None)
                     for block in page.note.code for title in block.uses]
-            code.append((page.note.display, repr(page.note.code), uses))
+            known = self._code.get(id(page.note))
+            if known is None or known[0] is not page.note:
+                known = (page.note, repr(page.note.code))
+            written[id(page.note)] = known
+            code.append((page.note.display, known[1], uses))
+        self._code = written
         return digest_of((settings, cache, code))

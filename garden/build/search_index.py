@@ -29,6 +29,9 @@ from garden.render.reads import digest_of
 from garden.search import INDEX_DIR, SearchError, run_pagefind, withdraw_search_field
 
 
+NO_FILE = bytes(16)  # stands for the digest of a page that gave no file
+
+
 def _binary_stamp(binary: Path) -> tuple:
     try:
         status = os.stat(binary)
@@ -43,10 +46,9 @@ def _file_digest(path: Path) -> bytes:
 
 def _index_key(binary: Path, urls: list[str], outputs: dict[str, Output]) -> bytes:
     """A digest of what the index is made from: the binary, and each page's URL and bytes (their digest)."""
-    hasher = hashlib.blake2b(digest_of(_binary_stamp(binary)), digest_size=16)
-    for url in urls:
-        digest = outputs[url].digest
-        hasher.update(b"%d:%s%s" % (len(url), url.encode("utf-8", "surrogateescape"), digest or b"-"))
+    hasher = hashlib.blake2b(digest_of((_binary_stamp(binary), len(urls))), digest_size=16)
+    hasher.update("\0".join(urls).encode("utf-8", "surrogateescape"))  # no path holds a NUL
+    hasher.update(b"".join([outputs[url].digest or NO_FILE for url in urls]))  # 16 bytes each: pages are made, not copied
     return hasher.digest()
 
 
@@ -63,11 +65,9 @@ def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Pat
                                                  "the site has no search"))
         return None, None
     key = _index_key(binary, urls, made.outputs)
-    intact = previous is not None and all(
-        path in made.before and made.intact(made.before[path], path) for path in previous.files)
+    intact = previous is not None and made.all_intact(previous.files)
     if intact and (previous.key == key or later):
-        for path in previous.files:
-            made.keep(path, made.before[path], writer)
+        made.keep([(path, made.before[path]) for path in previous.files], writer)
         return previous, None if previous.key == key else PendingIndex(key, tuple(urls))
     return _index(made, writer, urls, key), None
 

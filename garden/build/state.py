@@ -64,7 +64,9 @@ class KeyTable:
     ids: dict[Key, int] = field(default_factory=dict)
     by_note: dict[str, list[int]] = field(default_factory=dict)  # note path -> its keys in PARSED_KINDS
     by_question: dict[str, list[int]] = field(default_factory=dict)  # every other key, by its question
-    numbering: str = field(default_factory=lambda: uuid.uuid4().hex)  # the same for copies, new when renumbered
+    numbering: str = field(default_factory=lambda: uuid.uuid4().hex)  # new when the keys are renumbered
+    # while a build changes the table: the digests it replaced, and the number of keys before it
+    _undo: tuple[dict[int, bytes], int] | None = field(default=None, repr=False, compare=False)
 
     def id_of(self, key: Key, digest: bytes) -> int:
         """The number of `key`, its digest now `digest`."""
@@ -73,19 +75,38 @@ class KeyTable:
             number = self.ids[key] = len(self.keys)
             self.keys.append(key)
             self.digests.append(digest)
-            if key[0] in PARSED_KINDS:
-                self.by_note.setdefault(key[1], []).append(number)
-            else:
-                self.by_question.setdefault(key[0], []).append(number)
+            self._list_of(key).append(number)
         else:
+            if self._undo is not None and number < self._undo[1]:
+                self._undo[0].setdefault(number, self.digests[number])
             self.digests[number] = digest
         return number
 
-    def copy(self) -> KeyTable:
-        """A table to change without changing this one."""
-        return KeyTable(list(self.keys), list(self.digests), dict(self.ids),
-                        {note: list(numbers) for note, numbers in self.by_note.items()},
-                        {question: list(numbers) for question, numbers in self.by_question.items()}, self.numbering)
+    def _list_of(self, key: Key) -> list[int]:
+        return (self.by_note.setdefault(key[1], []) if key[0] in PARSED_KINDS
+                else self.by_question.setdefault(key[0], []))
+
+    def change(self) -> KeyTable:
+        """This table, for a build to change: `undo` puts it back as it was, `keep` keeps the changes."""
+        self._undo = {}, len(self.keys)
+        return self
+
+    def undo(self) -> None:
+        """Put the table back as it was before `change` (a build failed)."""
+        if self._undo is None:
+            return
+        replaced, length = self._undo
+        for number, digest in replaced.items():
+            self.digests[number] = digest
+        for key in reversed(self.keys[length:]):
+            del self.ids[key]
+            self._list_of(key).pop()
+        del self.keys[length:], self.digests[length:]
+        self._undo = None
+
+    def keep(self) -> None:
+        """Keep what the build that called `change` changed."""
+        self._undo = None
 
     def compacted(self, outputs: dict[str, Output]) -> KeyTable:
         """The table of only the keys `outputs` read, renumbering their reads (when half is stale)."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from garden.diagnostics import Problem
-from garden.feed import recent_changes, updates_date
+from garden.feed import file_time, noted_change, recent_changes, updates_date
 from garden.graph import Backlink, Garden, LinkChanges, Page
 from garden.model import Block, Note, code_of
 from garden.render.anchors import page_anchors
@@ -39,19 +39,19 @@ from garden.urls import heading_id
 class LinkMemo:
     """What views work out from a garden's pages, links and tags, kept from one view to the next
     while the garden is relinked (`garden.graph.relink`, which changes none of them): the graph of
-    the shown notes (laid out once), the pages by their note's path, the linked sections, and each
-    note's `updates_date` (by the parsed note, which a changed note replaces)."""
+    the shown notes (laid out once), the pages by their note's path, the linked sections, and when
+    each note says it changed (`noted_change`, by the parsed note, which a changed note replaces)."""
 
     note_graph: NoteGraph | None = None
     by_path: dict[str, Page] | None = None
     sections: dict[str, set[str]] | None = None
-    updates: dict[int, tuple[Note, dt.date | None]] = field(default_factory=dict)  # by id() of the note
+    noted: dict[int, tuple[Note, dt.datetime | None]] = field(default_factory=dict)  # by id() of the note
 
     def fill(self, garden: Garden) -> None:
         """Work out everything now rather than when first asked (`garden serve` does, in the background)."""
         self.graph_of(garden)
         self.sections_of(garden)
-        self.updates_date_of(garden)
+        self.changed_at_of(garden)
 
     def graph_of(self, garden: Garden) -> NoteGraph:
         """The graph of the shown notes of `garden`."""
@@ -76,18 +76,19 @@ class LinkMemo:
                         self.sections[target.title].add(heading_id(ref.anchor))
         return self.sections
 
-    def updates_date_of(self, garden: Garden) -> Callable[[Page], dt.date | None]:
-        """`garden.feed.updates_date` for the pages of `garden`, worked out once for each parsed note."""
+    def changed_at_of(self, garden: Garden) -> Callable[[Page], dt.datetime | None]:
+        """`garden.feed.last_change` for the pages of `garden`; what a note says of when it changed
+        is worked out once for each parsed note, its file's time looked at each time."""
         known = {}
         for page in garden.pages.values():
             if page.note is None:
                 continue
-            found = self.updates.get(id(page.note))
+            found = self.noted.get(id(page.note))
             if found is None or found[0] is not page.note:
-                found = (page.note, updates_date(garden, page))
+                found = (page.note, noted_change(page, updates_date(garden, page)))
             known[id(page.note)] = found
-        self.updates = known
-        return lambda page: known[id(page.note)][1]
+        self.noted = known
+        return lambda page: None if page.note is None else known[id(page.note)][1] or file_time(page)
 
 
 def _page_material(page: Page | None) -> tuple | None:
@@ -334,7 +335,7 @@ class GardenView:
 
     def recent_changes(self) -> list[tuple[dt.datetime, Page]]:
         """The notes that changed last, newest first, with when (`garden.feed.recent_changes`)."""
-        recent = recent_changes(self._garden, self.memo.updates_date_of(self._garden))
+        recent = recent_changes(self._garden, self.memo.changed_at_of(self._garden))
         self._read(("recent_changes",), lambda: tuple((moment, *_page_material(page)) for moment, page in recent))
         return recent
 
