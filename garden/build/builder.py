@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.scan import Scan, Scanner
 from garden.build.state import (BuildState, FileStamp, Glance, glance_of, glance_path, load_glance, load_state,
-                                save_state, state_path)
+                                save_state, stamps_of, state_path)
 from garden.config import Config
 from garden.emit import SITE_MARKER, build_lock, check_output, recover
 from garden.render import STATIC_DIR, TEMPLATES_DIR
@@ -215,8 +215,8 @@ class Builder:
 
     def _glance_at_last(self) -> Glance | None:
         """What a build with nothing to do needs of the last build, from memory or from disk."""
-        if self._state_read:
-            return glance_of(self._state) if self._state is not None else None
+        if self._state_read:  # the stamps, when needed, from the state itself
+            return glance_of(self._state, stamps=False) if self._state is not None else None
         if not self._glance_read:
             self._disk = FileStamp.of(glance_path(self._state_file))
             self._glance = load_glance(self._state_file, garden_source_digest())
@@ -297,7 +297,7 @@ class Builder:
         packages_matter = (options.execute and (summary.cached or summary.ran)) or self.config.search
         if packages_matter and last.environment != environment:
             return False
-        return self._site_as_written(last.stamps)
+        return self._site_as_written(last.stamps if last.stamps is not None else stamps_of(self._state))
 
     def _site_as_written(self, stamps: dict[str, FileStamp]) -> bool:
         """Whether the site folder holds the files the last build wrote, and nothing else."""

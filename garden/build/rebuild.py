@@ -106,7 +106,8 @@ class Rebuilder:
 
         try:
             pages = list(garden.pages.values())
-            summary = Summary(notes=sum(not page.ghost for page in pages), ghosts=sum(page.ghost for page in pages),
+            ghosts = sum(page.ghost for page in pages)
+            summary = Summary(notes=len(pages) - ghosts, ghosts=ghosts,
                               daily=sum(page.date is not None for page in pages), pages=len(pages),
                               problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
                               cached=report.cached, pending=report.pending)

@@ -182,13 +182,18 @@ class Glance:
     environment: bytes
     seen: dict[str, Seen]
     summary: Summary
-    stamps: dict[str, FileStamp]  # every file the last build left in the site (its marker aside)
+    stamps: dict[str, FileStamp] | None  # every file the last build left in the site (its marker aside);
+    # None in a glance at a state in memory (`glance_of(state, stamps=False)`): its outputs' stamps
 
 
-def glance_of(state: BuildState) -> Glance:
-    """The glance at `state`."""
-    stamps = {path: output.stamp for path, output in state.outputs.items() if output.stamp is not None}
-    return Glance(state.inputs, state.environment, state.seen, state.summary, stamps)
+def glance_of(state: BuildState, stamps: bool = True) -> Glance:
+    """The glance at `state` (without its files' stamps unless `stamps`: `stamps_of` gives them)."""
+    return Glance(state.inputs, state.environment, state.seen, state.summary, stamps_of(state) if stamps else None)
+
+
+def stamps_of(state: BuildState) -> dict[str, FileStamp]:
+    """The stamp of every file `state` says the site holds (its marker aside)."""
+    return {path: output.stamp for path, output in state.outputs.items() if output.stamp is not None}
 
 
 def state_path(cache_dir: Path, out_dir: Path) -> Path:
