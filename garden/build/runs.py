@@ -11,7 +11,7 @@ from dataclasses import replace
 from garden.config import Config
 from garden.execution import run_notes
 from garden.graph import Garden
-from garden.model import Note
+from garden.note_memo import NoteMemo
 from garden.render.reads import digest_of
 from garden.run.cells import CellResult
 from garden.run.engine import RunReport
@@ -30,7 +30,7 @@ class RunMemo:
 
     def __init__(self) -> None:
         self._last: tuple[bytes, RunReport] | None = None
-        self._code: dict[int, tuple[Note, str]] = {}  # by id() of a note: the note, and the repr of its code
+        self._code: NoteMemo[str] = NoteMemo()  # the repr of each note's code
 
     def run(self, garden: Garden, config: Config, refresh: bool, settings: bytes, cached_only: bool = False,
             cancel: threading.Event | None = None) -> RunReport:
@@ -54,16 +54,11 @@ class RunMemo:
             cache = os.stat(config.cache_dir).st_mtime_ns
         except OSError:
             cache = None
-        code, written = [], {}
+        code, code_repr = [], self._code.round()
         for page in sorted((page for page in garden.pages.values() if page.note and page.note.code),
                            key=lambda page: page.note.display):
             uses = [(title, found.title if (found := garden.page(title)) else None,
                      found.note.display if found and found.note else None)
                     for block in page.note.code for title in block.uses]
-            known = self._code.get(id(page.note))
-            if known is None or known[0] is not page.note:
-                known = (page.note, repr(page.note.code))
-            written[id(page.note)] = known
-            code.append((page.note.display, known[1], uses))
-        self._code = written
+            code.append((page.note.display, code_repr(page.note, lambda note: repr(note.code)), uses))
         return digest_of((settings, cache, code))

@@ -27,6 +27,7 @@ from garden.diagnostics import Problem
 from garden.feed import file_time, noted_change, recent_changes, updates_date
 from garden.graph import Backlink, Garden, LinkChanges, Page
 from garden.model import Block, Note, code_of
+from garden.note_memo import NoteMemo
 from garden.render.anchors import page_anchors
 from garden.render.graph_layout import Drawing, NoteGraph
 from garden.render.reads import PARSED_KINDS, Key, ReadLog, digest_of
@@ -45,7 +46,7 @@ class LinkMemo:
     note_graph: NoteGraph | None = None
     by_path: dict[str, Page] | None = None
     sections: dict[str, set[str]] | None = None
-    noted: dict[int, tuple[Note, dt.datetime | None]] = field(default_factory=dict)  # by id() of the note
+    noted: NoteMemo[dt.datetime | None] = field(default_factory=NoteMemo)
 
     def fill(self, garden: Garden) -> None:
         """Work out everything now rather than when first asked (`garden serve` does, in the background)."""
@@ -79,16 +80,10 @@ class LinkMemo:
     def changed_at_of(self, garden: Garden) -> Callable[[Page], dt.datetime | None]:
         """`garden.feed.last_change` for the pages of `garden`; what a note says of when it changed
         is worked out once for each parsed note, its file's time looked at each time."""
-        known = {}
-        for page in garden.pages.values():
-            if page.note is None:
-                continue
-            found = self.noted.get(id(page.note))
-            if found is None or found[0] is not page.note:
-                found = (page.note, noted_change(page, updates_date(garden, page)))
-            known[id(page.note)] = found
-        self.noted = known
-        return lambda page: None if page.note is None else known[id(page.note)][1] or file_time(page)
+        value = self.noted.round()
+        known = {id(page.note): value(page.note, lambda _, page=page: noted_change(page, updates_date(garden, page)))
+                 for page in garden.pages.values() if page.note is not None}
+        return lambda page: None if page.note is None else known[id(page.note)] or file_time(page)
 
 
 def _page_material(page: Page | None) -> tuple | None:
