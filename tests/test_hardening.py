@@ -333,10 +333,10 @@ def test_ctrl_c_stops_the_workers_and_keeps_the_site_and_cache(tmp_path):
                                             "    time.sleep(60)\n    ```\n")
     process = subprocess.Popen([sys.executable, "-m", "garden", "build"], cwd=root, env=dict(os.environ, PYTHONPATH=str(REPO)),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not (root / "worker.pid").exists() and time.monotonic() < deadline:
+    pid_file, deadline = root / "worker.pid", time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:  # written, not just made
         time.sleep(0.05)
-    worker = int((root / "worker.pid").read_text())
+    worker = int(pid_file.read_text())
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
