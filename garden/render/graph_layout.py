@@ -148,9 +148,10 @@ class NoteGraph:
         return notes, tuple((a, b, frozenset((a, b)) in self.uses) for a, b in edges)
 
     def near_changes(self, before: NoteGraph) -> set[str]:
-        """The notes whose local drawing may differ from the one `before` gave: those within two links,
-        in either graph, of a note whose links, link count, URL, colour or presence differ. Any other
-        note's two-link neighbourhood, and all a local drawing reads of it, is the same in both."""
+        """The notes whose local drawing may differ from the one `before` gave. Only a note within two
+        links, in either graph, of a note whose links, link count, URL, colour or presence differ can
+        have other rings; of those, a drawing is the same when its rings are, in the same order, and
+        hold no such note (what it reads of its notes and their links is then the same in both)."""
         differ = {title for title in self.notes.keys() | before.notes.keys()
                   if self._facts(title) != before._facts(title)}
         differ |= {title for pair in self.uses ^ before.uses for title in pair}
@@ -160,7 +161,15 @@ class NoteGraph:
             for _ in range(2):
                 ring = {neighbour for title in ring for neighbour in graph.adjacent.get(title, ())}
                 near |= ring
-        return near
+        return {title for title in near if self._differs(title, before, differ)}
+
+    def _differs(self, title: str, before: NoteGraph, differ: set[str]) -> bool:
+        """Whether the page titled `title` has other rings than in `before` (or the same in another
+        order), or rings that hold a note of `differ`."""
+        ring, was = self._rings(title), before._rings(title)
+        if ring is None or was is None:
+            return ring is not was
+        return list(ring.items()) != list(was.items()) or not differ.isdisjoint(ring)
 
     def _facts(self, title: str) -> tuple | None:
         """What a local drawing reads of one note, but for which notes build on which."""
