@@ -93,6 +93,8 @@ class Rebuilder:
         files = digest_of(tuple(scan.files))
         relinked = not reusable or links != previous.links or files != previous.files
         drawn_before, changes = _compared(previous, replaced, linked)
+        if changes is not None:  # every link goes where it went: what notes say of their changes stands
+            linked.memo.noted = replaced.memo.noted
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
         results_as_before = (self._last_build is not None and self._last_build[0] is previous
                              and self._last_build[1] is report.results)

@@ -41,7 +41,8 @@ class LinkMemo:
     """What views work out from a garden's pages, links and tags, kept from one view to the next
     while the garden is relinked (`garden.graph.relink`, which changes none of them): the graph of
     the shown notes (laid out once), the pages by their note's path, the linked sections, and when
-    each note says it changed (`noted_change`, by the parsed note, which a changed note replaces)."""
+    each note says it changed (`noted_change`, by the parsed note, which a changed note replaces; it
+    reads only where links go, so it also stands for a garden linked anew where they go where they went)."""
 
     note_graph: NoteGraph | None = None
     by_path: dict[str, Page] | None = None
