@@ -62,10 +62,15 @@ def get(base: str, path: str) -> tuple[int, dict[str, str], str]:
 
 
 def wait_until(condition: Callable[[], object], what: str, timeout: float = WAIT_SECONDS) -> object:
-    """Poll `condition` until it returns something true; fail naming `what` after `timeout` seconds."""
+    """Poll `condition` until it returns something true; fail naming `what` after `timeout` seconds.
+    A file that went while `condition` read the site counts as not yet: a running server replaces
+    and removes files as it builds."""
     deadline = time.monotonic() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except FileNotFoundError:
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

@@ -232,14 +232,6 @@ def site_files(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
-def site_files_while_served(site: Path) -> dict[str, bytes] | None:
-    """The site's files, or None when a running server removed one while they were being read."""
-    try:
-        return site_files(site)
-    except FileNotFoundError:
-        return None
-
-
 def differences(got: dict[str, bytes], expected: dict[str, bytes]) -> str:
     """The first differences between two sites, readably."""
     lines = [f"only in the incremental site: {sorted(got.keys() - expected.keys())}",
@@ -609,7 +601,7 @@ def test_a_server_sees_folders_made_moved_and_removed_and_its_site_stays_a_cold_
         for number, step in enumerate(steps):
             step()
             expected = cold_build(root, tmp_path / "cold", execute=False)[0]
-            wait_until(lambda: site_files_while_served(root / "site") == expected, f"the site after step {number}", timeout=20)
+            wait_until(lambda: site_files(root / "site") == expected, f"the site after step {number}", timeout=20)
         assert served.err.getvalue() == ""
 
 
