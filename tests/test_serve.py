@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import http.client
+import io
 import json
 import os
 import re
@@ -14,6 +16,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from garden.build.options import BuildOptions
+from garden.config import load_config
+from garden.serve.builder import LiveBuilder
+from garden.serve.collector import MAX_DEFERRED
+from garden.serve.console import Console
+from garden.serve.feed import ChangeFeed
 from helpers import REPO, make_garden, parse_html, run_garden
 from serve_helpers import WAIT_SECONDS, gated_pagefind, get, serving, wait_until
 
@@ -231,6 +239,31 @@ def test_a_newer_change_stops_code_still_running(tmp_path):
         _, _, page = served.get("/slow.html")
         assert "first result" not in page and "output pending" not in page
         wait_until(lambda: "ran the code (1 block, 0 failed)" in served.out.getvalue(), "the report of the run")
+
+
+def test_the_collector_waits_for_the_background_work_but_not_for_a_burst_of_edits(tmp_path):
+    """After a serve build, Python's garbage collector is off until the build's background work (here
+    a block waiting on a gate) ends, so that its walk over the build's objects does not hold up the
+    reload; edits that keep stopping that work turn it on again from the build after MAX_DEFERRED."""
+    gate = tmp_path / "gate"
+    root = make_garden(tmp_path / "garden", {"Slow.md": gate_block(gate, "result 0"), **PAGES})
+    note = root / "notes" / "Slow.md"
+    builder = LiveBuilder(load_config(root), BuildOptions(), ChangeFeed(), Console(io.StringIO(), io.StringIO()))
+    assert gc.isenabled()
+    try:
+        builder.update()
+        assert not gc.isenabled(), "off while the build's code runs"
+        gate.touch()
+        wait_until(gc.isenabled, "the collector on again once the background work ended")
+        gate.unlink()
+        for edit in range(1, MAX_DEFERRED + 2):
+            note.write_text(gate_block(gate, f"result {edit}"), encoding="utf-8")
+            builder.update({note})
+            assert gc.isenabled() == (edit > MAX_DEFERRED), f"after edit {edit}"
+    finally:
+        gate.touch()
+        builder.close()
+    assert gc.isenabled()
 
 
 def test_serve_refuses_a_taken_port(tmp_path):

@@ -25,6 +25,7 @@ from garden.build.options import BuildOptions
 from garden.config import Config, load_config
 from garden.run.executor import RunCancelled
 from garden.search import SearchCancelled, SearchError
+from garden.serve.collector import DeferredCollector
 from garden.serve.console import Console
 from garden.serve.feed import ChangeFeed
 from garden.serve.rebuild import SiteUpdate, rebuild
@@ -48,6 +49,7 @@ class LiveBuilder:
         self._cancel = threading.Event()
         self._background: threading.Thread | None = None
         self._settled = False  # whether the first build's background work ran to its end
+        self._collector = DeferredCollector()
 
     def update(self, changed: set[Path] | None = None) -> None:
         """Bring the site up to date with the garden: at once with cached results, in the background
@@ -61,12 +63,15 @@ class LiveBuilder:
         except STOPPING_ERRORS as error:
             self.console.error(f"{stop_message(error)} (still serving the last good site)")
             return
+        self._collector.before_build()
         quick = self._build(config, dataclasses.replace(self.options, cached_only=True))
-        if quick is not None:
-            self._cancel = threading.Event()
-            self._background = threading.Thread(target=self._afterwards, args=(config, quick, self._cancel),
-                                                name="garden-code", daemon=True)
-            self._background.start()
+        if quick is None:
+            self._collector.collect()
+            return
+        self._cancel = threading.Event()
+        self._background = threading.Thread(target=self._afterwards, args=(config, quick, self._cancel),
+                                            name="garden-code", daemon=True)
+        self._background.start()
 
     def stop_code(self) -> None:
         """Stop the code running and the search index made in the background, if any (nothing of
@@ -79,6 +84,7 @@ class LiveBuilder:
     def close(self) -> None:
         """Stop the background work and save the build state for the next build."""
         self.stop_code()
+        self._collector.collect()
         try:
             self.builder.save()
         except OSError as error:
@@ -86,9 +92,13 @@ class LiveBuilder:
 
     def _afterwards(self, config: Config, quick: SiteUpdate, cancel: threading.Event) -> None:
         """Run the code the quick build left pending and bring the search index up to date; the first
-        time this gets to the end, settle in (`_settle`)."""
+        time this gets to the end, settle in (`_settle`). Once the work is done, and unless a newer
+        build stopped it, the garbage of the builds since the last collection goes (`DeferredCollector`)."""
         self._code_and_search(config, quick, cancel)
-        if not cancel.is_set() and not self._settled:
+        if cancel.is_set():
+            return
+        self._collector.collect()
+        if not self._settled:
             self._settle(cancel)
 
     def _settle(self, cancel: threading.Event) -> None:
