@@ -283,7 +283,7 @@ class GardenView:
         def work_out() -> tuple[list, list]:
             return ([(page.title, page.url, tuple(garden.tags_of(page.title)), page.ghost)
                      for page in sorted(garden.pages.values(), key=lambda page: page.title)],
-                    sorted(set(garden.edges)))
+                    sorted(dict.fromkeys(garden.edges)))  # in the notes' order, which sorting finds runs in
 
         nodes, links = self._once("graph", work_out)
         self._read(("graph",), lambda: (nodes, links))
