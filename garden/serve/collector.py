@@ -4,7 +4,8 @@ A build pauses the collector (`garden.build.builder`), and the objects it made a
 it ends: the first collection after it walks every one of them, half a second after a link edit at
 10,000 notes. In `serve` that walk would come between the build and the reload of the pages; it
 comes instead at the end of the work the build leaves to the background (code, search index),
-where a collection of everything since is made at once. Edits one after another cancel that work;
+where the young generations (everything made since) are collected at once; the old one is left to
+Python's own schedule, as it would be. Edits one after another cancel that work;
 after `MAX_DEFERRED` builds in a row without a collection the collector runs as usual again, so that
 a burst of edits cannot pile up garbage.
 """
@@ -40,7 +41,7 @@ class DeferredCollector:
         """The background work of the latest build ended (or there was none): collect, and run as before."""
         with self._lock:
             if self._deferred:
-                gc.collect()
+                gc.collect(1)  # the young generations: what the builds since made
                 self._restore()
 
     def _restore(self) -> None:
