@@ -7,7 +7,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import networkx as nx
 
@@ -118,12 +118,7 @@ class NoteGraph:
         spring_layout."""
         drawn = self._drawn
         edges = self._edges(drawn)
-        graph = nx.Graph()
-        graph.add_nodes_from(drawn)
-        graph.add_edges_from(edges)
-        graph.add_edges_from(((CENTRE, title) for title in drawn), weight=GRAVITY)
-        layout = nx.spring_layout(graph, seed=SEED)
-        positions = {title: layout[title].tolist() for title in drawn}
+        positions = dict(_spring_positions(tuple(drawn), tuple(edges)))
         labels = {title: "below" for title in sorted(drawn, key=self.rank)[:GLOBAL_LABELS]}
         return self._drawing(drawn, edges, positions, _fit_square(positions), labels,
                              left_out=len(self.notes) - len(drawn))
@@ -237,6 +232,20 @@ class NoteGraph:
                  for title in titles]
         placed = sorted(PlacedEdge(*sorted((index[a], index[b])), frozenset((a, b)) in self.uses) for a, b in edges)
         return Drawing(nodes, placed, place.width, place.height, left_out, current)
+
+
+@lru_cache(maxsize=2)
+def _spring_positions(drawn: tuple[str, ...], edges: tuple[tuple[str, str], ...]
+                      ) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """Where spring_layout puts the notes `drawn` linked by `edges` (and the hidden centre): the same
+    for the same notes and links, so a build whose global drawing differs only in link counts or
+    colours (most link edits) lays it out once per process rather than again."""
+    graph = nx.Graph()
+    graph.add_nodes_from(drawn)
+    graph.add_edges_from(edges)
+    graph.add_edges_from(((CENTRE, title) for title in drawn), weight=GRAVITY)
+    layout = nx.spring_layout(graph, seed=SEED)
+    return tuple((title, tuple(layout[title].tolist())) for title in drawn)
 
 
 def _outward(position: Sequence[float]) -> str:
