@@ -102,11 +102,10 @@ class Rebuilder:
         remake = self._readers.readers(previous, stale) if reusable else set()
         site, listed = _listed(linked, config, view, inputs + files)
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
-        made, index, pending = _make_site(config, site, listed, previous, reusable, remake, search,
-                                          live=options.live, in_place=in_place and reusable,
-                                          workers=options.workers)
-
         try:
+            made, index, pending = _make_site(config, site, listed, previous, reusable, remake, search,
+                                              live=options.live, in_place=in_place and reusable,
+                                              workers=options.workers)
             pages = list(garden.pages.values())
             ghosts = sum(page.ghost for page in pages)
             summary = Summary(notes=len(pages) - ghosts, ghosts=ghosts,
@@ -115,7 +114,8 @@ class Rebuilder:
                               cached=report.cached, pending=report.pending)
             self.parse_cache.forget_unused()
         except BaseException:
-            made.table.undo()  # the last build's state stays as it was
+            if previous is not None:
+                previous.table.undo()  # the table a failed build changed (`KeyTable.change`) is the last build's again
             raise
         made.table.keep()
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
@@ -321,6 +321,5 @@ def _make_site(config: Config, site: Site, files: list[Product], previous: Build
         writer.commit(made.removed)
     except BaseException:
         writer.abandon()
-        made.table.undo()  # the last build's state stays as it was
         raise
     return made, index, pending
