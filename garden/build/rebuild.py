@@ -87,7 +87,7 @@ class Rebuilder:
         changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
                    if previous is None or previous.notes.get(path) != contents.get(path)}
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
-        links = _link_digests(notes, garden, changed, previous if reusable else None, config.publish.active)
+        links = _link_digests(linked.notes, garden, changed, previous if reusable else None, config.publish.active)
         if reusable and config.publish.active:  # what a note shows also depends on the others' tags
             changed |= {path for path, digest in links.items() if previous.links.get(path) != digest}
         files = digest_of(tuple(scan.files))
@@ -162,22 +162,25 @@ class Rebuilder:
         until then."""
         scanner = Scanner(config)
         self.parse_cache.prepare(config.flavor)
-        found: list[Parsed | None] = []
+        found = self.parse_cache.in_memory(scan.notes)
         with progress("reading notes", len(scan.notes), "note") as bar:
-            for scanned in scan.notes:
+            absent = [number for number, parsed in enumerate(found) if parsed is None]
+            bar.update(len(found) - len(absent))
+            for number in absent:  # then on disk
                 if cancel is not None and cancel.is_set():
+                    del found[number:]
                     break
-                found.append(self.parse_cache.found(scanned))
-                bar.update(found[-1] is not None)
-            missing = [number for number, parsed in enumerate(found) if parsed is None]
+                found[number] = self.parse_cache.found(scan.notes[number])
+                bar.update(found[number] is not None)
+            missing = [number for number in absent if number < len(found) and found[number] is None]
             unparsed = [scan.notes[number] for number in missing]
             parsing = self._parsing(unparsed, scanner, config.flavor, workers, cancel)
             with closing(parsing):  # stops the workers at once should this loop be interrupted
                 for number, parsed in zip(missing, parsing):
                     found[number] = parsed
                     bar.update()
-        notes = [parsed.note for parsed in found if parsed is not None and parsed.note is not None]
-        problems = list(scan.problems) + [problem for parsed in found if parsed is not None
+        notes = [note for parsed in found if parsed is not None and (note := parsed.note) is not None]
+        problems = list(scan.problems) + [problem for parsed in found if parsed is not None and parsed.problems
                                           for problem in parsed.problems]
         return notes, problems
 
@@ -210,20 +213,24 @@ class Rebuilder:
                 yield self.parse_cache.adopt(key, payload)
 
 
-def _link_digests(notes: list[Note], garden: Garden, changed: set[str], previous: BuildState | None,
+def _link_digests(notes: dict[str, Note], garden: Garden, changed: set[str], previous: BuildState | None,
                   publishing: bool) -> dict[str, bytes]:
-    """A digest of what linking reads of each note (`link_inputs`), by its path: worked out again for
-    the notes changed since `previous`, or all of them (a new version of garden may parse a note
-    differently). With publishing rules, of what the link stage made of each note, worked out every
-    time: whether it is published, and the blocks it shows (which a tag elsewhere can change)."""
+    """A digest of what linking reads of each note (`link_inputs`), by its path (`notes` are by path):
+    worked out again for the notes changed since `previous`, or all of them (a new version of garden
+    may parse a note differently). With publishing rules, of what the link stage made of each note,
+    worked out every time: whether it is published, and the blocks it shows (which a tag elsewhere can
+    change)."""
     if publishing:
         shown = {page.note.source.relative: page.note for page in garden.pages.values() if page.note is not None}
-        return {note.source.relative: digest_of(_published(shown.get(note.source.relative))) for note in notes}
+        return {path: digest_of(_published(shown.get(path))) for path in notes}
     if previous is None:
-        return {note.source.relative: digest_of(link_inputs(note)) for note in notes}
-    links = {path: digest for path, digest in previous.links.items() if path not in changed}  # the notes as they were
-    links.update((note.source.relative, digest_of(link_inputs(note))) for note in notes
-                 if note.source.relative in changed)
+        return {path: digest_of(link_inputs(note)) for path, note in notes.items()}
+    links = dict(previous.links)  # the notes as they were
+    for path in changed:
+        if path in notes:
+            links[path] = digest_of(link_inputs(notes[path]))
+        else:
+            links.pop(path, None)
     return links
 
 
