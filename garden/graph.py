@@ -143,9 +143,9 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
     resolutions: dict[str, Resolution] = {}
 
     def resolve(target: str, note: Note | None = None, line: int | None = None) -> str:
-        if target not in resolutions:
-            resolutions[target] = resolver.resolve(target)
-        resolution = resolutions[target]
+        resolution = resolutions.get(target)
+        if resolution is None:
+            resolution = resolutions[target] = resolver.resolve(target)
         if resolution.candidates and note is not None:
             problems.append(Problem(note.display, line, f"link {target!r} matches {len(resolution.candidates)} notes "
                                                         f"({', '.join(resolution.candidates)}); it goes to the first, "

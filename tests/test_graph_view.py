@@ -170,3 +170,32 @@ def test_the_same_garden_gives_the_same_drawings(tmp_path):
         assert (second / page.name).read_bytes() == page.read_bytes(), page.name
     previews = sorted(path.relative_to(first) for path in (first / "previews").rglob("*.js"))
     assert previews and all((first / path).read_bytes() == (second / path).read_bytes() for path in previews)
+
+
+def test_a_local_graph_sizes_its_notes_by_the_links_among_them_and_a_link_elsewhere_leaves_it(tmp_path):
+    """As in Quartz's local graph, a note's circle and tooltip count the notes of the drawing that
+    link to it; so a link to a note the drawing shows, from a note it does not show, changes the
+    linked note's page but not this one."""
+    notes = {"Page.md": "- on [[Hub]] and [[Side]]\n", "Side.md": "- also [[Hub]]\n",
+             "Hub.md": "- the hub\n", "Far.md": "- nothing yet\n"}
+    notes |= {f"Fan {i:02}.md": "- fan of [[Hub]]\n" for i in range(20)}  # more than the drawing has room for
+    root = make_garden(tmp_path, notes)
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    site = root / "site"
+    svg = svg_of(read_html(site / "page.html"), "local")
+    urls = drawn_urls(svg, "page.html")
+    tooltips = {url: a.find("title").text() for url, a in zip(urls, graph_nodes(svg))}
+    radius = {url: float(a.find("circle").get("r")) for url, a in zip(urls, graph_nodes(svg))}
+    assert len(urls) == MAX_LOCAL_NODES and "far.html" not in urls
+    assert tooltips["hub.html"] == f"Hub · linked from {MAX_LOCAL_NODES - 1} of these notes"
+    assert tooltips["side.html"] == "Side · linked from 1 of these notes"
+    assert tooltips["fan-00.html"] == "Fan 00 · linked from 0 of these notes"
+    assert radius["hub.html"] == max(radius.values()) > radius["side.html"] > radius["fan-00.html"]
+    before = {path.name: path.read_bytes() for path in site.glob("*.html")}
+
+    (root / "notes" / "Far.md").write_text("- now on [[Hub]]\n", encoding="utf-8")
+    assert run_garden(root, "build", "--no-exec").returncode == 0
+    after = {path.name: path.read_bytes() for path in site.glob("*.html")}
+    assert after["page.html"] == before["page.html"] and after["side.html"] == before["side.html"]
+    assert after["hub.html"] != before["hub.html"] and after["far.html"] != before["far.html"]
+    assert "Hub · linked from 23 notes" in (site / "graph.html").read_text(encoding="utf-8"), "the global graph counts all"

@@ -37,7 +37,7 @@ class PlacedNode:
     page: Page
     x: float
     y: float
-    linked_from: int  # how many of the shown notes link to it
+    linked_from: int  # how many notes link to it; in a local drawing, how many of the notes it shows
     radius: float
     colour: int  # 1…TAG_COLOURS: the colour of one of its tags; 0: none of those tags
     label: str | None  # where its title goes: "below", "above", "left" or "right" of it; None: not shown
@@ -74,15 +74,15 @@ class NoteGraph:
         self.notes = {page.title: page for page in pages if not page.ghost}
         self.adjacent: dict[str, set[str]] = {title: set() for title in self.notes}
         self.uses: set[frozenset[str]] = set()  # pairs of notes one of which builds on the other
-        linking: dict[str, set[str]] = {title: set() for title in self.notes}
+        self.linking: dict[str, set[str]] = {title: set() for title in self.notes}  # the notes linking to each
         for source, target, kind in garden.edges:
             if source != target and source in self.notes and target in self.notes:
                 self.adjacent[source].add(target)
                 self.adjacent[target].add(source)
-                linking[target].add(source)
+                self.linking[target].add(source)
                 if kind == "uses":
                     self.uses.add(frozenset((source, target)))
-        self.linked_from = {title: len(sources) for title, sources in linking.items()}
+        self.linked_from = {title: len(sources) for title, sources in self.linking.items()}
 
     def rank(self, title: str) -> tuple[int, str]:
         """Sort key: the most linked notes first, then by title."""
@@ -120,27 +120,37 @@ class NoteGraph:
         edges = self._edges(drawn)
         positions = dict(_spring_positions(tuple(drawn), tuple(edges)))
         labels = {title: "below" for title in sorted(drawn, key=self.rank)[:GLOBAL_LABELS]}
-        return self._drawing(drawn, edges, positions, _fit_square(positions), labels,
+        return self._drawing(drawn, edges, positions, _fit_square(positions), labels, self.linked_from,
                              left_out=len(self.notes) - len(drawn))
 
     def _rings(self, title: str) -> dict[str, int] | None:
-        """The notes within two links of the page titled `title` (the most linked first, at most
-        MAX_LOCAL_NODES), in ring order: the page (ring 0), its neighbours (1), theirs (2). None when
-        it links with no other note."""
+        """The notes within two links of the page titled `title` (the most linked chosen first, at most
+        MAX_LOCAL_NODES), in ring order: the page (ring 0), its neighbours (1) by title, theirs (2) by
+        the neighbour that brought them in, then by title, so that the outer ring lines up with the
+        inner one, and a link elsewhere that changes only which chosen note is the more linked moves
+        none of them. None when the page links with no other note."""
         if title not in self.notes or not self._neighbours[title]:
             return None
         first = self._neighbours[title][:MAX_LOCAL_NODES - 1]
-        ring = {title: 0} | {neighbour: 1 for neighbour in first}
-        for neighbour in first:  # in ring order, so that the outer ring lines up with the inner one
+        chosen = {title, *first}
+        brought: dict[str, list[str]] = {neighbour: [] for neighbour in first}
+        for neighbour in first:
             for further in self._neighbours[neighbour][:MAX_LOCAL_NODES]:
-                if further not in ring and len(ring) < MAX_LOCAL_NODES:
-                    ring[further] = 2
-        return ring
+                if further not in chosen and len(chosen) < MAX_LOCAL_NODES:
+                    chosen.add(further)
+                    brought[neighbour].append(further)
+        inner = sorted(first)
+        return {title: 0} | dict.fromkeys(inner, 1) | {further: 2 for neighbour in inner
+                                                       for further in sorted(brought[neighbour])}
 
-    def _material(self, titles: Iterable[str], edges: Iterable[tuple[str, str]]) -> tuple:
-        """What a drawing of the notes `titles` and the links `edges` is made from, as plain data."""
-        notes = tuple((title, self.notes[title].url, self.linked_from[title], self.colour_of[title]) for title in titles)
+    def _material(self, titles: Iterable[str], edges: Iterable[tuple[str, str]], counts: Mapping[str, int]) -> tuple:
+        """What a drawing of the notes `titles`, sized by `counts`, and the links `edges` is made from, as plain data."""
+        notes = tuple((title, self.notes[title].url, counts[title], self.colour_of[title]) for title in titles)
         return notes, tuple((a, b, frozenset((a, b)) in self.uses) for a, b in edges)
+
+    def _linked_within(self, ring: Mapping[str, int]) -> dict[str, int]:
+        """By note of `ring`: how many of its other notes link to it (what a local drawing sizes by)."""
+        return {title: len(self.linking[title].intersection(ring)) for title in ring}
 
     def near_changes(self, before: NoteGraph) -> set[str]:
         """The notes whose local drawing may differ from the one `before` gave. Only a note within two
@@ -179,12 +189,12 @@ class NoteGraph:
         ring = self._rings(title)
         if ring is None:
             return None
-        return tuple(ring.items()), self._material(ring, self._ring_edges(ring))
+        return tuple(ring.items()), self._material(ring, self._ring_edges(ring), self._linked_within(ring))
 
     def global_material(self) -> tuple:
         """What the global drawing and its legend are made from, as plain data (see `local_material`)."""
         drawn = self._drawn
-        return self._material(drawn, self._edges(drawn)), len(self.notes), tuple(self.legend)
+        return self._material(drawn, self._edges(drawn), self.linked_from), len(self.notes), tuple(self.legend)
 
     @cached_property
     def _drawn(self) -> list[str]:
@@ -198,8 +208,8 @@ class NoteGraph:
     def local_drawing(self, page: Page) -> Drawing | None:
         """The page's notes within two links (the most linked first, at most MAX_LOCAL_NODES): the page
         in the middle, a ring of its neighbours around it, one of theirs further out, and the links
-        from one ring to the next (links within a ring would cross the drawing). None when the page
-        links with no other note."""
+        from one ring to the next (links within a ring would cross the drawing), each note sized by how
+        many of the others link to it. None when the page links with no other note."""
         ring = self._rings(page.title)
         if ring is None:
             return None
@@ -214,7 +224,8 @@ class NoteGraph:
         titles = sorted(ring)
         edges = self._ring_edges(ring)
         labels = {page.title: "below"} | {title: _outward(positions[title]) for title in shells[1]}
-        return self._drawing(titles, edges, positions, _fill_box(positions), labels, current=page.title)
+        return self._drawing(titles, edges, positions, _fill_box(positions), labels, self._linked_within(ring),
+                             current=page.title)
 
     def _edges(self, titles: list[str]) -> list[tuple[str, str]]:
         """The links among `titles`, each pair once, sorted."""
@@ -222,13 +233,15 @@ class NoteGraph:
         return sorted((a, b) for a in titles for b in self.adjacent[a] & chosen if a < b)
 
     def _drawing(self, titles: list[str], edges: Iterable[tuple[str, str]], positions: Positions,
-                 place: Placement, labels: dict[str, str], left_out: int = 0, current: str | None = None) -> Drawing:
-        """The notes `titles` (in this order) at `positions`, with the links `edges` between them and
-        the titles of the notes in `labels` on the side it names."""
+                 place: Placement, labels: dict[str, str], counts: Mapping[str, int], left_out: int = 0,
+                 current: str | None = None) -> Drawing:
+        """The notes `titles` (in this order) at `positions`, sized by how many notes link to each
+        (`counts`), with the links `edges` between them and the titles of the notes in `labels` on the
+        side it names."""
         index = {title: number for number, title in enumerate(titles)}
-        most = max((self.linked_from[title] for title in titles), default=0) or 1
-        nodes = [PlacedNode(self.notes[title], *place.point(positions[title]), self.linked_from[title],
-                            _radius(self.linked_from[title] / most), self.colour_of[title], labels.get(title))
+        most = max((counts[title] for title in titles), default=0) or 1
+        nodes = [PlacedNode(self.notes[title], *place.point(positions[title]), counts[title],
+                            _radius(counts[title] / most), self.colour_of[title], labels.get(title))
                  for title in titles]
         placed = sorted(PlacedEdge(*sorted((index[a], index[b])), frozenset((a, b)) in self.uses) for a, b in edges)
         return Drawing(nodes, placed, place.width, place.height, left_out, current)

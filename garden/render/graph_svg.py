@@ -41,7 +41,9 @@ def _label(node: PlacedNode) -> str:
 def _node(number: int, node: PlacedNode, drawing: Drawing, path: str) -> str:
     current = node.page.title == drawing.current
     classes = "graph-node" + (f" graph-tag-{node.colour}" if node.colour else "") + (" current" if current else "")
-    links = f"linked from {node.linked_from} note{'' if node.linked_from == 1 else 's'}"
+    count = node.linked_from
+    links = (f"linked from {count} of these notes" if drawing.current is not None  # a local drawing
+             else f"linked from {count} note{'' if count == 1 else 's'}")
     label = _label(node) if node.label else ""
     here = ' aria-current="page"' if current else ""
     return (f'<a class="{classes}" href="{escape(relative_href(path, node.page.url))}" data-node="{number}"{here}>'
