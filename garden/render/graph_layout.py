@@ -4,7 +4,6 @@ networkx puts them (seeded, so one garden always gives the same drawing)."""
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -83,6 +82,7 @@ class NoteGraph:
                 if kind == "uses":
                     self.uses.add(frozenset((source, target)))
         self.linked_from = {title: len(sources) for title, sources in self.linking.items()}
+        self._sorted_neighbours: dict[str, list[str]] = {}  # `_neighbours`, as asked
 
     def rank(self, title: str) -> tuple[int, str]:
         """Sort key: the most linked notes first, then by title."""
@@ -92,7 +92,7 @@ class NoteGraph:
     def colours(self) -> dict[str, int]:
         """The tags most used among the notes, each with its colour number, most used first; a tag of
         one note gets none."""
-        counts = Counter(tag for title in self.notes for tag in self.garden.tags_of(title))
+        counts = {tag: len(self.notes.keys() & members) for tag, members in self.garden.tags.items()}
         ranked = sorted((tag for tag, count in counts.items() if count > 1), key=lambda tag: (-counts[tag], tag))
         return {tag: number for number, tag in enumerate(ranked[:TAG_COLOURS], start=1)}
 
@@ -102,15 +102,34 @@ class NoteGraph:
         return [(tag, self.urls.get(tag), colour) for tag, colour in self.colours.items()]
 
     @cached_property
-    def colour_of(self) -> dict[str, int]:
-        """By note: the colour of its least used coloured tag (the one saying most about it), 0 for none."""
-        return {title: max((self.colours[tag] for tag in self.garden.tags_of(title) if tag in self.colours), default=0)
-                for title in self.notes}
+    def _coloured(self) -> dict[str, int]:
+        """By note that carries a coloured tag: the colour of its least used one (the one saying most about it)."""
+        found: dict[str, int] = {}
+        for tag, colour in self.colours.items():  # the most used first: a less used tag's colour replaces it
+            found.update((title, colour) for title in self.garden.tags[tag] if title in self.notes)
+        return found
+
+    def colour_of(self, title: str) -> int:
+        """The colour of the note titled `title` (`_coloured`); 0 for none."""
+        return self._coloured.get(title, 0)
 
     @cached_property
-    def _neighbours(self) -> dict[str, list[str]]:
-        """Every note's neighbours, the most linked first (worked out once, used by every local graph)."""
-        return {title: sorted(self.adjacent[title], key=self.rank) for title in self.notes}
+    def _by_rank(self) -> list[str]:
+        """The notes' titles, the most linked first (`rank`)."""
+        return sorted(self.notes, key=self.rank)
+
+    @cached_property
+    def _place(self) -> dict[str, int]:
+        """Each note's place in `_by_rank`."""
+        return {title: number for number, title in enumerate(self._by_rank)}
+
+    def _neighbours(self, title: str) -> list[str]:
+        """The neighbours of the note titled `title`, the most linked first (worked out once a note,
+        when a local graph first asks)."""
+        found = self._sorted_neighbours.get(title)
+        if found is None:
+            found = self._sorted_neighbours[title] = sorted(self.adjacent[title], key=self._place.__getitem__)
+        return found
 
     @cached_property
     def global_drawing(self) -> Drawing:
@@ -129,23 +148,27 @@ class NoteGraph:
         the neighbour that brought them in, then by title, so that the outer ring lines up with the
         inner one, and a link elsewhere that changes only which chosen note is the more linked moves
         none of them. None when the page links with no other note."""
-        if title not in self.notes or not self._neighbours[title]:
+        if title not in self.notes or not self.adjacent[title]:
             return None
-        first = self._neighbours[title][:MAX_LOCAL_NODES - 1]
+        first = self._neighbours(title)[:MAX_LOCAL_NODES - 1]
         chosen = {title, *first}
         brought: dict[str, list[str]] = {neighbour: [] for neighbour in first}
         for neighbour in first:
-            for further in self._neighbours[neighbour][:MAX_LOCAL_NODES]:
-                if further not in chosen and len(chosen) < MAX_LOCAL_NODES:
+            if len(chosen) == MAX_LOCAL_NODES:
+                break
+            for further in self._neighbours(neighbour)[:MAX_LOCAL_NODES]:
+                if further not in chosen:
                     chosen.add(further)
                     brought[neighbour].append(further)
+                    if len(chosen) == MAX_LOCAL_NODES:
+                        break
         inner = sorted(first)
         return {title: 0} | dict.fromkeys(inner, 1) | {further: 2 for neighbour in inner
                                                        for further in sorted(brought[neighbour])}
 
     def _material(self, titles: Iterable[str], edges: Iterable[tuple[str, str]], counts: Mapping[str, int]) -> tuple:
         """What a drawing of the notes `titles`, sized by `counts`, and the links `edges` is made from, as plain data."""
-        notes = tuple((title, self.notes[title].url, counts[title], self.colour_of[title]) for title in titles)
+        notes = tuple((title, self.notes[title].url, counts[title], self.colour_of(title)) for title in titles)
         return notes, tuple((a, b, frozenset((a, b)) in self.uses) for a, b in edges)
 
     def _linked_within(self, ring: Mapping[str, int]) -> dict[str, int]:
@@ -153,35 +176,57 @@ class NoteGraph:
         return {title: len(self.linking[title].intersection(ring)) for title in ring}
 
     def near_changes(self, before: NoteGraph) -> set[str]:
-        """The notes whose local drawing may differ from the one `before` gave. Only a note within two
-        links, in either graph, of a note whose links, link count, URL, colour or presence differ can
-        have other rings; of those, a drawing is the same when its rings are, in the same order, and
-        hold no such note (what it reads of its notes and their links is then the same in both)."""
-        differ = {title for title in self.notes.keys() | before.notes.keys()
-                  if self._facts(title) != before._facts(title)}
-        differ |= {title for pair in self.uses ^ before.uses for title in pair}
-        near = set(differ)
-        for graph in (before, self):
-            ring = differ
-            for _ in range(2):
-                ring = {neighbour for title in ring for neighbour in graph.adjacent.get(title, ())}
-                near |= ring
-        return {title for title in near if self._differs(title, before, differ)}
+        """The notes whose local drawing may differ from the one `before` gave.
 
-    def _differs(self, title: str, before: NoteGraph, differ: set[str]) -> bool:
+        A drawing reads its rings (which `_rings` chooses from the first MAX_LOCAL_NODES neighbours
+        of the page and of its neighbours, the most linked first), and of the notes in them their
+        presence, URL, colour and the links among them. So it may differ only for a page
+        - within two links, in either graph, of a note whose presence, URL or colour differs, or that
+          builds on another or is built on otherwise;
+        - within two links of both notes of a link that came or went (to draw it, the rings hold both);
+        - that is, or neighbours, a note whose first neighbours differ (a link count that changed
+          can reorder them).
+        Of those, a drawing is the same when its rings are, in the same order, and hold none of the
+        notes of the first kind nor both notes of such a link."""
+        links = {(source, target) for source, target, _ in set(self.garden.edges) ^ set(before.garden.edges)
+                 if source != target}
+        moved = self.notes.keys() ^ before.notes.keys()
+        moved |= {title for title, _ in self.urls.items() ^ before.urls.items()}
+        moved |= {title for title, _ in self._coloured.items() ^ before._coloured.items()}
+        moved |= {title for pair in self.uses ^ before.uses for title in pair}
+        near = self._within(moved, before, 2)
+        for pair in links:  # the end with fewer neighbours: its surroundings are the smaller
+            near |= self._within({min(pair, key=lambda title: self._degree(title) + before._degree(title))}, before, 2)
+        reordered = {title for title in self._within({title for pair in links for title in pair}, before, 1)
+                     if self._first(title) != before._first(title)}
+        near |= self._within(reordered, before, 1)
+        return {title for title in near if self._differs(title, before, moved, links)}
+
+    def _degree(self, title: str) -> int:
+        return len(self.adjacent.get(title, ()))
+
+    def _within(self, titles: set[str], other: NoteGraph, steps: int) -> set[str]:
+        """`titles` and the notes within `steps` links of them, in this graph or in `other`."""
+        found = set(titles)
+        for graph in (self, other):
+            ring = titles
+            for _ in range(steps):
+                ring = {neighbour for title in ring for neighbour in graph.adjacent.get(title, ())}
+                found |= ring
+        return found
+
+    def _first(self, title: str) -> list[str] | None:
+        """The neighbours `_rings` may choose from, of the note titled `title` (None: no such note)."""
+        return self._neighbours(title)[:MAX_LOCAL_NODES] if title in self.notes else None
+
+    def _differs(self, title: str, before: NoteGraph, moved: set[str], links: set[tuple[str, str]]) -> bool:
         """Whether the page titled `title` has other rings than in `before` (or the same in another
-        order), or rings that hold a note of `differ`."""
+        order), or rings that hold a note of `moved` or both notes of one of `links`."""
         ring, was = self._rings(title), before._rings(title)
         if ring is None or was is None:
             return ring is not was
-        return list(ring.items()) != list(was.items()) or not differ.isdisjoint(ring)
-
-    def _facts(self, title: str) -> tuple | None:
-        """What a local drawing reads of one note, but for which notes build on which."""
-        page = self.notes.get(title)
-        if page is None:
-            return None
-        return page.url, self.adjacent[title], self.linked_from[title], self.colour_of[title]
+        return (list(ring.items()) != list(was.items()) or not moved.isdisjoint(ring)
+                or any(source in ring and target in ring for source, target in links))
 
     def local_material(self, title: str) -> tuple | None:
         """What the local drawing of the page titled `title` is made from (its rings, their notes and
@@ -199,7 +244,7 @@ class NoteGraph:
     @cached_property
     def _drawn(self) -> list[str]:
         """The notes the global drawing shows, by title: the most linked, up to MAX_GLOBAL_NODES."""
-        return sorted(sorted(self.notes, key=self.rank)[:MAX_GLOBAL_NODES])
+        return sorted(self._by_rank[:MAX_GLOBAL_NODES])
 
     def _ring_edges(self, ring: dict[str, int]) -> list[tuple[str, str]]:
         """The links from one ring to the next (links within a ring would cross the drawing)."""
@@ -241,7 +286,7 @@ class NoteGraph:
         index = {title: number for number, title in enumerate(titles)}
         most = max((counts[title] for title in titles), default=0) or 1
         nodes = [PlacedNode(self.notes[title], *place.point(positions[title]), counts[title],
-                            _radius(counts[title] / most), self.colour_of[title], labels.get(title))
+                            _radius(counts[title] / most), self.colour_of(title), labels.get(title))
                  for title in titles]
         placed = sorted(PlacedEdge(*sorted((index[a], index[b])), frozenset((a, b)) in self.uses) for a, b in edges)
         return Drawing(nodes, placed, place.width, place.height, left_out, current)
