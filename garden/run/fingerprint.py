@@ -1,10 +1,11 @@
 """What a cached result depends on besides its code: garden's own source and package versions.
 
 Each is read once and kept until `refresh_environment` (called as each build and each run starts)
-sees that something it was read from changed: a garden source file, or a folder on `sys.path`
-(installing or removing a distribution adds or removes its `*.dist-info` folder there). So a
-long-lived process such as `garden serve` or a pytest session sees packages installed, and garden
-edited, since it started, without reading every installed distribution's metadata each build."""
+sees that something it was read from changed: a garden source file, or the distributions a folder
+on `sys.path` holds (installing or removing one adds or removes its `*.dist-info` folder there,
+named with its version). So a long-lived process such as `garden serve` or a pytest session sees
+packages installed, and garden edited, since it started, without reading every installed
+distribution's metadata each build."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import garden
 
 Versions = tuple[tuple[str, str], ...]  # (distribution, version), sorted
+INSTALLED = (".dist-info", ".egg-info", ".egg-link", ".pth")  # what installing a distribution leaves in a folder
 
 
 @cache
@@ -82,11 +84,30 @@ def dependency_versions() -> Versions:
 
 
 _read_at: tuple | None = None  # the stamp of what the cached readers were read from
+_listed: dict[str, tuple[tuple, tuple]] = {}  # by folder on `sys.path`: its stat, and `_installed_in` it
 
 
 def _stamp() -> tuple:
-    """Modification times and sizes of garden's source files and of the folders on `sys.path`."""
-    return tuple(_stat_of(path) for path in (*_source_files(), *sys.path))
+    """Modification times and sizes of garden's source files, and what distributions the folders
+    on `sys.path` hold."""
+    return tuple(map(_stat_of, _source_files())) + tuple((folder, _installed_in(folder)) for folder in sys.path)
+
+
+def _installed_in(folder: str) -> tuple:
+    """The entries installing distributions left in `folder` (`INSTALLED`): by name, which holds the
+    version, and for `*.egg-info`, whose name does not, with its time too. Listed again only when the
+    folder's own time changed, and a change of other entries (a garden's site folder, when the
+    garden is on the path) changes nothing."""
+    status = _stat_of(folder)
+    listed = _listed.get(folder)
+    if listed is None or listed[0] != status:
+        try:
+            names = sorted(name for name in os.listdir(folder) if name.endswith(INSTALLED))
+        except OSError:
+            names = []
+        found = tuple(_stat_of(os.path.join(folder, name)) if name.endswith(".egg-info") else name for name in names)
+        listed = _listed[folder] = (status, found)
+    return listed[1]
 
 
 def _stat_of(path: str) -> tuple:
