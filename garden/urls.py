@@ -33,7 +33,7 @@ def _safe_segment(part: str) -> str:
     return _capped(segment)
 
 
-@lru_cache(maxsize=1 << 16)  # every build claims every title's URL again: a garden of 10,000 notes paid 60 ms
+@lru_cache(maxsize=1 << 16)  # every build claims every title's URL again: about 40 ms at 10,000 notes
 def slugify(title: str) -> str:
     """`Neural Network` -> `neural-network`; `A/B` -> `a/b` (a folder); keeps non-ASCII letters.
 

@@ -66,8 +66,7 @@ class ParseCache:
     def in_memory(self, scanned: list[ScannedNote]) -> list[Parsed | None]:
         """The parsed note of each scanned note file that this cache holds in memory, None for the
         others (for `found` to look for on disk): for a build after an edit, nearly all of them."""
-        known = self._keys
-        keys = [known.get(note.content) or self._key(note.content) for note in scanned]
+        keys = [self._key(note.content) for note in scanned]
         found = list(map(self._memory.get, keys))
         self._used.update(key for key, parsed in zip(keys, found) if parsed is not None)
         return found

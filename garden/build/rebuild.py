@@ -166,13 +166,13 @@ class Rebuilder:
         with progress("reading notes", len(scan.notes), "note") as bar:
             absent = [number for number, parsed in enumerate(found) if parsed is None]
             bar.update(len(found) - len(absent))
-            for number in absent:  # then on disk
+            for position, number in enumerate(absent):  # then on disk
                 if cancel is not None and cancel.is_set():
-                    del found[number:]
+                    del found[number:], absent[position:]
                     break
                 found[number] = self.parse_cache.found(scan.notes[number])
                 bar.update(found[number] is not None)
-            missing = [number for number in absent if number < len(found) and found[number] is None]
+            missing = [number for number in absent if found[number] is None]
             unparsed = [scan.notes[number] for number in missing]
             parsing = self._parsing(unparsed, scanner, config.flavor, workers, cancel)
             with closing(parsing):  # stops the workers at once should this loop be interrupted
@@ -180,7 +180,7 @@ class Rebuilder:
                     found[number] = parsed
                     bar.update()
         notes = [note for parsed in found if parsed is not None and (note := parsed.note) is not None]
-        problems = list(scan.problems) + [problem for parsed in found if parsed is not None and parsed.problems
+        problems = list(scan.problems) + [problem for parsed in found if parsed is not None
                                           for problem in parsed.problems]
         return notes, problems
 

@@ -38,11 +38,11 @@ def _label(node: PlacedNode) -> str:
     return f'<text x="{_number(x)}" y="{_number(y)}"{anchor}>{escape(shorten(node.page.title, LABEL_CHARS))}</text>'
 
 
-def _node(number: int, node: PlacedNode, drawing: Drawing, path: str) -> str:
+def _node(number: int, node: PlacedNode, drawing: Drawing, path: str, kind: str) -> str:
     current = node.page.title == drawing.current
     classes = "graph-node" + (f" graph-tag-{node.colour}" if node.colour else "") + (" current" if current else "")
     count = node.linked_from
-    links = (f"linked from {count} of these notes" if drawing.current is not None  # a local drawing
+    links = (f"linked from {count} of these notes" if kind == "local"
              else f"linked from {count} note{'' if count == 1 else 's'}")
     label = _label(node) if node.label else ""
     here = ' aria-current="page"' if current else ""
@@ -56,7 +56,7 @@ def graph_svg(drawing: Drawing, path: str, label: str, kind: str) -> Markup:
     to the page at `path`."""
     edges = "".join(_edge(edge, drawing.nodes) for edge in drawing.edges)
     labelled_last = sorted(enumerate(drawing.nodes), key=lambda item: item[1].label is not None)  # labels on top
-    nodes = "".join(_node(number, node, drawing, path) for number, node in labelled_last)
+    nodes = "".join(_node(number, node, drawing, path, kind) for number, node in labelled_last)
     return Markup(f'<svg class="graph graph-{kind}" viewBox="0 0 {_number(drawing.width)} {_number(drawing.height)}" '
                   f'aria-label="{escape(label)}">\n<g class="graph-edges">{edges}</g>\n'
                   f'<g class="graph-nodes">{nodes}</g>\n</svg>')
