@@ -275,16 +275,19 @@ def _ghost_url(garden: Garden, title: str) -> str | None:
     return page.url if page is not None and page.ghost else None
 
 
-def relink(garden: Garden, before: dict[str, Note], after: dict[str, Note]) -> bool:
+def relink(garden: Garden, before: dict[str, Note], after: dict[str, Note], paths: Iterable[str] | None = None
+           ) -> bool:
     """Put the notes `after` in `garden`, which `link_notes` made of the notes `before` (both by path
     below the notes folder) with no publishing rules: what `link_notes` would make of `after`, without
     linking every note again. Each note of `after` is one of `before` or links alike
     (`link_inputs` equal), so only the blocks pages, backlinks and block ids hold are new. Returns
     False, leaving `garden` as it was, when the notes are others, link otherwise, or a changed note
-    has a problem from linking (its lines may have moved)."""
+    has a problem from linking (its lines may have moved). `paths`, when given, are the only ones
+    whose notes may differ."""
     if before.keys() != after.keys():
         return False
-    changed = [(before[path], note) for path, note in after.items() if before[path] is not note]
+    changed = [(old, note) for path in (after if paths is None else paths)
+               if (old := before[path]) is not (note := after[path])]
     named = {problem.path for problem in garden.problems}  # a note kept under another title is named
     if any(note.display in named or link_inputs(note) != link_inputs(old) for old, note in changed):
         return False

@@ -54,6 +54,11 @@ class ParseCache:
         if salt != self._salt:
             self._salt, self._keys = salt, {}
 
+    @property
+    def salt(self) -> str:
+        """What entries are named by besides the note (`prepare`): parses under another salt are others."""
+        return self._salt
+
     def _key(self, content: str) -> str:
         key = self._keys.get(content)
         if key is None:
@@ -70,6 +75,11 @@ class ParseCache:
         found = list(map(self._memory.get, keys))
         self._used.update(key for key, parsed in zip(keys, found) if parsed is not None)
         return found
+
+    def keep_used(self, dropped: list[str]) -> None:
+        """Count every entry held in memory as used, but those of the `dropped` contents: a build
+        that looks up only the notes that changed keeps the others' entries as the last one did."""
+        self._used = self._memory.keys() - {self._key(content) for content in dropped}
 
     def found(self, scanned: ScannedNote) -> Parsed | None:
         """The parsed note of a scanned note file, when this cache holds it (in memory or on disk)."""
@@ -124,11 +134,12 @@ class ParseCache:
         """Drop every entry, in memory and on disk, that no parse since the last call asked for: the
         first time, every such file in the folder; then those this cache had in memory (the others
         it used the last time), without listing the folder again."""
+        if self._swept and len(self._used) == len(self._memory):  # every entry kept was used (each used one is kept)
+            self._used, self.parsed = set(), 0
+            return
+        unused = self._memory.keys() - self._used
         if self._swept:
-            if len(self._used) == len(self._memory):  # every entry kept was used (each used one is kept)
-                self._used, self.parsed = set(), 0
-                return
-            stale = [self._path(key) for key in self._memory if key not in self._used]
+            stale = [self._path(key) for key in unused]
         else:
             try:
                 stale = [path for path in self.folder.iterdir()
@@ -138,7 +149,12 @@ class ParseCache:
             self._swept = True
         for path in stale:
             path.unlink(missing_ok=True)
-        self._memory = {key: parsed for key, parsed in self._memory.items() if key in self._used}
-        self._keys = {content: key for content, key in self._keys.items() if key in self._used}
+        if len(unused) * 4 < len(self._memory):  # an edit or a few: drop those alone
+            for key in unused:
+                del self._memory[key]
+        else:
+            self._memory = {key: parsed for key, parsed in self._memory.items() if key in self._used}
+        if len(self._keys) > 2 * len(self._memory):  # the names of contents no longer held, once they are many
+            self._keys = {content: key for content, key in self._keys.items() if key in self._memory}
         self._used = set()
         self.parsed = 0

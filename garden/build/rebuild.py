@@ -6,25 +6,22 @@ stage; a build with nothing to do never loads it."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it import MarkdownIt
 
 from garden.build.assembly import SiteAssembly, make_product
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.parallel import forked, worth_forking
-from garden.build.parse_cache import ParseCache, Parsed
+from garden.build.parse_cache import ParseCache
+from garden.build.parsing import NoteParser, ParseRound
 from garden.build.products import Product, Site, products
 from garden.build.read_index import ReadIndex
 from garden.build.runs import RunMemo
-from garden.build.scan import Scan, ScannedNote, Scanner
+from garden.build.scan import Scan
 from garden.build.search_index import index_pages
 from garden.build.state import BuildState, PendingIndex, SearchIndex, Summary
 from garden.config import Config
-from garden.diagnostics import Problem
 from garden.emit import InPlaceWriter, SiteWriter, Writer
 from garden.execution import cache_warnings, failures_of
 from garden.graph import Garden, LinkChanges, link_changes, link_inputs, link_notes, relink
@@ -36,7 +33,6 @@ from garden.render.reads import LINKED_KINDS, digest_of
 from garden.render.view import GardenView, LinkMemo, may_differ
 from garden.run.engine import RunReport
 from garden.search import pagefind_binary
-from garden.syntax import make_parser
 
 
 @dataclass
@@ -52,6 +48,26 @@ class Linked:
     contents: dict[str, str]
     memo: LinkMemo = field(default_factory=LinkMemo)
     listed: tuple[bytes, Site, list[Product]] | None = None  # the site's files as last listed, and with what settings
+    pages: PageCount | None = None
+
+    def counted(self) -> PageCount:
+        """`PageCount` of the garden, worked out once."""
+        if self.pages is None:
+            pages = self.garden.pages.values()
+            self.pages = PageCount(sorted({page.url for page in pages if not page.ghost}), len(pages),
+                                   sum(page.ghost for page in pages), sum(page.date is not None for page in pages))
+        return self.pages
+
+
+@dataclass(frozen=True)
+class PageCount:
+    """What a build counts of a garden's pages (which relinking keeps): the URLs of the pages of
+    notes, in order, and how many pages, ghosts and daily notes there are."""
+
+    urls: list[str]
+    pages: int
+    ghosts: int
+    daily: int
 
 
 class Rebuilder:
@@ -59,6 +75,7 @@ class Rebuilder:
 
     def __init__(self, cache_dir: Path) -> None:
         self.parse_cache = ParseCache(cache_dir / "build" / "notes")
+        self._parser = NoteParser(self.parse_cache)
         self.runs = RunMemo()
         self._linked: Linked | None = None
         self._last_build: tuple[BuildState, dict] | None = None  # the state the last build left, and the results it showed
@@ -71,21 +88,23 @@ class Rebuilder:
         Returns what this build leaves for the next one, and its result. Setting `cancel` while the
         code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
-        notes, problems = self._parse(config, scan, workers=options.workers)
-        linked, replaced = self._link(notes, config, scan)
+        parsed = self._parser.parse(config, scan, workers=options.workers)
+        linked, replaced = self._link(parsed, config, scan)
         garden = linked.garden
-        problems += garden.problems
-        report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel)
-                  if options.execute else RunReport({}, 0, 0, 0))
+        problems = [*scan.problems, *parsed.problems, *garden.problems]
+        with_code = None if config.publish.active else parsed.with_code.values()  # published notes may show less
+        report = (self.runs.run(garden, config, options.refresh, inputs + environment, options.cached_only, cancel,
+                                with_code) if options.execute else RunReport({}, 0, 0, 0))
         problems += cache_warnings(report)
 
-        indexed = sorted({page.url for page in garden.pages.values() if not page.ghost})
+        counted = linked.counted()
+        indexed = counted.urls
         binary = pagefind_binary() if config.search and indexed else None
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
                           search=binary is not None, memo=linked.memo)
         contents = linked.contents
-        changed = {path for path in (previous.notes.keys() | contents.keys() if previous else contents)
-                   if previous is None or previous.notes.get(path) != contents.get(path)}
+        changed = ({path for path, _ in previous.notes.items() ^ contents.items()} if previous is not None
+                   else set(contents))
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
         links = _link_digests(linked.notes, garden, changed, previous if reusable else None, config.publish.active)
         if reusable and config.publish.active:  # what a note shows also depends on the others' tags
@@ -106,11 +125,8 @@ class Rebuilder:
             made, index, pending = _make_site(config, site, listed, previous, reusable, remake, search,
                                               live=options.live, in_place=in_place and reusable,
                                               workers=options.workers)
-            pages = list(garden.pages.values())
-            ghosts = sum(page.ghost for page in pages)
-            summary = Summary(notes=len(pages) - ghosts, ghosts=ghosts,
-                              daily=sum(page.date is not None for page in pages), pages=len(pages),
-                              problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
+            summary = Summary(notes=counted.pages - counted.ghosts, ghosts=counted.ghosts, daily=counted.daily,
+                              pages=counted.pages, problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
                               cached=report.cached, pending=report.pending)
             self.parse_cache.forget_unused()
         except BaseException:
@@ -131,87 +147,31 @@ class Rebuilder:
         """Parse (or load) every scanned note, link them and work out what views read of the links,
         as the next build will; nothing once a build did, and no more once `cancel` is set."""
         if self._linked is None:
-            notes, _ = self._parse(config, scan, cancel)
+            parsed = self._parser.parse(config, scan, cancel)
             if cancel is None or not cancel.is_set():
-                linked, _ = self._link(notes, config, scan)
+                linked, _ = self._link(parsed, config, scan)
                 if linked is self._linked:  # kept for the next build (not under publishing rules)
                     linked.memo.fill(linked.garden)
 
-    def _link(self, notes: list[Note], config: Config, scan: Scan) -> tuple[Linked, Linked | None]:
-        """The garden of `notes` (read from the note files of `scan`): without publishing rules, the
-        last one with the notes changed since put in, when they link as before (`relink`: the garden
-        is changed in place); else linked anew, and then also the last one, which it replaced."""
+    def _link(self, parsed: ParseRound, config: Config, scan: Scan) -> tuple[Linked, Linked | None]:
+        """The garden of the `parsed` notes (read from the note files of `scan`): without publishing
+        rules, the last one with the notes changed since put in, when they link as before (`relink`:
+        the garden is changed in place); else linked anew, and then also the last one, which it replaced."""
         files, contents = scan.files, scan.note_contents()
         kept = self._linked
         self._linked = None  # until it is the garden of `notes`
-        by_path = {note.source.relative: note for note in notes}
+        notes, by_path = parsed.notes, parsed.by_path
         if config.publish.active:  # what is published may change with any note
             return Linked(link_notes(notes, config.flavor, files, config.publish), by_path, config.flavor, files,
                           contents), None
         same_setting = kept is not None and kept.flavor == config.flavor and kept.files == files
-        if same_setting and relink(kept.garden, kept.notes, by_path):
-            self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo, kept.listed)
+        changed = parsed.changed if kept is not None and parsed.base is kept.notes else None
+        if same_setting and relink(kept.garden, kept.notes, by_path, changed):
+            self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo, kept.listed,
+                                  kept.pages)
             return self._linked, None
         self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
         return self._linked, kept
-
-    def _parse(self, config: Config, scan: Scan, cancel: threading.Event | None = None, workers: int = 1
-               ) -> tuple[list[Note], list[Problem]]:
-        """Every note, parsed now or before (by up to `workers` processes: `garden.build.parallel`); the
-        problems of reading and parsing them, in path order. Once `cancel` is set, only the notes parsed
-        until then."""
-        scanner = Scanner(config)
-        self.parse_cache.prepare(config.flavor)
-        found = self.parse_cache.in_memory(scan.notes)
-        with progress("reading notes", len(scan.notes), "note") as bar:
-            absent = [number for number, parsed in enumerate(found) if parsed is None]
-            bar.update(len(found) - len(absent))
-            for position, number in enumerate(absent):  # then on disk
-                if cancel is not None and cancel.is_set():
-                    del found[number:], absent[position:]
-                    break
-                found[number] = self.parse_cache.found(scan.notes[number])
-                bar.update(found[number] is not None)
-            missing = [number for number in absent if found[number] is None]
-            unparsed = [scan.notes[number] for number in missing]
-            parsing = self._parsing(unparsed, scanner, config.flavor, workers, cancel)
-            with closing(parsing):  # stops the workers at once should this loop be interrupted
-                for number, parsed in zip(missing, parsing):
-                    found[number] = parsed
-                    bar.update()
-        notes = [note for parsed in found if parsed is not None and (note := parsed.note) is not None]
-        problems = list(scan.problems) + [problem for parsed in found if parsed is not None
-                                          for problem in parsed.problems]
-        return notes, problems
-
-    def _parsing(self, unparsed: list[ScannedNote], scanner: Scanner, flavor: str, workers: int,
-                 cancel: threading.Event | None) -> Iterator[Parsed]:
-        """The notes of `unparsed` parsed, in order: by forked processes when that is worth it, else here."""
-        if not unparsed:
-            return
-        md = make_parser(flavor)
-        if worth_forking(len(unparsed), workers):
-            yield from self._parsed_elsewhere(unparsed, scanner, md, workers)
-        else:
-            yield from self._parsed_here(unparsed, scanner, md, cancel)
-
-    def _parsed_here(self, scanned: list[ScannedNote], scanner: Scanner, md: MarkdownIt,
-                     cancel: threading.Event | None) -> Iterator[Parsed]:
-        """The notes of `scanned`, parsed here, in order, until `cancel` is set."""
-        for note in scanned:
-            if cancel is not None and cancel.is_set():
-                return
-            yield self.parse_cache.parse(note, scanner.read, md)
-
-    def _parsed_elsewhere(self, scanned: list[ScannedNote], scanner: Scanner, md: MarkdownIt, workers: int
-                          ) -> Iterator[Parsed]:
-        """The notes of `scanned`, parsed by `workers` forked processes, in order."""
-        def parse(number: int) -> tuple[str | None, bytes]:
-            return self.parse_cache.parse_pickled(scanned[number], scanner.read, md)
-        with forked(parse, len(scanned), workers) as parsing:
-            for key, payload in parsing:
-                yield self.parse_cache.adopt(key, payload)
-
 
 def _link_digests(notes: dict[str, Note], garden: Garden, changed: set[str], previous: BuildState | None,
                   publishing: bool) -> dict[str, bytes]:
