@@ -19,8 +19,7 @@ import datetime as dt
 import heapq
 import re
 import uuid
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterable
 from xml.etree import ElementTree as ET
 
 from garden.config import Config
@@ -101,22 +100,40 @@ def _href(config: Config, path: str) -> str:
     return published_url(config.base_url, path) if config.base_url else relative_href(FEED, path) or "./"
 
 
-def recent_changes(garden: Garden, changed_at: Callable[[Page], dt.datetime | None] | None = None
-                   ) -> list[tuple[dt.datetime, Page]]:
-    """The FEED_ENTRIES notes that changed last, newest first, with when they changed; `changed_at`
-    gives a page's `last_change` (by default, worked out)."""
-    changed_at = changed_at or partial(last_change, garden)
-    dated = [(moment.timestamp(), moment, page) for page in garden.pages.values()
-             if (moment := changed_at(page)) is not None]
+Dated = tuple[float, dt.datetime, Page]  # a page with when its note changed, and that time's timestamp
+
+
+def latest_of(pages: Iterable[Page], changed_at: Callable[[Page], dt.datetime | None]) -> list[Dated]:
+    """The FEED_ENTRIES of `pages` that changed last (`changed_at`), newest first."""
+    dated = [(moment.timestamp(), moment, page) for page in pages if (moment := changed_at(page)) is not None]
     if len(dated) > FEED_ENTRIES:  # only the latest are ordered in full (with those as late as the last of them)
         cutoff = heapq.nlargest(FEED_ENTRIES, [stamp for stamp, _, _ in dated])[-1]
         dated = [item for item in dated if item[0] >= cutoff]
-    dated.sort(key=lambda item: (-item[0], item[2].title.casefold(), item[2].title))
-    return [(moment, page) for _, moment, page in dated[:FEED_ENTRIES]]
+    dated.sort(key=_newest_first)
+    return dated[:FEED_ENTRIES]
+
+
+def latest_after(latest: list[Dated], moved: list[Page], changed_at: Callable[[Page], dt.datetime | None]
+                 ) -> list[Dated] | None:
+    """`latest_of` the pages `latest` was worked out from, once the pages `moved` have other notes
+    (their times are worked out again, the others' are as they were): None when `latest` cannot
+    tell, as when a page left it and one outside it may take its place."""
+    if len(latest) < FEED_ENTRIES:  # every dated page is in it: whether one left is not known
+        return None
+    titles = {page.title for page in moved}
+    candidates = [item for item in latest if item[2].title not in titles] + latest_of(moved, changed_at)
+    last = _newest_first(latest[-1])  # every page outside `latest` comes after it
+    if sum(_newest_first(item) <= last for item in candidates) < FEED_ENTRIES:
+        return None
+    return sorted(candidates, key=_newest_first)[:FEED_ENTRIES]
+
+
+def _newest_first(item: Dated) -> tuple[float, str, str]:
+    return -item[0], item[2].title.casefold(), item[2].title
 
 
 def feed_xml(recent: list[tuple[dt.datetime, Page]], config: Config, describe: Callable[[Page], str]) -> str:
-    """The feed of the `recent` notes (`recent_changes`); `describe` gives each entry's summary
+    """The feed of the `recent` notes (`latest_of`); `describe` gives each entry's summary
     (the page's meta description)."""
 
     def child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:

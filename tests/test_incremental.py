@@ -609,40 +609,44 @@ def test_a_server_sees_folders_made_moved_and_removed_and_its_site_stays_a_cold_
 def test_a_watched_builder_reparses_only_the_saved_note_and_its_site_stays_a_cold_builds(tmp_path, monkeypatch):
     """A watched builder told of one saved note at a time (as `garden serve` is) looks up only that
     note again and keeps every other parsed note (`NoteParser._from_last`, counted here to show the
-    path is taken); a prose edit, code added to a note that had none
-    (it runs, and its result shows), a front matter turned bad and mended (a warning with its line,
-    then none), the code edited, and the note turned into one that cannot be read and back each
-    leave the site and the warnings a cold build's."""
+    path is taken), and works out again only that note's place among the notes that changed last
+    (the feed, the home page): a prose edit, code added to a note that had none (it runs, and its
+    result shows), a front matter turned bad (a warning with its line; the note is dated by its
+    file now) and mended, the code edited, the newest note dated back out of the feed and the
+    oldest forward into it, and a note turned into one that cannot be read and back each leave the
+    site and the warnings a cold build's."""
     monkeypatch.setattr(scan_module, "RACY_NS", 0)
-    names = [f"Note {number}" for number in range(6)]
-    root = make_garden(tmp_path / "garden", {f"{name}.md": f"- {name}, see [[Note 0]] and [[Note 5]]\n"
-                                             for name in names}, 'title = "Watched"\nsearch = false\n')
-    notes = root / "notes"
+
+    def note(number: int, text: str = "", day: str | None = None) -> str:
+        return f"---\ndate: {day or f'2024-01-{number + 1:02d}'}\n---\n- Note {number}{text}, see [[Note 0]]\n"
+
+    root = make_garden(tmp_path / "garden", {f"Note {number}.md": note(number) for number in range(24)},
+                       'title = "Watched"\nsearch = false\n')
     code = "- adds up\n    ```python\n    print(6 * 7)\n    ```\n"
-    steps = [("Note 1.md", "- Note 1, edited, see [[Note 0]] and [[Note 5]]\n"),
-             ("Note 2.md", "- Note 2, see [[Note 0]] and [[Note 5]]\n" + code),
-             ("Note 3.md", "---\ntitle: [unclosed\n---\n- Note 3, see [[Note 0]] and [[Note 5]]\n"),
-             ("Note 3.md", "- Note 3, mended, see [[Note 0]] and [[Note 5]]\n"),
-             ("Note 2.md", "- Note 2, see [[Note 0]] and [[Note 5]]\n" + code.replace("6 * 7", "6 * 8")),
-             ("Note 4.md", b"- \xff not text\n"),
-             ("Note 4.md", "- Note 4, readable again, see [[Note 0]]\n")]
+    steps = [(1, note(1, ", edited")), (2, note(2) + code),
+             (3, "---\ntitle: [unclosed\n---\n- Note 3, see [[Note 0]]\n"), (3, note(3, ", mended")),
+             (2, note(2) + code.replace("6 * 7", "6 * 8")), (23, note(23, day="2020-01-01")),
+             (0, note(0, day="2025-01-01")), (4, b"- \xff not text\n"), (4, note(4, ", readable again"))]
     from_last = []
     original = NoteParser._from_last
     monkeypatch.setattr(NoteParser, "_from_last", lambda self, *args: from_last.append(args) or original(self, *args))
     builder = Builder(load_config(root), watched=True)
     rebuild(builder, BuildOptions())
-    for number, (name, content) in enumerate(steps):
-        path = notes / name
+    for step, (number, content) in enumerate(steps):
+        path = root / "notes" / f"Note {number}.md"
         path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
         builder.notice({path})
         incremental = rebuild(builder, BuildOptions()).result
         got, (expected, cold) = site_files(root / "site"), cold_build(root, tmp_path / "cold", execute=True)
-        assert got == expected, f"step {number}, {name}:\n{differences(got, expected)}"
-        assert warnings_of(incremental) == warnings_of(cold), f"step {number}, {name}"
-        if number == 1:
+        assert got == expected, f"step {step}, Note {number}:\n{differences(got, expected)}"
+        assert warnings_of(incremental) == warnings_of(cold), f"step {step}, Note {number}"
+        if step == 1:
             assert b"42" in got["note-2.html"], "the code added ran"
-        if number == 2:
+        if step == 2:
             assert any(warning.startswith("notes/Note 3.md:2: front matter") for warning in warnings_of(cold))
+        if step in (5, 6):
+            entries = re.findall(rb'<title type="text">(Note \d+)</title>', got["feed.xml"])
+            assert (b"Note 23" in entries, b"Note 0" in entries, len(entries)) == (False, step == 6, 20)
     assert len(from_last) == len(steps) - 2, "every build but those after the scan problem came and went"
 
 

@@ -30,7 +30,7 @@ from garden.progress import progress
 from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, digest_of
-from garden.render.view import GardenView, LinkMemo, may_differ
+from garden.render.view import GardenView, LinkMemo, NoteRound, may_differ
 from garden.run.engine import RunReport
 from garden.search import pagefind_binary
 
@@ -101,7 +101,8 @@ class Rebuilder:
         indexed = counted.urls
         binary = pagefind_binary() if config.search and indexed else None
         view = GardenView(garden, report.results, site=inputs.hex(), files=scan.file_contents(),
-                          search=binary is not None, memo=linked.memo)
+                          search=binary is not None, memo=linked.memo,
+                          notes=NoteRound(parsed.by_path, parsed.base, parsed.changed))
         contents = linked.contents
         changed = ({path for path, _ in previous.notes.items() ^ contents.items()} if previous is not None
                    else set(contents))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from garden.diagnostics import Problem
-from garden.feed import file_time, noted_change, recent_changes, updates_date
+from garden.feed import Dated, file_time, last_change, latest_after, latest_of, noted_change, updates_date
 from garden.graph import Backlink, Garden, LinkChanges, Page
 from garden.model import Block, Note, code_of
 from garden.note_memo import NoteMemo
@@ -48,6 +48,7 @@ class LinkMemo:
     by_path: dict[str, Page] | None = None
     sections: dict[str, set[str]] | None = None
     noted: NoteMemo[dt.datetime | None] = field(default_factory=NoteMemo)
+    latest: tuple[dict[str, Note], list[Dated]] | None = None  # the notes that changed last, and among which notes
 
     def fill(self, garden: Garden) -> None:
         """Work out everything now rather than when first asked (`garden serve` does, in the background)."""
@@ -85,6 +86,32 @@ class LinkMemo:
         known = {id(page.note): value(page.note, lambda _, page=page: noted_change(page, updates_date(garden, page)))
                  for page in garden.pages.values() if page.note is not None}
         return lambda page: None if page.note is None else known[id(page.note)] or file_time(page)
+
+    def latest_of(self, garden: Garden, notes: NoteRound | None) -> list[Dated]:
+        """`garden.feed.latest_of` the pages of `garden`, whose notes are `notes`: when the last
+        answer was for `notes.base`, worked out again only for the pages whose note moved, if that tells."""
+        latest = None
+        if self.latest is not None and notes is not None:
+            if self.latest[0] is notes.notes:
+                latest = self.latest[1]
+            elif self.latest[0] is notes.base:
+                by_path = self.pages_by_path(garden)
+                moved = [by_path[path] for path in notes.moved if path in by_path]
+                latest = latest_after(self.latest[1], moved, lambda page: last_change(garden, page))
+        if latest is None:
+            latest = latest_of(garden.pages.values(), self.changed_at_of(garden))
+        self.latest = (notes.notes, latest) if notes is not None else None
+        return latest
+
+
+@dataclass(frozen=True)
+class NoteRound:
+    """The notes of a garden by path, and, when they were found by changing those of an earlier
+    round (`base`), the paths whose note may be another (`moved`; every other is the very same note)."""
+
+    notes: dict[str, Note]
+    base: dict[str, Note] | None = None
+    moved: tuple[str, ...] = ()
 
 
 def _page_material(page: Page | None) -> tuple | None:
@@ -133,8 +160,9 @@ class GardenView:
 
     def __init__(self, garden: Garden, results: dict[tuple[str, int], CellResult] | None = None,
                  site: str = "", files: dict[str, str | Problem] | None = None, search: bool = False,
-                 memo: LinkMemo | None = None) -> None:
+                 memo: LinkMemo | None = None, notes: NoteRound | None = None) -> None:
         self._garden = garden
+        self._notes = notes  # what `memo` may know of the garden's notes
         self._results = results or {}
         self._site = site  # a digest of the settings, templates and garden version every file is made with
         self._files = files or {}  # path below the notes folder -> digest of its content, or the problem reading it
@@ -330,8 +358,9 @@ class GardenView:
         return graph
 
     def recent_changes(self) -> list[tuple[dt.datetime, Page]]:
-        """The notes that changed last, newest first, with when (`garden.feed.recent_changes`)."""
-        recent = recent_changes(self._garden, self.memo.changed_at_of(self._garden))
+        """The notes that changed last, newest first, with when (`garden.feed.latest_of`)."""
+        recent = [(moment, page) for _, moment, page in
+                  self._once("recent_changes", lambda: self.memo.latest_of(self._garden, self._notes))]
         self._read(("recent_changes",), lambda: tuple((moment, *_page_material(page)) for moment, page in recent))
         return recent
 
