@@ -54,7 +54,7 @@ def main() -> None:
                 ("shipped garden, warm cache (nothing runs)", time_build(shipped, args.runs)),
                 ("shipped garden, `--no-exec`", time_build(shipped, args.runs, "--no-exec")),
                 (f"generated garden, {args.notes} notes (no code)", time_build(generated, args.runs))]
-    print(f"| build | median s | min s | max s | runs |\n| --- | --- | --- | --- | --- |")
+    print("| build | median s | min s | max s | runs |\n| --- | --- | --- | --- | --- |")
     for name, times in rows:
         print(f"| {name} | {statistics.median(times):.2f} | {min(times):.2f} | {max(times):.2f} | {len(times)} |")
 

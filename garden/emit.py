@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,15 +70,48 @@ def build_lock(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _discarded_folder(out_dir: Path) -> str:
+    return f".{out_dir.name}-discarded-"
+
+
+_discarding: dict[Path, threading.Thread] = {}  # the folders this process is removing, and by which thread
+
+
+def discard(folder: Path, out_dir: Path) -> None:
+    """Remove a folder next to `out_dir` (a staging folder of work given up) in the background: it
+    is renamed at once, out of `recover`'s way, and a thread removes it (thousands of files may take
+    a tenth of a second, which a build waiting for the work to stop need not wait)."""
+    trash = folder.with_name(_discarded_folder(out_dir) + folder.name)
+    try:
+        folder.rename(trash)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
+                              name="garden-discard", daemon=True)
+    _discarding[trash] = thread
+    thread.start()
+
+
+def wait_for_discarded() -> None:
+    """Wait until every folder this process discarded is gone."""
+    while _discarding:
+        _discarding.popitem()[1].join()
+
+
 def recover(out_dir: Path) -> None:
     """Undo what a killed build left (call while holding the lock): put a saved site back, and
-    remove staging folders and a saved site that is no longer needed."""
+    remove staging folders, folders discarded by a process that is gone, and a saved site that is
+    no longer needed."""
     previous = _previous(out_dir)
     if previous.is_dir() and not out_dir.exists():
         previous.rename(out_dir)
     shutil.rmtree(previous, ignore_errors=True)
     for staging in out_dir.parent.glob(f"{staging_folder(out_dir)}*"):
         shutil.rmtree(staging, ignore_errors=True)
+    for trash in out_dir.parent.glob(f"{_discarded_folder(out_dir)}*"):
+        if trash not in _discarding:
+            shutil.rmtree(trash, ignore_errors=True)
 
 
 class SiteWriter:

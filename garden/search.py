@@ -28,7 +28,7 @@ from garden.attachments import FILES_DIR
 
 INDEX_DIR = "pagefind"
 TIMEOUT = 600  # seconds: Pagefind indexes thousands of pages a second
-CANCEL_POLL_SECONDS = 0.05  # how often a running Pagefind looks whether it is still wanted
+CANCEL_POLL_SECONDS = 0.01  # how often a running Pagefind looks whether it is still wanted
 EXCLUDED = ["svg", ".word-count"]  # figures' and diagrams' labels, `{{word-count}}`: no text of the page
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-*-ui.js", "pagefind-*-ui.css",  # Pagefind's own UIs:
           "pagefind-highlight.js")  # garden.js has its own
@@ -59,7 +59,8 @@ class SearchCancelled(Exception):
 def run_pagefind(site: Path, urls: list[str], output: Path | None = None,
                  cancel: threading.Event | None = None) -> None:
     """Index the pages at `urls` (paths below `site`) into `output` (default `site/pagefind/`).
-    Setting `cancel` stops Pagefind (`SearchCancelled`).
+    Setting `cancel` stops Pagefind (`SearchCancelled`), leaving its input beside `output` for the
+    caller to remove with the folder.
 
     Pagefind indexes every page of the folder it is given: a folder of hard links to just these
     pages (copies where links fail), at the same paths, gives the same result URLs. It is made
@@ -72,6 +73,8 @@ def run_pagefind(site: Path, urls: list[str], output: Path | None = None,
     source = output.parent / ".pagefind-input"
     try:
         for url in urls:
+            if cancel is not None and cancel.is_set():
+                raise SearchCancelled
             target = source / url
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -82,8 +85,12 @@ def run_pagefind(site: Path, urls: list[str], output: Path | None = None,
         for selector in EXCLUDED:
             command += ["--exclude-selectors", selector]
         returncode, stdout, stderr = _run(command, cancel)
-    finally:
+    except SearchCancelled:
+        raise  # the caller gives up the folder, with the input in it
+    except BaseException:
         shutil.rmtree(source, ignore_errors=True)
+        raise
+    shutil.rmtree(source, ignore_errors=True)
     if returncode != 0:
         lines = [line.strip() for line in (stderr + "\n" + stdout).splitlines() if line.strip()]
         reason = next((line for line in lines if line.startswith("Error")), lines[0] if lines else "no output")
@@ -101,19 +108,23 @@ def _run(command: list[str], cancel: threading.Event | None) -> tuple[int, str, 
     except OSError as error:
         raise SearchError(f"pagefind could not be started ({error.strerror or error})") from None
     deadline = time.monotonic() + TIMEOUT
-    with proc:
-        while True:
-            try:
-                stdout, stderr = proc.communicate(timeout=CANCEL_POLL_SECONDS)
-                return proc.returncode, stdout, stderr
-            except subprocess.TimeoutExpired:
-                cancelled = cancel is not None and cancel.is_set()
-                if cancelled or time.monotonic() > deadline:
-                    proc.kill()
-                    proc.communicate()
-                    if cancelled:
-                        raise SearchCancelled from None
-                    raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s") from None
+    while True:
+        try:
+            stdout, stderr = proc.communicate(timeout=CANCEL_POLL_SECONDS)
+            return proc.returncode, stdout, stderr
+        except subprocess.TimeoutExpired:
+            cancelled = cancel is not None and cancel.is_set()
+            if cancelled or time.monotonic() > deadline:
+                proc.kill()
+                if cancelled:  # a newer build waits: the process ends (and is reaped) on its own time
+                    threading.Thread(target=proc.communicate, name="garden-pagefind-reaper", daemon=True).start()
+                    raise SearchCancelled from None
+                proc.communicate()
+                raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s") from None
+        except BaseException:
+            proc.kill()
+            proc.communicate()
+            raise
 
 
 def withdraw_search_field(site: Path) -> list[str]:

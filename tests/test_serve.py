@@ -10,6 +10,8 @@ import json
 import os
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +68,22 @@ def test_a_missing_page_is_the_sites_404_page(tmp_path):
         status, _, body = served.get("/deep/er/missing.html")
         assert status == 404 and "Page not found" in body
         assert '<base href="/">' in body and 'data-live="deep/er/missing.html"' in body
+
+
+def test_a_browser_that_leaves_mid_answer_is_no_error(tmp_path, capfd):
+    """A page left while a file of it was still arriving (the reload after a save does this) closes
+    the connection under the server: nothing is printed for it, and the server goes on."""
+    root = make_garden(tmp_path, PAGES)
+    with serving(root, execute=False) as served:
+        (root / "site" / "big.bin").write_bytes(os.urandom(8 << 20))
+        for _ in range(3):
+            address = urlsplit(served.url)
+            with socket.create_connection((address.hostname, address.port)) as connection:
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset on close
+                connection.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert connection.recv(1024).startswith(b"HTTP/1.0 200")
+        assert served.get("/a.html")[0] == 200
+    assert "Traceback" not in capfd.readouterr().err
 
 
 @pytest.fixture(scope="module")
@@ -324,3 +342,5 @@ def test_a_newer_change_stops_the_search_index_of_an_older_one(tmp_path, monkeyp
         gate.touch()
         wait_until(lambda: "lychee" in indexed_text(site), "the newest index")
         assert "kumquat" not in indexed_text(site)
+    assert [path.name for path in tmp_path.rglob("*") if "-staging-" in path.name or "-discarded-" in path.name] == [], \
+        "the index given up is removed, by the time the server stops"

@@ -24,9 +24,9 @@ from pathlib import Path
 from garden.build.assembly import SiteAssembly, content_digest
 from garden.build.state import BuildState, FileStamp, Output, PendingIndex, SearchIndex
 from garden.diagnostics import Problem
-from garden.emit import Writer, staging_folder
+from garden.emit import Writer, discard, staging_folder
 from garden.render.reads import digest_of
-from garden.search import INDEX_DIR, SearchError, run_pagefind, withdraw_search_field
+from garden.search import INDEX_DIR, SearchCancelled, SearchError, run_pagefind, withdraw_search_field
 
 
 NO_FILE = bytes(16)  # stands for the digest of a page that gave no file
@@ -125,8 +125,12 @@ def index_later(out_dir: Path, state: BuildState, cancel: threading.Event | None
                 state.outputs[relative] = Output(array("I"), (), digest, FileStamp.of(target))
                 changed.append(relative)
             files.append(relative)
+    except SearchCancelled:
+        discard(work, out_dir)  # a newer build waits for this to stop: it need not wait for the files to go
+        raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
     for relative in sorted(set(state.search.files if state.search else ()) - set(files)):
         (out_dir / relative).unlink(missing_ok=True)
         state.outputs.pop(relative, None)

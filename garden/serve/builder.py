@@ -5,7 +5,8 @@ the site at once with what the cache holds (blocks that must run show as pending
 code in the background; when it finishes, a second build shows the results. Every build goes
 through `rebuild` with one `Builder` for the server's life (each build remakes only what changed),
 and its changed files go to the feed that open pages follow. The search index comes after, in the
-background too (`Builder.index_search`): the pages do not wait for it, and a newer change stops it.
+background too (`Builder.index_search`), half a second after the build: the pages do not wait for
+it (nor share the cores with it as they reload), and a newer change stops it.
 The first time that background work ends, the server loads what the next build reads, if its
 first build had nothing to do (`Builder.warm`), and takes it out of the collector's way.
 A build that fails (a bad garden.toml, a broken template, a bug) is reported and leaves the last good site.
@@ -23,6 +24,7 @@ from pathlib import Path
 from garden.build.builder import Builder
 from garden.build.options import BuildOptions
 from garden.config import Config, load_config
+from garden.emit import wait_for_discarded
 from garden.run.executor import RunCancelled
 from garden.search import SearchCancelled, SearchError
 from garden.serve.collector import DeferredCollector
@@ -30,6 +32,9 @@ from garden.serve.console import Console
 from garden.serve.feed import ChangeFeed
 from garden.serve.rebuild import SiteUpdate, rebuild
 from garden.stop_messages import STOPPING_ERRORS, internal_error_message, stop_message
+
+
+SEARCH_AFTER_SECONDS = 0.5  # the pages reload on cores Pagefind does not take, and a burst of saves indexes once
 
 
 def reloaded(config: Config) -> Config:
@@ -84,6 +89,7 @@ class LiveBuilder:
     def close(self) -> None:
         """Stop the background work and save the build state for the next build."""
         self.stop_code()
+        wait_for_discarded()
         self._collector.collect()
         try:
             self.builder.save()
@@ -121,7 +127,7 @@ class LiveBuilder:
         """Run the code the quick build left pending, then bring the search index up to date."""
         if quick.result.pending and self._build(config, self.options, cancel) is None:
             return
-        if cancel.is_set():
+        if cancel.wait(SEARCH_AFTER_SECONDS):  # a newer change came: its build indexes the pages
             return
         try:
             changed = self.builder.index_search(cancel)

@@ -10,6 +10,7 @@ import json
 import mimetypes
 import re
 import socket
+import sys
 import time
 from html import escape
 from http import HTTPStatus
@@ -72,6 +73,12 @@ class SiteServer(ThreadingHTTPServer):
         self.site = site
         self.feed = feed
         super().__init__((host, port), SiteRequestHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that closed its connection mid-answer (it moved on to another page) is no
+        error; anything else is reported as `socketserver` does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:

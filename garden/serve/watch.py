@@ -21,6 +21,7 @@ from garden.flavors import SKIPPED_FOLDERS
 TEMPLATES = "templates"
 POLL_SECONDS = 0.1  # how often the watching loop looks at its stop event
 READY_MS = 100  # watchfiles answers at least this often, so the first answer says it is watching
+STEP_MS = 10  # a change is told once this long passes without another (watchfiles' default, 50, is felt on every save)
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,9 @@ class _Watchers:
     def _watch(self, paths: tuple[Path, ...], deep: bool, check: InputFilter, debounce_ms: int,
                batches: queue.Queue[set[Path] | Exception], ready: threading.Event) -> None:
         try:
-            for changes in watchfiles.watch(*paths, watch_filter=check, debounce=debounce_ms, recursive=deep,
-                                            stop_event=self.stop, raise_interrupt=False, yield_on_timeout=True,
-                                            rust_timeout=READY_MS):
+            for changes in watchfiles.watch(*paths, watch_filter=check, debounce=debounce_ms, step=STEP_MS,
+                                            recursive=deep, stop_event=self.stop, raise_interrupt=False,
+                                            yield_on_timeout=True, rust_timeout=READY_MS):
                 ready.set()  # the first answer, if only "nothing yet", means the watches are in place
                 if changes:
                     batches.put({Path(path) for _, path in changes})

@@ -1,0 +1,102 @@
+"""From a save to the page reloaded in the browser, with `garden serve`, on a garden already built.
+
+Usage: python bench/save_to_reload.py GARDEN NOTE [--edits 8] [--pause 1] [--port 8765] [--no-exec]
+
+Starts `garden serve` in GARDEN (a process of its own, as a writer runs it), opens the page of
+NOTE (a path below GARDEN, such as "notes/Concept 5498.md") in headless Chromium (Debian's, at
+/usr/bin/chromium), and saves NOTE `--edits` times with a line of prose added, `--pause` seconds apart after each reload.
+For each save it prints, in milliseconds from the moment the file was written: when the browser
+started loading the page again (the server built, and told the page), and when the new page was
+loaded (DOMContentLoaded); then what the server printed (its build times). The clocks are the machine's wall clock on both sides. The first save is
+left out of the medians (the server's first build after starting loads what it kept).
+NOTE is written back as it was at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOADED = ("() => { const [entry] = performance.getEntriesByType('navigation');"
+          " return [performance.timeOrigin, performance.timeOrigin + entry.domContentLoadedEventEnd]; }")
+
+
+def wait_for_server(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def page_url(note: Path) -> str:
+    """The page of a generated note: its title slugified as garden does (lower case, spaces to dashes)."""
+    return note.stem.lower().replace(" ", "-") + ".html"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("garden", type=Path)
+    parser.add_argument("note", type=Path)
+    parser.add_argument("--edits", type=int, default=8)
+    parser.add_argument("--pause", type=float, default=1.0)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--no-exec", action="store_true")
+    args = parser.parse_args()
+    note = args.garden / args.note
+    original = note.read_text(encoding="utf-8")
+    command = [sys.executable, "-m", "garden", "serve", "--port", str(args.port)] + (["--no-exec"] if args.no_exec else [])
+    log = tempfile.TemporaryFile(mode="w+")
+    server = subprocess.Popen(command, cwd=args.garden, stdout=log, stderr=subprocess.STDOUT)
+    started, loaded = [], []
+    try:
+        url = f"http://127.0.0.1:{args.port}/{page_url(args.note)}"
+        wait_for_server(url, 900)
+        time.sleep(5)  # the server loads its notes ahead once the site is up
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            for edit in range(args.edits + 1):
+                marker = f"saved at edit {edit} {os.getpid()}"
+                saved = time.time() * 1000
+                note.write_text(original + f"- {marker}\n", encoding="utf-8")
+                page.get_by_text(marker).wait_for(timeout=60_000)
+                origin, ready = page.evaluate(LOADED)
+                print(f"edit {edit}: reload started {origin - saved:7.1f} ms, page loaded {ready - saved:7.1f} ms",
+                      flush=True)
+                if edit:
+                    started.append(origin - saved)
+                    loaded.append(ready - saved)
+                time.sleep(args.pause)
+            browser.close()
+    finally:
+        note.write_text(original, encoding="utf-8")
+        time.sleep(2)
+        server.terminate()
+        server.wait(timeout=30)
+        log.seek(0)
+        print(log.read(), end="")
+    print(f"median of {len(loaded)}: reload started {statistics.median(started):.1f} ms, "
+          f"page loaded {statistics.median(loaded):.1f} ms after the save")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
