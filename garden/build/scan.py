@@ -101,6 +101,11 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _note_problem(relative: str, seen: Seen) -> bool:
+    """Whether what a scan saw at `relative` is a note that cannot be read."""
+    return seen.problem is not None and os.path.splitext(relative)[1] == ".md"
+
+
 def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
     """Where `garden_files` yields a file: a folder's files by name, then its folders by name."""
     parts = relative.split("/")
@@ -138,24 +143,26 @@ class Scanner:
         if len(roots) > MAX_ROOTS:
             return self.scan(previous.seen)
         below = tuple(root + "/" for root in roots)
-
-        def looked_at(relative: str) -> bool:
-            return relative in roots or relative.startswith(below)
-
         fresh = Scan()
         self._look(fresh, previous.seen, self._files_at(sorted(roots)), time.time_ns())
-        scan = Scan(seen={rel: seen for rel, seen in previous.seen.items() if not looked_at(rel)})
+        looked_at = {relative for relative in previous.seen if relative in roots or relative.startswith(below)}
+        scan = Scan(seen=dict(previous.seen))
+        for relative in looked_at:
+            del scan.seen[relative]
         scan.seen.update(fresh.seen)
         scan.notes = [note if note.source is None else ScannedNote(note.relative, note.content, None)
-                      for note in previous.notes if not looked_at(note.relative)]
+                      for note in previous.notes if note.relative not in looked_at]
         for note in fresh.notes:
             bisect.insort(scan.notes, note, key=lambda each: each.relative.split("/"))
-        scan.files = [relative for relative in previous.files if not looked_at(relative)]
+        scan.files = [relative for relative in previous.files if relative not in looked_at]
         for relative in fresh.files:
             bisect.insort(scan.files, relative, key=_walk_order)
-        scan.problems = [problem for _, problem in sorted(
-            (relative.split("/"), seen.problem) for relative, seen in scan.seen.items()
-            if seen.problem is not None and os.path.splitext(relative)[1] == ".md")]
+        if fresh.problems or any(_note_problem(relative, previous.seen[relative]) for relative in looked_at):
+            scan.problems = [problem for _, problem in sorted((relative.split("/"), seen.problem)
+                                                              for relative, seen in scan.seen.items()
+                                                              if _note_problem(relative, seen))]
+        else:  # the notes that cannot be read are those of the last scan
+            scan.problems = list(previous.problems)
         scan.changed = fresh.changed or previous.seen.keys() != scan.seen.keys()
         return scan
 
