@@ -9,7 +9,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from garden.build.assembly import SiteAssembly, make_product
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.parallel import forked, worth_forking
@@ -48,15 +47,15 @@ class Linked:
     contents: dict[str, str]
     memo: LinkMemo = field(default_factory=LinkMemo)
     listed: tuple[bytes, Site, list[Product]] | None = None  # the site's files as last listed, and with what settings
-    pages: PageCount | None = None
+    page_count: PageCount | None = None
 
     def counted(self) -> PageCount:
         """`PageCount` of the garden, worked out once."""
-        if self.pages is None:
+        if self.page_count is None:
             pages = self.garden.pages.values()
-            self.pages = PageCount(sorted({page.url for page in pages if not page.ghost}), len(pages),
-                                   sum(page.ghost for page in pages), sum(page.date is not None for page in pages))
-        return self.pages
+            self.page_count = PageCount(sorted({page.url for page in pages if not page.ghost}), len(pages),
+                                        sum(page.ghost for page in pages), sum(page.date is not None for page in pages))
+        return self.page_count
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,8 @@ class Rebuilder:
                                               live=options.live, in_place=in_place and reusable,
                                               workers=options.workers)
             summary = Summary(notes=counted.pages - counted.ghosts, ghosts=counted.ghosts, daily=counted.daily,
-                              pages=counted.pages, problems=problems + made.problems, failures=failures_of(report), ran=report.ran,
-                              cached=report.cached, pending=report.pending)
+                              pages=counted.pages, problems=problems + made.problems, failures=failures_of(report),
+                              ran=report.ran, cached=report.cached, pending=report.pending)
             self.parse_cache.forget_unused()
         except BaseException:
             if previous is not None:
@@ -169,7 +168,7 @@ class Rebuilder:
         changed = parsed.changed if kept is not None and parsed.base is kept.notes else None
         if same_setting and relink(kept.garden, kept.notes, by_path, changed):
             self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo, kept.listed,
-                                  kept.pages)
+                                  kept.page_count)
             return self._linked, None
         self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
         return self._linked, kept
