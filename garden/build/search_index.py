@@ -67,7 +67,7 @@ def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Pat
     key = _index_key(binary, urls, made.outputs)
     intact = previous is not None and made.all_intact(previous.files)
     if intact and (previous.key == key or later):
-        made.keep([(path, made.before[path]) for path in previous.files], writer)
+        made.keep({path: made.before[path] for path in previous.files}, writer)
         return previous, None if previous.key == key else PendingIndex(key, tuple(urls))
     return _index(made, writer, urls, key), None
 
