@@ -9,8 +9,8 @@ that path starting from nothing. What the last build made is kept in memory and 
 1. scan the notes folder by stat (`scan.py`); if nothing changed, nor the settings, templates,
    garden or packages, and the site is as it was written, the build is done (this module and
    what it imports are all a build with nothing to do loads: it stays fast);
-2. otherwise (`rebuild.py`) parse the notes whose content changed (`parse_cache.py`); link and
-   run everything, as always;
+2. otherwise (`rebuild.py`) parse the notes whose content changed (`parsing.py`,
+   `parse_cache.py`); link and run everything, as always;
 3. ask again every question the last site's files asked of the garden (`GardenView`): a file is
    remade when an answer changed (`products.py` lists the files), and written when its bytes did;
    the search index is made again when a note page's bytes changed (`search_index.py`);
