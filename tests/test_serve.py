@@ -277,6 +277,8 @@ def test_the_collector_waits_for_the_background_work_but_not_for_a_burst_of_edit
         for edit in range(1, MAX_DEFERRED + 2):
             note.write_text(gate_block(gate, f"result {edit}"), encoding="utf-8")
             builder.update({note})
+            if edit > MAX_DEFERRED:  # its code's build pauses the collector while it runs, as every build does
+                builder.stop_code()
             assert gc.isenabled() == (edit > MAX_DEFERRED), f"after edit {edit}"
     finally:
         gate.touch()

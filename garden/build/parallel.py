@@ -40,8 +40,10 @@ def worth_forking(items: int, workers: int) -> bool:
 
 def _start_worker(builder: int) -> None:
     """In a new worker: leave Ctrl+C to the builder, and (on Linux) die with it, should it be killed
-    (the worker shares the builder's end of every pipe, so it would never learn of that otherwise)."""
+    (the worker shares the builder's end of every pipe, so it would never learn of that otherwise).
+    It was forked with Ctrl+C blocked (`forked`): one pressed since is dropped here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if sys.platform == "linux":
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -74,7 +76,12 @@ def forked(work: Callable[[int], Result], items: int, workers: int) -> Iterator[
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker, initargs=(os.getpid(),))
     try:
-        yield _in_order(work, pool.map(_do, range(items), chunksize=CHUNK), items)
+        unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until the workers ignore it
+        try:
+            results = pool.map(_do, range(items), chunksize=CHUNK)  # forks the workers
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # a Ctrl+C pressed meanwhile reaches the builder now
+        yield _in_order(work, results, items)
     finally:
         pool.shutdown(cancel_futures=True)  # waits for the chunks under way, a fraction of a second
         _work = None
