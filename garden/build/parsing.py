@@ -35,7 +35,7 @@ class ParseRound:
 
     salt: str
     scanned: list[ScannedNote]
-    found: list[Parsed]
+    found: list[Parsed | None]  # None only in a round cut short by `cancel`
     notes: list[Note]
     problems: list[Problem]
     by_path: dict[str, Note]

@@ -96,7 +96,7 @@ class LinkMemo:
                 latest = self.latest[1]
             elif self.latest[0] is notes.base:
                 by_path = self.pages_by_path(garden)
-                moved = [by_path[path] for path in notes.moved if path in by_path]
+                moved = [by_path[path] for path in notes.changed if path in by_path]
                 latest = latest_after(self.latest[1], moved, lambda page: last_change(garden, page))
         if latest is None:
             latest = latest_of(garden.pages.values(), self.changed_at_of(garden))
@@ -107,11 +107,12 @@ class LinkMemo:
 @dataclass(frozen=True)
 class NoteRound:
     """The notes of a garden by path, and, when they were found by changing those of an earlier
-    round (`base`), the paths whose note may be another (`moved`; every other is the very same note)."""
+    round (`base`), the paths whose note may be another (`changed`; every other is the very same note),
+    as `garden.build.parsing.ParseRound` tells them."""
 
     notes: dict[str, Note]
     base: dict[str, Note] | None = None
-    moved: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
 
 
 def _page_material(page: Page | None) -> tuple | None:
