@@ -73,11 +73,17 @@ def run_garden_process(cwd: Path, *args: str, timeout: float = 120,
                        env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`python -m garden ARGS` in `cwd`, in a fresh interpreter importing garden from this checkout
     (with the environment variables `env_extra` set too)."""
+    return subprocess.run([sys.executable, "-m", "garden", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=garden_environment(env_extra))
+
+
+def garden_environment(env_extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment variables (with `env_extra`), for a Python that imports garden from
+    this checkout first."""
     env = dict(os.environ) | (env_extra or {})
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return subprocess.run([sys.executable, "-m", "garden", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    return env
 
 
 def process_alive(pid: int) -> bool:

@@ -25,7 +25,7 @@ from garden.build.scan import Scanner
 from garden.build.sealed import MAGIC
 from garden.config import load_config
 from garden.serve.rebuild import rebuild
-from helpers import REPO, SUMMARY, make_garden, run_garden, run_garden_process, tree_digest
+from helpers import SUMMARY, garden_environment, make_garden, run_garden, run_garden_process, tree_digest
 from serve_helpers import serving, wait_until
 
 WORDS = "gradient loss neuron layer weight bias signal model data network training error batch".split()
@@ -738,7 +738,7 @@ def test_the_garden_command_and_python_m_garden_find_nothing_to_do_after_each_ot
     saved = {path: path.stat().st_mtime_ns for path in states.glob("site-*")}
     assert saved, "the build saved its state"
     proc = subprocess.run([sys.executable, str(script), "build", "--no-exec"], cwd=root, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+                          text=True, timeout=120, env=garden_environment())
     assert proc.returncode == 0 and SUMMARY.match(proc.stdout.strip())["rendered"] == "0", proc.stderr
     assert {path: path.stat().st_mtime_ns for path in states.glob("site-*")} == saved, "nothing was built again"
 

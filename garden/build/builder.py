@@ -24,18 +24,16 @@ index and saving the state to `index_search`, which the server calls next, in th
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from garden.build.collector import collector_paused
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.scan import Scan, Scanner
 from garden.build.state import (BuildState, FileStamp, Glance, glance_of, glance_path, load_glance, load_state,
@@ -48,19 +46,6 @@ from garden.run.fingerprint import dependency_versions, garden_source_digest, re
 
 if TYPE_CHECKING:
     from garden.build.rebuild import Rebuilder
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection during a build: it allocates millions of objects that live to
-    its end, and the collector would walk them again and again (a third of a build's time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _files_digest(folder: Path) -> str:
@@ -125,7 +110,7 @@ class Builder:
         Setting `cancel` while the code runs stops the build (`garden.run.executor.RunCancelled`)."""
         config = self.config
         check_output(config.out_dir, config.notes_dir, config.root)
-        with build_lock(config.cache_dir / "build.lock"), _collector_paused():
+        with build_lock(config.cache_dir / "build.lock"), collector_paused():
             recover(config.out_dir)
             refresh_environment()
             self._notice_other_builds()
@@ -168,7 +153,7 @@ class Builder:
         it loaded, once `cancel` is set. A builder that built something has nothing to load."""
         if self._rebuilder is not None:
             return
-        with build_lock(self.config.cache_dir / "build.lock"), _collector_paused():
+        with build_lock(self.config.cache_dir / "build.lock"), collector_paused():
             self._notice_other_builds()
             last = self._previous()
             if last is not None and not (cancel is not None and cancel.is_set()):

@@ -15,36 +15,34 @@ from __future__ import annotations
 import gc
 import threading
 
+from garden.build.collector import pause, resume
+
 MAX_DEFERRED = 3  # builds in a row whose garbage waits for the background work to end
 
 
 class DeferredCollector:
-    """Keeps the collector off from a live build until its background work ends."""
+    """Holds a collector pause (`garden.build.collector`) from a live build until its background work ends."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._deferred = 0  # builds since the last collection
-        self._was_enabled = gc.isenabled()
 
     def before_build(self) -> None:
         """A live build starts: keep the collector off after it, unless too many builds wait already."""
         with self._lock:
             if self._deferred == 0:
-                self._was_enabled = gc.isenabled()
+                pause()
             self._deferred += 1
             if self._deferred > MAX_DEFERRED:
-                self._restore()
-            else:
-                gc.disable()
+                self._end()
 
     def collect(self) -> None:
         """The background work of the latest build ended (or there was none): collect, and run as before."""
         with self._lock:
             if self._deferred:
                 gc.collect(1)  # the young generations: what the builds since made
-                self._restore()
+                self._end()
 
-    def _restore(self) -> None:
+    def _end(self) -> None:
         self._deferred = 0
-        if self._was_enabled:
-            gc.enable()
+        resume()
