@@ -90,3 +90,14 @@ def gated_pagefind(folder: Path, monkeypatch) -> Path:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(gated))
     gate.touch()
     return gate
+
+
+def gate_block(gate: Path, printed: str, pid_file: Path | None = None) -> str:
+    """A note whose python block waits until the file `gate` exists, then prints `printed` (and first
+    writes its process id into `pid_file`)."""
+    lines = ["import os, pathlib, time"]
+    if pid_file is not None:
+        lines.append(f"pathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))")
+    lines += [f"while not pathlib.Path({str(gate)!r}).exists():", "    time.sleep(0.02)", f"print({printed!r})"]
+    body = "".join(f"  {line}\n" for line in lines)
+    return f"- Waiting\n- ```python\n{body}  ```\n"

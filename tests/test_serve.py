@@ -25,20 +25,9 @@ from garden.serve.collector import MAX_DEFERRED
 from garden.serve.console import Console
 from garden.serve.feed import ChangeFeed
 from helpers import REPO, make_garden, parse_html, run_garden
-from serve_helpers import WAIT_SECONDS, gated_pagefind, get, serving, wait_until
+from serve_helpers import WAIT_SECONDS, gate_block, gated_pagefind, get, serving, wait_until
 
 PAGES = {"A.md": "- Apple tree\n", "B.md": "- Banana split\n"}
-
-
-def gate_block(gate: Path, printed: str, pid_file: Path | None = None) -> str:
-    """A note whose python block waits until the file `gate` exists, then prints `printed` (and first
-    writes its process id into `pid_file`)."""
-    lines = ["import os, pathlib, time"]
-    if pid_file is not None:
-        lines.append(f"pathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))")
-    lines += [f"while not pathlib.Path({str(gate)!r}).exists():", "    time.sleep(0.02)", f"print({printed!r})"]
-    body = "".join(f"  {line}\n" for line in lines)
-    return f"- Waiting\n- ```python\n{body}  ```\n"
 
 
 def outputs(page: str) -> str:

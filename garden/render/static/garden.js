@@ -337,10 +337,10 @@ function graphPanZoom(svg, controls) {
   });
 }
 
-function graphInit() {
-  for (const svg of document.querySelectorAll("svg.graph")) graphLighting(svg);
-  const global = document.querySelector("svg.graph-global");
-  const controls = document.querySelector(".graph-controls");
+function graphInit(root = document) {
+  for (const svg of root.querySelectorAll("svg.graph")) graphLighting(svg);
+  const global = root.querySelector("svg.graph-global");
+  const controls = root.querySelector(".graph-controls");
   if (global && controls) graphPanZoom(global, controls);
 }
 
@@ -614,9 +614,9 @@ function nnTraining(box) {
   box.prepend(controls);
 }
 
-function nnInit() {
-  document.querySelectorAll(".nn-neuron[data-neuron]").forEach(nnNeuron);
-  document.querySelectorAll(".nn-training[data-training]").forEach(nnTraining);
+function nnInit(root = document) {
+  root.querySelectorAll(".nn-neuron[data-neuron]").forEach(nnNeuron);
+  root.querySelectorAll(".nn-training[data-training]").forEach(nnTraining);
 }
 
 nnInit();
@@ -624,8 +624,11 @@ nnInit();
 
 // --- live reload ---
 // Only on pages `garden serve` marked (<body data-live="PAGE" data-live-version="N">): follow the
-// server's change events and reload when this page's file, or a file it loaded, changed. A hidden
-// tab lets go of its connection (browsers allow few per server) and asks what it missed when shown.
+// server's change events. When only this page's file changed, its new HTML is fetched and put in
+// place of the old (the header, main and footer; the search field, its text and the scroll position
+// stay); when a file it loaded changed (a stylesheet, a script, a picture), or the new page needs
+// other ones, it is loaded again. A hidden tab lets go of its connection (browsers allow few per
+// server) and asks what it missed when shown.
 
 function liveReloadLoadedFiles() {
   const loaded = new Set();
@@ -638,21 +641,67 @@ function liveReloadLoadedFiles() {
   return loaded;
 }
 
-function liveReloadConcerns(changed, page) {
+// What a change means for this page: "none", "page" (only its own HTML) or "files" (something it loaded).
+function liveReloadConcern(changed, page) {
   const root = new URL(gardenRoot || "./", location.href);
+  const self = new URL(page, root).href;
   const loaded = liveReloadLoadedFiles();
-  return changed.some((path) => path === page || loaded.has(new URL(path, root).href));
+  loaded.delete(self); // fetched by an earlier update in place
+  if (changed.some((path) => path !== page && loaded.has(new URL(path, root).href))) return "files";
+  return changed.includes(page) ? "page" : "none";
+}
+
+// The parts of a page that an update in place cannot change: its stylesheets and scripts, where the
+// site's root is, whether it has search.
+function liveReloadFrame(doc) {
+  const sources = [...doc.querySelectorAll("link[rel~=stylesheet], script[src], base")]
+    .map((element) => element.outerHTML);
+  return JSON.stringify([sources, doc.body.dataset.root, "search" in doc.body.dataset]);
+}
+
+// Put the freshly served `doc` in place of this page; false when it needs a load of its own.
+function liveReloadSwap(doc) {
+  const parts = ["header.site-header", "main#main", "footer.site-footer"];
+  if (liveReloadFrame(doc) !== liveReloadFrame(document)) return false;
+  if (!parts.every((part) => document.querySelector(part) && doc.querySelector(part))) return false;
+  const search = document.querySelector("header.site-header .search");
+  const freshSearch = doc.querySelector("header.site-header .search");
+  if (Boolean(search) !== Boolean(freshSearch)) return false;
+  if (search) freshSearch.replaceWith(search); // what the reader typed, and its results, stay
+  for (const element of document.head.querySelectorAll("title, meta[name=description], meta[property], link[rel=canonical]")) {
+    element.remove();
+  }
+  document.head.append(...[...doc.head.querySelectorAll("title, meta[name=description], meta[property], link[rel=canonical]")]
+    .map((element) => document.adoptNode(element)));
+  if (previewBox) previewHide();
+  const main = document.adoptNode(doc.querySelector("main#main"));
+  for (const part of parts) document.querySelector(part).replaceWith(part === "main#main" ? main : document.adoptNode(doc.querySelector(part)));
+  document.body.dataset.liveVersion = doc.body.dataset.liveVersion;
+  graphInit(main);
+  nnInit(main);
+  return true;
+}
+
+async function liveReloadUpdate() {
+  const response = await fetch(location.href, { cache: "no-store" });
+  if (!response.ok) return false;
+  return liveReloadSwap(new DOMParser().parseFromString(await response.text(), "text/html"));
 }
 
 function liveReloadConnect(live) {
   const events = new EventSource(gardenRoot + "_garden/events?since=" + encodeURIComponent(live.version));
+  let updating = Promise.resolve(true);
   events.addEventListener("change", (event) => {
-    if (liveReloadConcerns(JSON.parse(event.data), live.page)) {
-      events.close();
-      location.reload();
-    } else {
-      live.version = event.lastEventId;
+    const concern = liveReloadConcern(JSON.parse(event.data), live.page);
+    live.version = event.lastEventId;
+    if (concern === "none") return;
+    if (concern === "page") {
+      updating = updating.then((swapped) => swapped && liveReloadUpdate()).catch(() => false);
+      updating.then((swapped) => { if (!swapped) location.reload(); });
+      return;
     }
+    events.close();
+    location.reload();
   });
   events.addEventListener("error", () => events.close());  // the server stopped: no retries
   return events;
