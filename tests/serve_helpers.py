@@ -79,13 +79,15 @@ def wait_until(condition: Callable[[], object], what: str, timeout: float = WAIT
 
 
 def gated_pagefind(folder: Path, monkeypatch) -> Path:
-    """Make garden run Pagefind through a script that waits while the returned gate file is missing
-    (it is there at first); skips the test where Pagefind is not installed."""
+    """Make garden run Pagefind through a script that adds a line to `folder`/pagefind-runs when it
+    starts, then waits while the returned gate file is missing (it is there at first); skips the test
+    where Pagefind is not installed."""
     real = pagefind_binary()
     if real is None:
         pytest.skip("needs Pagefind")
-    gate, gated = folder / "gate", folder / "gated-pagefind"
-    gated.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.02; done\nexec "{real}" "$@"\n')
+    gate, gated, runs = folder / "gate", folder / "gated-pagefind", folder / "pagefind-runs"
+    gated.write_text(f'#!/bin/sh\necho run >> "{runs}"\nwhile [ ! -e "{gate}" ]; do sleep 0.02; done\n'
+                     f'exec "{real}" "$@"\n')
     gated.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(gated))
     gate.touch()

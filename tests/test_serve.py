@@ -14,6 +14,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -335,3 +336,25 @@ def test_a_newer_change_stops_the_search_index_of_an_older_one(tmp_path, monkeyp
         assert "kumquat" not in indexed_text(site)
     left = [path.name for path in tmp_path.rglob("*") if "-staging-" in path.name or "-discarded-" in path.name]
     assert left == [], "the index given up is removed, by the time the server stops"
+
+
+def test_a_change_undone_before_the_index_caught_up_runs_no_pagefind(tmp_path, monkeypatch):
+    """The pages are back as the search index has them: there is nothing to index again."""
+    gate = gated_pagefind(tmp_path, monkeypatch)
+    runs = tmp_path / "pagefind-runs"
+    root = make_garden(tmp_path, PAGES)
+    note = root / "notes" / "A.md"
+    with serving(root, execute=False) as served:
+        before = runs.read_text().count("run")
+        gate.unlink()
+        note.write_text("- Apple tree by the kumquat\n", encoding="utf-8")
+        wait_until(lambda: "kumquat" in served.get("/a.html")[2], "the edited page")
+        wait_until(lambda: runs.read_text().count("run") == before + 1, "the index of the edit started")
+        note.write_text(PAGES["A.md"], encoding="utf-8")
+        wait_until(lambda: "kumquat" not in served.get("/a.html")[2], "the page as it was")
+        gate.touch()
+        time.sleep(1.5)  # more than enough for the search index to start after the build
+        assert runs.read_text().count("run") == before + 1
+        note.write_text("- Apple tree by the lychee\n", encoding="utf-8")
+        wait_until(lambda: "lychee" in indexed_text(root / "site"), "the index of the next edit")
+        assert runs.read_text().count("run") == before + 2

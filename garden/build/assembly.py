@@ -70,7 +70,7 @@ class SiteAssembly:
         """Whether the last build wrote a file at each of `paths`, and each is still the one it wrote."""
         before = self.before
         if self.trusted:
-            return before.keys() >= set(paths)
+            return all(map(before.__contains__, paths))
         return all(path in before and self.intact(before[path], path) for path in paths)
 
     def split(self, files: list[Product], stale: set[str]) -> tuple[dict[str, Output], list[Product]]:
@@ -107,6 +107,14 @@ class SiteAssembly:
                     writer.keep(path)
         self.outputs.update(kept)
         self.found.update(chain.from_iterable(filter(None, map(attrgetter("problems"), kept.values()))))
+
+    def keep_files(self, paths: tuple[str, ...], writer: Writer) -> None:
+        """Keep the files at these paths, which no product makes and which found no problem (the search
+        index's), as the last build wrote them."""
+        if not self.trusted:
+            for path in paths:
+                writer.keep(path)
+        self.outputs.update(zip(paths, map(self.before.__getitem__, paths)))
 
     def record(self, product: Product, made: Made, writer: Writer) -> None:
         """Remember what making the product read and found, and write its file when its bytes changed."""

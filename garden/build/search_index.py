@@ -7,8 +7,9 @@ digests the assembly keeps of every file) or the binary changed. It cannot index
 so one changed note page means a whole new index. When Pagefind fails, the pages' search mark is
 taken off in the staging folder and the build's state is spoilt: the next build makes every file.
 
-A live build (`garden serve`) does not wait for it: it keeps the last index as it is, and leaves
-the new one (`PendingIndex`) to `index_later`, which the server runs once the pages are in place.
+A live build (`garden serve`) does not wait for it, nor look at whether a page changed: it keeps the
+last index as it is, and leaves the new one (`PendingIndex`) to `index_later`, which the server runs
+once the pages are in place, and which runs Pagefind only when the indexed pages changed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from garden.build.state import BuildState, FileStamp, Output, PendingIndex, Sear
 from garden.diagnostics import Problem
 from garden.emit import Writer, discard, staging_folder
 from garden.render.reads import digest_of
-from garden.search import INDEX_DIR, SearchCancelled, SearchError, run_pagefind, withdraw_search_field
+from garden.search import INDEX_DIR, SearchCancelled, SearchError, pagefind_binary, run_pagefind, withdraw_search_field
 
 
 NO_FILE = bytes(16)  # stands for the digest of a page that gave no file
@@ -64,11 +65,14 @@ def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Pat
         made.found.add(Problem("pagefind", None, "pagefind is not installed (pip install 'pagefind[bin]'); "
                                                  "the site has no search"))
         return None, None
-    key = _index_key(binary, urls, made.outputs)
     intact = previous is not None and made.all_intact(previous.files)
-    if intact and (previous.key == key or later):
-        made.keep({path: made.before[path] for path in previous.files}, writer)
-        return previous, None if previous.key == key else PendingIndex(key, tuple(urls))
+    if intact and later:  # whether the pages changed is worked out after the build too (`index_later`)
+        made.keep_files(previous.files, writer)
+        return previous, PendingIndex(tuple(urls))
+    key = _index_key(binary, urls, made.outputs)
+    if intact and previous.key == key:
+        made.keep_files(previous.files, writer)
+        return previous, None
     return _index(made, writer, urls, key), None
 
 
@@ -111,6 +115,11 @@ def index_later(out_dir: Path, state: BuildState, cancel: threading.Event | None
     pending = state.indexing
     if pending is None:
         return []
+    binary = pagefind_binary()
+    key = _index_key(binary, list(pending.urls), state.outputs) if binary is not None else None
+    if key is not None and state.search is not None and state.search.key == key:  # the same pages: the same index
+        state.indexing = None
+        return []
     work = Path(tempfile.mkdtemp(prefix=staging_folder(out_dir), dir=out_dir.parent))  # removed by `recover` if killed
     try:
         made = work / INDEX_DIR
@@ -135,5 +144,5 @@ def index_later(out_dir: Path, state: BuildState, cancel: threading.Event | None
         (out_dir / relative).unlink(missing_ok=True)
         state.outputs.pop(relative, None)
         changed.append(relative)
-    state.search, state.indexing = SearchIndex(pending.key, tuple(files)), None
+    state.search, state.indexing = SearchIndex(key, tuple(files)), None
     return changed

@@ -133,10 +133,8 @@ class SearchIndex:
 
 @dataclass(frozen=True)
 class PendingIndex:
-    """The search index a live build left to make (`Builder.index_search`): a digest of what it is
-    made from, and the URLs of the pages to index."""
+    """The search index a live build left to make (`Builder.index_search`): the URLs of the pages to index."""
 
-    key: bytes
     urls: tuple[str, ...]
 
 
