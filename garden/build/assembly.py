@@ -8,6 +8,7 @@ from array import array
 from itertools import chain
 from operator import attrgetter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from garden.build.products import FileCopy, Product
@@ -43,6 +44,22 @@ def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+class Listing:
+    """The files of a site as listed (`garden.build.products`), with where each path is in the list
+    and which products are untraced (made by every build), worked out once per listing."""
+
+    def __init__(self, files: list[Product]) -> None:
+        self.files = files
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        return {product.path: number for number, product in enumerate(self.files)}
+
+    @cached_property
+    def untraced(self) -> list[int]:
+        return [number for number, product in enumerate(self.files) if not product.traced]
+
+
 class SiteAssembly:
     """The files of one build's site as they are decided: kept from the last site, or made."""
 
@@ -53,6 +70,10 @@ class SiteAssembly:
         self.reusable = reusable
         self.table = previous.table.change() if previous is not None and reusable else KeyTable()
         self.outputs: dict[str, Output] = {}
+        self.flagged_before = previous.flagged if previous is not None else frozenset()
+        self.flagged: set[str] = set()  # the paths of the outputs that found problems
+        self.carried = False  # whether the outputs started as the last build's (`carry`)
+        self.dropped: list[str] = []  # the paths of files carried over, then not kept (`drop_files`)
         self.found: set[Problem] = set()
         self.rendered = 0
         self.changed: list[str] = []
@@ -99,6 +120,22 @@ class SiteAssembly:
                 to_make.append(product)
         return kept, to_make
 
+    def carry(self, listing: Listing, stale: set[str]) -> list[Product]:
+        """For a `trusted` build whose files are those the last build listed and recorded: every file
+        stays as that build wrote it, with what it recorded, but the products returned (the
+        untraced ones and those at paths in `stale`), to make. Does in a few copies what `split` and
+        `keep` do file by file."""
+        positions = listing.positions
+        numbers = set(listing.untraced)
+        numbers.update(positions[path] for path in stale if path in positions)
+        to_make = [listing.files[number] for number in sorted(numbers)]
+        self.outputs, self.carried = dict(self.before), True
+        for product in to_make:
+            self.outputs.pop(product.path, None)
+        self.flagged = set(self.flagged_before.difference(product.path for product in to_make))
+        self.found.update(chain.from_iterable(self.before[path].problems for path in self.flagged))
+        return to_make
+
     def keep(self, kept: dict[str, Output], writer: Writer) -> None:
         """Keep the files at these paths as the last build wrote them, with what it recorded (`split`)."""
         if not self.trusted:  # a site updated in place keeps them where they are
@@ -106,7 +143,9 @@ class SiteAssembly:
                 if before.stamp is not None:
                     writer.keep(path)
         self.outputs.update(kept)
-        self.found.update(chain.from_iterable(filter(None, map(attrgetter("problems"), kept.values()))))
+        flagged = [path for path, output in kept.items() if output.problems]
+        self.flagged.update(flagged)
+        self.found.update(chain.from_iterable(kept[path].problems for path in flagged))
 
     def keep_files(self, paths: tuple[str, ...], writer: Writer) -> None:
         """Keep the files at these paths, which no product makes and which found no problem (the search
@@ -114,7 +153,16 @@ class SiteAssembly:
         if not self.trusted:
             for path in paths:
                 writer.keep(path)
-        self.outputs.update(zip(paths, map(self.before.__getitem__, paths)))
+        if not self.carried:  # else they are there already
+            self.outputs.update(zip(paths, map(self.before.__getitem__, paths)))
+
+    def drop_files(self, paths: tuple[str, ...]) -> None:
+        """The files at these paths, which no product makes, are not kept: they go from what `carry`
+        carried over (a site assembled file by file has only the files it kept or made)."""
+        if self.carried:
+            for path in paths:
+                if self.outputs.pop(path, None) is not None:
+                    self.dropped.append(path)
 
     def record(self, product: Product, made: Made, writer: Writer) -> None:
         """Remember what making the product read and found, and write its file when its bytes changed."""
@@ -123,6 +171,8 @@ class SiteAssembly:
         digest, stamp = self._write(writer, product.path, made.content, self.before.get(product.path))
         self.outputs[product.path] = Output(reads, tuple(sorted(made.problems, key=problem_order)), digest, stamp)
         self.remade.append(product.path)
+        if made.problems:
+            self.flagged.add(product.path)
         self.found |= made.problems
 
     def _write(self, writer: Writer, path: str, content: bytes | FileCopy | None, before: Output | None
@@ -143,7 +193,9 @@ class SiteAssembly:
 
     def finish(self) -> None:
         """Once every file is decided: what the site no longer has, and every problem the files found, in order."""
-        gone = self.before.keys() - self.outputs.keys()  # a kept file keeps its stamp: only a made one may lose it
+        # a kept file keeps its stamp: only a made one may lose it
+        gone = ([path for path in self.dropped if path not in self.outputs] if self.carried
+                else self.before.keys() - self.outputs.keys())
         emptied = (path for path in self.remade if self.outputs[path].stamp is None and path in self.before)
         self.removed = sorted(path for path in [*gone, *emptied] if self.before[path].stamp is not None)
         self.problems = sorted(self.found, key=problem_order)

@@ -9,12 +9,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from garden.build.assembly import SiteAssembly, make_product
+from garden.build.assembly import Listing, SiteAssembly, make_product
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.parallel import forked, worth_forking
 from garden.build.parse_cache import ParseCache
 from garden.build.parsing import NoteParser, ParseRound
-from garden.build.products import Product, Site, products
+from garden.build.products import Site, products
 from garden.build.read_index import ReadIndex
 from garden.build.runs import RunMemo
 from garden.build.scan import Scan
@@ -46,7 +46,7 @@ class Linked:
     files: list[str]
     contents: dict[str, str]
     memo: LinkMemo = field(default_factory=LinkMemo)
-    listed: tuple[bytes, Site, list[Product]] | None = None  # the site's files as last listed, and with what settings
+    listed: tuple[bytes, Site, Listing] | None = None  # the site's files as last listed, and with what settings
     page_count: PageCount | None = None
 
     def counted(self) -> PageCount:
@@ -78,6 +78,7 @@ class Rebuilder:
         self.runs = RunMemo()
         self._linked: Linked | None = None
         self._last_build: tuple[BuildState, dict] | None = None  # the state the last build left, and the results it showed
+        self._last_listing: Listing | None = None  # the files the last build made or kept
         self._readers = ReadIndex()  # which files of the last build read each key
 
     def rebuild(self, config: Config, options: BuildOptions, previous: BuildState | None, scan: Scan,
@@ -119,12 +120,14 @@ class Rebuilder:
                              and self._last_build[1] is report.results)
         stale = _stale(previous, view, changed, relinked, near, changes, results_as_before) if reusable else set()
         remake = self._readers.readers(previous, stale) if reusable else set()
-        site, listed = _listed(linked, config, view, inputs + files)
+        site, listing = _listed(linked, config, view, inputs + files)
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
+        carried = (in_place and reusable and listing is self._last_listing and self._last_build is not None
+                   and self._last_build[0] is previous and (search is not None or previous.search is None))
         try:
-            made, index, pending = _make_site(config, site, listed, previous, reusable, remake, search,
+            made, index, pending = _make_site(config, site, listing, previous, reusable, remake, search,
                                               live=options.live, in_place=in_place and reusable,
-                                              workers=options.workers)
+                                              workers=options.workers, carried=carried)
             summary = Summary(notes=counted.pages - counted.ghosts, ghosts=counted.ghosts, daily=counted.daily,
                               pages=counted.pages, problems=problems + made.problems, failures=failures_of(report),
                               ran=report.ran, cached=report.cached, pending=report.pending)
@@ -135,8 +138,8 @@ class Rebuilder:
             raise
         made.table.keep()
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
-                           made.table, made.outputs, index, summary, pending)
-        self._last_build = state, report.results
+                           made.table, made.outputs, index, summary, pending, frozenset(made.flagged))
+        self._last_build, self._last_listing = (state, report.results), listing
         if previous is not None and reusable:
             self._readers.advance(previous, state, made.remade)
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
@@ -246,39 +249,41 @@ class Search:
     previous: SearchIndex | None
 
 
-def _listed(linked: Linked, config: Config, view: GardenView, setting: bytes) -> tuple[Site, list[Product]]:
+def _listed(linked: Linked, config: Config, view: GardenView, setting: bytes) -> tuple[Site, Listing]:
     """The site to make and its files: those the last build of this garden listed, when it was
     relinked in place since and the settings and other files (`setting`) are the same; else listed now."""
     if linked.listed is not None and linked.listed[0] == setting:
-        _, site, files = linked.listed
+        _, site, listing = linked.listed
         site.anew(config, view)
-        return site, files
+        return site, listing
     site = Site(config, linked.garden, view, SiteRenderer(view, config))
-    files = list(products(site))
-    linked.listed = setting, site, files
-    return site, files
+    listing = Listing(list(products(site)))
+    linked.listed = setting, site, listing
+    return site, listing
 
 
-def _make_site(config: Config, site: Site, files: list[Product], previous: BuildState | None, reusable: bool,
-               stale: set[str], search: Search | None, live: bool, in_place: bool, workers: int
+def _make_site(config: Config, site: Site, listing: Listing, previous: BuildState | None, reusable: bool,
+               stale: set[str], search: Search | None, live: bool, in_place: bool, workers: int, carried: bool
                ) -> tuple[SiteAssembly, SearchIndex | None, PendingIndex | None]:
-    """Every file of the site (`files`) into a staging folder (kept, or made and written: new files,
+    """Every file of the site (`listing`) into a staging folder (kept, or made and written: new files,
     and those at the paths in `stale`, which read an answer that changed), and the search index over
     its pages, then swapped in; `in_place`, every file changed replaced in the site itself, whose
-    files are taken to be those `previous` recorded (no file is looked at to keep it). Unless
-    `reusable`, every file is made again (and still kept where its bytes are the same). A `live`
-    build that has an index keeps it, and leaves the new one to make later. Up to `workers`
-    processes make the files (`garden.build.parallel`)."""
+    files are taken to be those `previous` recorded (no file is looked at to keep it); `carried`
+    too, the files are those `previous` recorded (`SiteAssembly.carry`). Unless `reusable`, every
+    file is made again (and still kept where its bytes are the same). A `live` build that has an
+    index keeps it, and leaves the new one to make later. Up to `workers` processes make the files
+    (`garden.build.parallel`)."""
     made = SiteAssembly(config.out_dir, previous, reusable, trusted=in_place)
     writer: Writer = InPlaceWriter(config.out_dir) if in_place else SiteWriter(config.out_dir)
+    files = listing.files
     try:
-        kept, to_make = made.split(files, stale)
+        kept, to_make = ({}, made.carry(listing, stale)) if carried else made.split(files, stale)
         if worth_forking(len(to_make), workers):
             site.view.memo.fill(site.garden)  # worked out once here, rather than once in each worker
         with (progress("writing pages", len(files), "file") as bar,
               forked(lambda number: make_product(to_make[number], site.view), len(to_make), workers) as making):
             made.keep(kept, writer)
-            bar.update(len(kept))
+            bar.update(len(files) - len(to_make))
             for product in to_make:
                 made.record(product, next(making), writer)
                 bar.update()

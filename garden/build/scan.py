@@ -71,6 +71,8 @@ class Scan:
     files: list[str] = field(default_factory=list)  # every other file below the notes folder (attachments)
     seen: dict[str, Seen] = field(default_factory=dict)  # by path below the notes folder
     changed: bool = False  # anything differs from the scan it was compared with
+    unsettled: set[str] = field(default_factory=set)  # the paths seen whose stamps are not to be trusted yet
+    sourced: list[str] = field(default_factory=list)  # the paths of the notes this scan read (with a Source)
 
     def note_contents(self) -> dict[str, str]:
         """The content digest of each note file, by its path below the notes folder."""
@@ -106,6 +108,32 @@ def _note_problem(relative: str, seen: Seen) -> bool:
     return seen.problem is not None and os.path.splitext(relative)[1] == ".md"
 
 
+def _note_order(note: ScannedNote) -> list[str]:
+    return note.relative.split("/")
+
+
+def _notes_after(previous: Scan, looked_at: set[str], fresh: list[ScannedNote]) -> list[ScannedNote]:
+    """The notes of `previous` but those at the paths looked at again, without the sources it read,
+    with the `fresh` notes found at those paths put in place (all in path order)."""
+    notes = list(previous.notes)
+
+    def position(relative: str) -> int | None:
+        at = bisect.bisect_left(notes, relative.split("/"), key=_note_order)
+        return at if at < len(notes) and notes[at].relative == relative else None
+
+    for relative in previous.sourced:
+        at = position(relative)
+        if at is not None:
+            notes[at] = ScannedNote(relative, notes[at].content, None)
+    for relative in looked_at:
+        at = position(relative)
+        if at is not None:
+            del notes[at]
+    for note in fresh:
+        bisect.insort(notes, note, key=_note_order)
+    return notes
+
+
 def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
     """Where `garden_files` yields a file: a folder's files by name, then its folders by name."""
     parts = relative.split("/")
@@ -133,7 +161,7 @@ class Scanner:
         are left out): only those paths are looked at, and the files changed too shortly before
         `previous` to trust their stamps."""
         tops = (self.notes_dir.resolve(), self.notes_dir.absolute())
-        roots = {relative for relative, seen in previous.seen.items() if not seen.settled}
+        roots = set(previous.unsettled)
         for path in changed:
             relative = next((path.relative_to(top).as_posix() for top in tops if path.is_relative_to(top)), None)
             if relative == ".":
@@ -145,15 +173,15 @@ class Scanner:
         below = tuple(root + "/" for root in roots)
         fresh = Scan()
         self._look(fresh, previous.seen, self._files_at(sorted(roots)), time.time_ns())
-        looked_at = {relative for relative in previous.seen if relative in roots or relative.startswith(below)}
-        scan = Scan(seen=dict(previous.seen))
+        if all(map(previous.seen.__contains__, roots)):  # files only: nothing is below them
+            looked_at = roots
+        else:
+            looked_at = {relative for relative in previous.seen if relative in roots or relative.startswith(below)}
+        scan = Scan(seen=dict(previous.seen), unsettled=fresh.unsettled, sourced=fresh.sourced)
         for relative in looked_at:
             del scan.seen[relative]
         scan.seen.update(fresh.seen)
-        scan.notes = [note if note.source is None else ScannedNote(note.relative, note.content, None)
-                      for note in previous.notes if note.relative not in looked_at]
-        for note in fresh.notes:
-            bisect.insort(scan.notes, note, key=lambda each: each.relative.split("/"))
+        scan.notes = _notes_after(previous, looked_at, fresh.notes)
         scan.files = [relative for relative in previous.files if relative not in looked_at]
         for relative in fresh.files:
             bisect.insort(scan.files, relative, key=_walk_order)
@@ -236,10 +264,14 @@ class Scanner:
                             or before.stamp.mtime_ns != stamp.mtime_ns  # the feed may date a note by its file's time
                             or (before.content, before.problem) != (seen.content, seen.problem))
         scan.seen[relative] = seen
+        if not seen.settled:
+            scan.unsettled.add(relative)
         if seen.problem is not None:
             scan.problems.append(seen.problem)
         elif seen.content is not None:
             scan.notes.append(ScannedNote(relative, seen.content, source))
+            if source is not None:
+                scan.sourced.append(relative)
 
     def _look_at_file(self, scan: Scan, previous: dict[str, Seen], path: Path, relative: str, stamp: Stamp,
                       started: int) -> None:
@@ -257,3 +289,5 @@ class Scanner:
             scan.changed = scan.changed or before is None or (before.content, before.problem) != (seen.content,
                                                                                                   seen.problem)
         scan.seen[relative] = seen
+        if not seen.settled:
+            scan.unsettled.add(relative)

@@ -58,22 +58,26 @@ def index_pages(made: SiteAssembly, writer: Writer, urls: list[str], binary: Pat
     """Index the note pages at `urls` (already in the staging folder) with `binary`: the index in the
     site (None when there is none: no pages, or Pagefind failed), and the one left to make. `previous`
     is the last build's index, kept when nothing it was made from changed and its files are as that
-    build wrote them; kept too, with the new one left to make, when `later`."""
+    build wrote them; kept too, with the new one left to make, when `later`. The files of an index
+    not kept are not in the new site, even where `SiteAssembly.carry` carried them over."""
+    key = None
+    if previous is not None and urls and binary is not None and made.all_intact(previous.files):
+        if later:  # whether the pages changed is worked out after the build too (`index_later`)
+            made.keep_files(previous.files, writer)
+            return previous, PendingIndex(tuple(urls))
+        key = _index_key(binary, urls, made.outputs)
+        if previous.key == key:
+            made.keep_files(previous.files, writer)
+            return previous, None
+    if previous is not None:
+        made.drop_files(previous.files)
     if not urls:
         return None, None
     if binary is None:
         made.found.add(Problem("pagefind", None, "pagefind is not installed (pip install 'pagefind[bin]'); "
                                                  "the site has no search"))
         return None, None
-    intact = previous is not None and made.all_intact(previous.files)
-    if intact and later:  # whether the pages changed is worked out after the build too (`index_later`)
-        made.keep_files(previous.files, writer)
-        return previous, PendingIndex(tuple(urls))
-    key = _index_key(binary, urls, made.outputs)
-    if intact and previous.key == key:
-        made.keep_files(previous.files, writer)
-        return previous, None
-    return _index(made, writer, urls, key), None
+    return _index(made, writer, urls, key or _index_key(binary, urls, made.outputs)), None
 
 
 def _index(made: SiteAssembly, writer: Writer, urls: list[str], key: bytes) -> SearchIndex | None:

@@ -169,6 +169,7 @@ class BuildState:
     search: SearchIndex | None  # the index in the site
     summary: Summary
     indexing: PendingIndex | None = None  # the index to make instead, when a live build left it for later
+    flagged: frozenset[str] = frozenset()  # the paths of the outputs that found problems
 
 
 @dataclass(frozen=True)
