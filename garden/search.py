@@ -28,7 +28,7 @@ from garden.attachments import FILES_DIR
 
 INDEX_DIR = "pagefind"
 TIMEOUT = 600  # seconds: Pagefind indexes thousands of pages a second
-CANCEL_POLL_SECONDS = 0.01  # how often a running Pagefind looks whether it is still wanted
+DONE_POLL_SECONDS = 0.05  # how often the wait for a running Pagefind looks whether it ended
 EXCLUDED = ["svg", ".word-count"]  # figures' and diagrams' labels, `{{word-count}}`: no text of the page
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-*-ui.js", "pagefind-*-ui.css",  # Pagefind's own UIs:
           "pagefind-highlight.js")  # garden.js has its own
@@ -101,30 +101,33 @@ def run_pagefind(site: Path, urls: list[str], output: Path | None = None,
 
 
 def _run(command: list[str], cancel: threading.Event | None) -> tuple[int, str, str]:
-    """Run Pagefind: its exit status and output; stopped when `cancel` is set or after `TIMEOUT` s."""
+    """Run Pagefind: its exit status and output; stopped the moment `cancel` is set, or after `TIMEOUT` s.
+    A thread reads its output while this one waits on `cancel`, looking every `DONE_POLL_SECONDS`
+    whether Pagefind ended: a newer build that cancels it never waits for a poll."""
     try:
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                 text=True, errors="replace")
     except OSError as error:
         raise SearchError(f"pagefind could not be started ({error.strerror or error})") from None
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.communicate()), name="garden-pagefind", daemon=True)
+    reader.start()
     deadline = time.monotonic() + TIMEOUT
-    while True:
-        try:
-            stdout, stderr = proc.communicate(timeout=CANCEL_POLL_SECONDS)
-            return proc.returncode, stdout, stderr
-        except subprocess.TimeoutExpired:
-            cancelled = cancel is not None and cancel.is_set()
-            if cancelled or time.monotonic() > deadline:
-                proc.kill()
-                if cancelled:  # a newer build waits: the process ends (and is reaped) on its own time
-                    threading.Thread(target=proc.communicate, name="garden-pagefind-reaper", daemon=True).start()
-                    raise SearchCancelled from None
-                proc.communicate()
-                raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s") from None
-        except BaseException:
-            proc.kill()
-            proc.communicate()
-            raise
+    try:
+        while reader.is_alive():
+            if cancel is None:
+                reader.join(DONE_POLL_SECONDS)
+            elif cancel.wait(DONE_POLL_SECONDS):
+                raise SearchCancelled
+            if time.monotonic() > deadline:
+                raise SearchError(f"pagefind did not finish indexing within {TIMEOUT} s")
+    except BaseException as error:
+        proc.kill()
+        if not isinstance(error, SearchCancelled):  # else a newer build waits: the reader reaps the process
+            reader.join()
+        raise
+    stdout, stderr = output
+    return proc.returncode, stdout, stderr
 
 
 def withdraw_search_field(site: Path) -> list[str]:
