@@ -114,10 +114,10 @@ def test_nothing_outside_the_site_is_served(fenced, path):
 class EventStream:
     """A client of /_garden/events: the events it received, read line by line."""
 
-    def __init__(self, base: str, since: int) -> None:
+    def __init__(self, base: str, since: int, page: str | None = None) -> None:
         parts = urlsplit(base)
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=WAIT_SECONDS)
-        self.connection.request("GET", f"/_garden/events?since={since}")
+        self.connection.request("GET", f"/_garden/events?since={since}" + (f"&page={page}" if page else ""))
         self.response = self.connection.getresponse()
 
     def next_event(self) -> dict[str, str]:
@@ -160,6 +160,27 @@ def test_events_say_which_files_changed(tmp_path):
             late.close()
         status, _, body = served.get("/a.html")
         assert status == 200 and "in bloom" in body
+
+
+def test_a_stream_for_a_page_brings_its_new_html_with_the_change(tmp_path):
+    """The page a stream is for gets its new HTML, as served, with the change that names it (it need
+    not ask for it); a change that leaves it alone brings none."""
+    root = make_garden(tmp_path, PAGES)
+    with serving(root) as served:
+        _, _, body = served.get("/a.html")
+        version = int(re.search(r'data-live-version="(\d+)"', body).group(1))
+        stream = EventStream(served.url, version, "a.html")
+        try:
+            (root / "notes" / "B.md").write_text("- Banana bread\n", encoding="utf-8")
+            event = stream.next_event()
+            assert event["event"] == "change" and "b.html" in json.loads(event["data"])
+            (root / "notes" / "A.md").write_text("- Apple tree, in bloom\n", encoding="utf-8")
+            pushed, change = stream.next_event(), stream.next_event()
+            assert (pushed["event"], change["event"], pushed["id"]) == ("page", "change", change["id"])
+            assert json.loads(pushed["data"]) == served.get("/a.html")[2]
+            assert "in bloom" in json.loads(pushed["data"])
+        finally:
+            stream.close()
 
 
 def test_a_garden_built_before_is_served_as_built_and_its_edits_show(tmp_path):

@@ -19,6 +19,7 @@ class Watched:
 
     page: object
     problems: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
 
     @property
     def loads(self) -> int:
@@ -34,6 +35,7 @@ def watched(context, url: str) -> Watched:
     page.on("console", lambda message: message.type == "error" and seen.problems.append(message.text))
     page.on("pageerror", lambda error: seen.problems.append(str(error)))
     page.on("response", lambda response: response.status >= 400 and seen.problems.append(response.url))
+    page.on("request", lambda request: seen.requested.append(request.url))
     page.goto(url)
     page.evaluate("window.notReloaded = true")
     return seen
@@ -49,6 +51,7 @@ def test_edited_note_updates_its_page_in_place_and_no_other(browser, tmp_path):
             (root / "notes" / "A.md").write_text("- Apple tree in bloom\n", encoding="utf-8")
             apple.page.get_by_text("Apple tree in bloom").wait_for(timeout=WAIT_SECONDS * 1000)
             assert apple.page.evaluate("window.notReloaded") is True, "the edited page was updated in place"
+            assert apple.requested.count(served.url + "a.html") == 1, "from the HTML that came with the change"
             assert banana.page.evaluate("window.notReloaded") is True, "a page whose HTML did not change stays"
             (root / "notes" / "pear.svg").write_text(PEAR.format("orange"), encoding="utf-8")
             banana.page.wait_for_function("window.notReloaded === undefined", timeout=WAIT_SECONDS * 1000)
@@ -71,7 +74,7 @@ def test_a_page_updated_in_place_keeps_the_reader_s_place_and_its_scripts_work(b
         with serving(root, execute=False) as served:
             apple = watched(context, served.url + "a.html")
             page = apple.page
-            page.locator("#search").fill("banana")
+            page.locator("#search").evaluate("field => { field.value = 'banana'; }")  # typed, not yet searched
             page.evaluate("window.scrollTo(0, 600)")
             (root / "notes" / "A.md").write_text(LONG_NOTE + "- now it links [[C]] too\n", encoding="utf-8")
             page.get_by_text("now it links").wait_for(timeout=WAIT_SECONDS * 1000)

@@ -129,6 +129,17 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             body = mark_live(body, page, version)
         self._send(HTTPStatus.OK, content_type(file), body, with_body)
 
+    def _page_html(self, page: str, version: int) -> str | None:
+        """The HTML of the site's page at `page` (a path in the site) as served, or None when it is
+        no page of the site (gone since, say)."""
+        found = site_file(self.server.site, "/" + page) if page.endswith(".html") else None
+        if found is None:
+            return None
+        try:
+            return mark_live(found[0].read_bytes(), found[1], version).decode("utf-8", "replace")
+        except OSError:
+            return None
+
     def _not_found(self, path: str, version: int, with_body: bool) -> None:
         """The site's 404 page, reloaded by garden.js if the missing file appears."""
         page = site_file(self.server.site, "/" + NOT_FOUND_PAGE)
@@ -149,12 +160,15 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _events(self, query: dict[str, list[str]]) -> None:
-        """Server-Sent Events: `change` with the site files changed since the version the page shows."""
+        """Server-Sent Events: `change` with the site files changed since the version the page shows,
+        each preceded, when the page the stream is for (`page`) is one of them, by `page`, its new
+        HTML (as JSON), so that the page need not ask for it."""
         feed = self.server.feed
         try:
             since = min(max(int(query["since"][0]), 0), feed.version)
         except (KeyError, ValueError):
             since = feed.version
+        page = query.get("page", [""])[0]
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -167,6 +181,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                     self.wfile.write(b": still here\n\n")
                     continue
                 since, changed = news
-                self.wfile.write(f"id: {since}\nevent: change\ndata: {json.dumps(sorted(changed))}\n\n".encode())
+                html = self._page_html(page, since) if page in changed else None
+                pushed = f"id: {since}\nevent: page\ndata: {json.dumps(html)}\n\n" if html is not None else ""
+                self.wfile.write(f"{pushed}id: {since}\nevent: change\ndata: {json.dumps(sorted(changed))}\n\n".encode())
         except (FeedClosed, BrokenPipeError, ConnectionResetError):
             return

@@ -21,7 +21,7 @@ from garden.flavors import SKIPPED_FOLDERS
 TEMPLATES = "templates"
 POLL_SECONDS = 0.1  # how often the watching loop looks at its stop event
 READY_MS = 100  # watchfiles answers at least this often, so the first answer says it is watching
-STEP_MS = 10  # a change is told once this long passes without another (watchfiles' default, 50, is felt on every save)
+STEP_MS = 5  # a change is told once this long passes without another (watchfiles' default, 50, is felt on every save)
 
 
 @dataclass(frozen=True)

@@ -624,8 +624,8 @@ nnInit();
 
 // --- live reload ---
 // Only on pages `garden serve` marked (<body data-live="PAGE" data-live-version="N">): follow the
-// server's change events. When only this page's file changed, its new HTML is fetched and put in
-// place of the old (the header, main and footer; the search field, its text and the scroll position
+// server's change events. When only this page's file changed, its new HTML (sent along with the
+// change, else fetched) is put in place of the old (the header, main and footer; the search field, its text and the scroll position
 // stay); when a file it loaded changed (a stylesheet, a script, a picture), or the new page needs
 // other ones, it is loaded again. A hidden tab lets go of its connection (browsers allow few per
 // server) and asks what it missed when shown.
@@ -682,21 +682,32 @@ function liveReloadSwap(doc) {
   return true;
 }
 
-async function liveReloadUpdate() {
-  const response = await fetch(location.href, { cache: "no-store" });
-  if (!response.ok) return false;
-  return liveReloadSwap(new DOMParser().parseFromString(await response.text(), "text/html"));
+// The page's new HTML: as the server sent it with the change (`pushed`), else fetched.
+async function liveReloadUpdate(pushed) {
+  let html = pushed;
+  if (html === null) {
+    const response = await fetch(location.href, { cache: "no-store" });
+    if (!response.ok) return false;
+    html = await response.text();
+  }
+  return liveReloadSwap(new DOMParser().parseFromString(html, "text/html"));
 }
 
 function liveReloadConnect(live) {
-  const events = new EventSource(gardenRoot + "_garden/events?since=" + encodeURIComponent(live.version));
+  const query = "?since=" + encodeURIComponent(live.version) + "&page=" + encodeURIComponent(live.page);
+  const events = new EventSource(gardenRoot + "_garden/events" + query);
   let updating = Promise.resolve(true);
+  let pushed = { version: null, html: null };
+  events.addEventListener("page", (event) => {
+    pushed = { version: event.lastEventId, html: JSON.parse(event.data) };
+  });
   events.addEventListener("change", (event) => {
     const concern = liveReloadConcern(JSON.parse(event.data), live.page);
+    const html = pushed.version === event.lastEventId ? pushed.html : null;
     live.version = event.lastEventId;
     if (concern === "none") return;
     if (concern === "page") {
-      updating = updating.then((swapped) => swapped && liveReloadUpdate()).catch(() => false);
+      updating = updating.then((swapped) => swapped && liveReloadUpdate(html)).catch(() => false);
       updating.then((swapped) => { if (!swapped) location.reload(); });
       return;
     }
