@@ -169,6 +169,40 @@ def search(page, word: str) -> list[str]:
     return page.locator(".search-results li a").all_inner_texts()
 
 
+def searched(page, word: str) -> list[str] | None:
+    """Search for `word` afresh: the titles listed, [] when nothing was found, None when no answer
+    came within a second."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # where the browser fixture found it
+
+    page.locator("#search").fill("")
+    page.locator("#search").fill(word)
+    try:
+        page.locator(".search-results li a, .search-results .search-note").first.wait_for(timeout=1000)
+    except PlaywrightTimeout:
+        return None
+    return page.locator(".search-results li a").all_inner_texts()
+
+
+def test_a_page_that_searched_stays_in_place_and_searches_the_new_index(browser, tmp_path):
+    """The search index files a page loaded change after every edit: the page is not loaded again for
+    them, and its next search reads the new index."""
+    root = make_garden(tmp_path, NOTES)
+    context = browser.new_context()
+    try:
+        with serving(root, execute=False) as served:
+            apple = watched(context, served.url + "a.html")
+            assert search(apple.page, "banana") == ["B"]
+            entry = served.get("/pagefind/pagefind-entry.json")[2]
+            (root / "notes" / "A.md").write_text("- Apple tree by the kumquat\n", encoding="utf-8")
+            apple.page.get_by_text("Apple tree by the kumquat").wait_for(timeout=WAIT_SECONDS * 1000)
+            wait_until(lambda: served.get("/pagefind/pagefind-entry.json")[2] != entry, "the new index")
+            wait_until(lambda: searched(apple.page, "kumquat") == ["A"], "the new index searched")
+            assert apple.page.evaluate("window.notReloaded") is True and apple.loads == 1
+            assert apple.problems == []
+    finally:
+        context.close()
+
+
 def test_an_edited_page_reloads_before_the_search_index_catches_up(browser, tmp_path, monkeypatch):
     gate = gated_pagefind(tmp_path, monkeypatch)  # Pagefind runs while it exists
     root = make_garden(tmp_path, NOTES)

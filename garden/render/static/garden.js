@@ -3,6 +3,8 @@
 "use strict";
 
 const gardenRoot = document.body.dataset.root || "";
+let searchModule = null; // Pagefind's module, once loaded: loaded again after `garden serve` made a new index
+let searchIndexVersion = 0;
 
 // --- search ---
 // The header's search field, shown where the site has a Pagefind index (<body data-search>): results as
@@ -15,7 +17,6 @@ const searchField = (() => {
   const results = box.querySelector(".search-results");
   const fromDisk = location.protocol === "file:";
   const shownResults = 8;
-  let pagefind = null;
   box.hidden = false;
 
   const show = (...nodes) => {
@@ -29,11 +30,13 @@ const searchField = (() => {
     return p;
   };
   const load = () => {
-    pagefind ??= import(new URL(gardenRoot + "pagefind/pagefind.js", location.href).href).then(async (module) => {
-      await module.options({ baseUrl: "/", excerptLength: 24 }); // result URLs from the site's root
-      return module;
-    });
-    return pagefind;
+    const version = searchIndexVersion ? `?index=${searchIndexVersion}` : ""; // a new URL: a module of its own
+    searchModule ??= import(new URL(gardenRoot + "pagefind/pagefind.js" + version, location.href).href)
+      .then(async (module) => {
+        await module.options({ baseUrl: "/", excerptLength: 24 }); // result URLs from the site's root
+        return module;
+      });
+    return searchModule;
   };
   // Pagefind's excerpt is the page's text, `<` and `>` escaped, with the matched words in <mark>: it is
   // rebuilt here from text pieces, so nothing of a note is ever read as markup.
@@ -641,14 +644,24 @@ function liveReloadLoadedFiles() {
   return loaded;
 }
 
-// What a change means for this page: "none", "page" (only its own HTML) or "files" (something it loaded).
+// What a change means for this page: "none", "page" (only its own HTML) or "files" (something it
+// loaded). A new search index is none of these: the next search loads it.
 function liveReloadConcern(changed, page) {
   const root = new URL(gardenRoot || "./", location.href);
   const self = new URL(page, root).href;
   const loaded = liveReloadLoadedFiles();
   loaded.delete(self); // fetched by an earlier update in place
-  if (changed.some((path) => path !== page && loaded.has(new URL(path, root).href))) return "files";
+  const others = changed.filter((path) => !path.startsWith("pagefind/"));
+  if (others.some((path) => path !== page && loaded.has(new URL(path, root).href))) return "files";
   return changed.includes(page) ? "page" : "none";
+}
+
+// After a new search index: the next search loads Pagefind afresh, and with it the new index.
+function liveReloadSearchIndex(changed) {
+  if (searchModule && changed.some((path) => path.startsWith("pagefind/"))) {
+    searchModule = null;
+    searchIndexVersion += 1;
+  }
 }
 
 // The parts of a page that an update in place cannot change: its stylesheets and scripts, where the
@@ -702,7 +715,9 @@ function liveReloadConnect(live) {
     pushed = { version: event.lastEventId, html: JSON.parse(event.data) };
   });
   events.addEventListener("change", (event) => {
-    const concern = liveReloadConcern(JSON.parse(event.data), live.page);
+    const changed = JSON.parse(event.data);
+    liveReloadSearchIndex(changed);
+    const concern = liveReloadConcern(changed, live.page);
     const html = pushed.version === event.lastEventId ? pushed.html : null;
     live.version = event.lastEventId;
     if (concern === "none") return;
