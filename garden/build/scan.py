@@ -170,12 +170,12 @@ class Scanner:
                 roots.add(relative)
         if len(roots) > MAX_ROOTS:
             return self.scan(previous.seen)
-        below = tuple(root + "/" for root in roots)
         fresh = Scan()
         self._look(fresh, previous.seen, self._files_at(sorted(roots)), time.time_ns())
         if all(map(previous.seen.__contains__, roots)):  # files only: nothing is below them
             looked_at = roots
         else:
+            below = tuple(root + "/" for root in roots)
             looked_at = {relative for relative in previous.seen if relative in roots or relative.startswith(below)}
         scan = Scan(seen=dict(previous.seen), unsettled=fresh.unsettled, sourced=fresh.sourced)
         for relative in looked_at:

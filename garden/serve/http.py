@@ -132,7 +132,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     def _page_html(self, page: str, version: int) -> str | None:
         """The HTML of the site's page at `page` (a path in the site) as served, or None when it is
         no page of the site (gone since, say)."""
-        found = site_file(self.server.site, "/" + page) if page.endswith(".html") else None
+        found = self._find("/" + page) if page.endswith(".html") else None
         if found is None:
             return None
         try:

@@ -628,9 +628,9 @@ nnInit();
 // --- live reload ---
 // Only on pages `garden serve` marked (<body data-live="PAGE" data-live-version="N">): follow the
 // server's change events. When only this page's file changed, its new HTML (sent along with the
-// change, else fetched) is put in place of the old (the header, main and footer; the search field, its text and the scroll position
-// stay); when a file it loaded changed (a stylesheet, a script, a picture), or the new page needs
-// other ones, it is loaded again. A hidden tab lets go of its connection (browsers allow few per
+// change, else fetched) is put in place of the old: the header, main and footer (the search field,
+// its text and the scroll position stay). When a file it loaded changed (a stylesheet, a script, a
+// picture), or the new page needs other ones, it is loaded again. A hidden tab lets go of its connection (browsers allow few per
 // server) and asks what it missed when shown.
 
 function liveReloadLoadedFiles() {
@@ -672,24 +672,23 @@ function liveReloadFrame(doc) {
   return JSON.stringify([sources, doc.body.dataset.root, "search" in doc.body.dataset]);
 }
 
+const LIVE_PARTS = ["header.site-header", "main#main", "footer.site-footer"]; // what an update replaces
+const LIVE_HEAD = "title, meta[name=description], meta[property], link[rel=canonical]"; // and in the head
+
 // Put the freshly served `doc` in place of this page; false when it needs a load of its own.
 function liveReloadSwap(doc) {
-  const parts = ["header.site-header", "main#main", "footer.site-footer"];
   if (liveReloadFrame(doc) !== liveReloadFrame(document)) return false;
-  if (!parts.every((part) => document.querySelector(part) && doc.querySelector(part))) return false;
+  if (!LIVE_PARTS.every((part) => document.querySelector(part) && doc.querySelector(part))) return false;
   const search = document.querySelector("header.site-header .search");
   const freshSearch = doc.querySelector("header.site-header .search");
   if (Boolean(search) !== Boolean(freshSearch)) return false;
   if (search) freshSearch.replaceWith(search); // what the reader typed, and its results, stay
-  for (const element of document.head.querySelectorAll("title, meta[name=description], meta[property], link[rel=canonical]")) {
-    element.remove();
-  }
-  document.head.append(...[...doc.head.querySelectorAll("title, meta[name=description], meta[property], link[rel=canonical]")]
-    .map((element) => document.adoptNode(element)));
+  for (const element of document.head.querySelectorAll(LIVE_HEAD)) element.remove();
+  document.head.append(...[...doc.head.querySelectorAll(LIVE_HEAD)].map((element) => document.adoptNode(element)));
   if (previewBox) previewHide();
-  const main = document.adoptNode(doc.querySelector("main#main"));
-  for (const part of parts) document.querySelector(part).replaceWith(part === "main#main" ? main : document.adoptNode(doc.querySelector(part)));
+  for (const part of LIVE_PARTS) document.querySelector(part).replaceWith(document.adoptNode(doc.querySelector(part)));
   document.body.dataset.liveVersion = doc.body.dataset.liveVersion;
+  const main = document.querySelector("main#main");
   graphInit(main);
   nnInit(main);
   return true;
