@@ -88,8 +88,11 @@ class SiteAssembly:
         return self.trusted or FileStamp.of(self.out_dir / path) == output.stamp
 
     def all_intact(self, paths: tuple[str, ...]) -> bool:
-        """Whether the last build wrote a file at each of `paths`, and each is still the one it wrote."""
+        """Whether the last build wrote a file at each of `paths`, and each is still the one it wrote
+        (`carry` took over every file that build recorded: these too)."""
         before = self.before
+        if self.carried:
+            return True
         if self.trusted:
             return all(map(before.__contains__, paths))
         return all(path in before and self.intact(before[path], path) for path in paths)
@@ -129,9 +132,8 @@ class SiteAssembly:
         numbers = set(listing.untraced)
         numbers.update(positions[path] for path in stale if path in positions)
         to_make = [listing.files[number] for number in sorted(numbers)]
+        # each product made is recorded in its entry's place: a dict without holes copies in bulk next time
         self.outputs, self.carried = dict(self.before), True
-        for product in to_make:
-            self.outputs.pop(product.path, None)
         self.flagged = set(self.flagged_before.difference(product.path for product in to_make))
         self.found.update(chain.from_iterable(self.before[path].problems for path in self.flagged))
         return to_make

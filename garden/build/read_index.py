@@ -2,7 +2,8 @@
 that a build finds the files a few changed answers touch without looking at each of the site's
 tens of thousands of files.
 
-The index is made from one build's state in numpy arrays and kept across the builds of one process
+The index is made from one build's state in numpy arrays (every read, sorted by key, beside the
+file that made it, so the readers of a key are one slice found by bisection) and kept across the builds of one process
 (`garden serve`) that follow from it: files made again since are looked at directly, and the index
 is made anew when they grow many, when asked about another state, or once the state's table
 renumbered its keys (`KeyTable.numbering`, which saving the state may do).
@@ -25,7 +26,7 @@ class ReadIndex:
         self._state: BuildState | None = None  # the state whose outputs the index answers for
         self._numbering: str | None = None  # the numbering of its table when the index was made
         self._paths: list[str] = []
-        self._reads = np.zeros(0, dtype=np.uintc)  # every file's reads, one after another
+        self._keys = np.zeros(0, dtype=np.uintc)  # every file's reads, sorted by key
         self._owners = np.zeros(0, dtype=np.int32)  # the number (in `_paths`) of the file of each read
         self._remade: set[str] = set()  # files made again since the index was made: looked at directly
 
@@ -37,9 +38,12 @@ class ReadIndex:
                 or len(self._remade) * REMAKE_SHARE > len(self._paths)):
             self._make(state)
         outputs = state.outputs
-        wanted = np.zeros(len(state.table.keys), dtype=bool)
-        wanted[list(stale)] = True
-        owners = np.unique(self._owners[wanted[self._reads]]).tolist()
+        keys = np.fromiter(stale, dtype=self._keys.dtype, count=len(stale))
+        starts = np.searchsorted(self._keys, keys, side="left")
+        counts = np.searchsorted(self._keys, keys, side="right") - starts
+        firsts = np.cumsum(counts) - counts  # where each key's slice begins among the slices put end to end
+        positions = np.arange(counts.sum()) + np.repeat(starts - firsts, counts)
+        owners = np.unique(self._owners[positions]).tolist()
         found = {path for path in map(self._paths.__getitem__, owners) if path not in self._remade}
         found.update(path for path in self._remade if path in outputs and not stale.isdisjoint(outputs[path].reads))
         return found
@@ -55,6 +59,8 @@ class ReadIndex:
         self._paths = [path for path, output in outputs.items() if len(output.reads)]
         arrays = [outputs[path].reads for path in self._paths]
         lengths = np.fromiter(map(len, arrays), dtype=np.intp, count=len(arrays))
-        self._reads = np.frombuffer(b"".join([reads.tobytes() for reads in arrays]), dtype=np.uintc)
-        self._owners = np.repeat(np.arange(len(self._paths), dtype=np.int32), lengths)
+        reads = np.frombuffer(b"".join([reads.tobytes() for reads in arrays]), dtype=np.uintc)
+        owners = np.repeat(np.arange(len(self._paths), dtype=np.int32), lengths)
+        order = np.argsort(reads, kind="stable")
+        self._keys, self._owners = reads[order], owners[order]
         self._state, self._numbering, self._remade = state, state.table.numbering, set()

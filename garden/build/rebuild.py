@@ -104,8 +104,7 @@ class Rebuilder:
                           search=binary is not None, memo=linked.memo,
                           notes=NoteRound(parsed.by_path, parsed.base, parsed.changed))
         contents = linked.contents
-        changed = ({path for path, _ in previous.notes.items() ^ contents.items()} if previous is not None
-                   else set(contents))
+        changed = scan.changes_since(previous.notes) if previous is not None else set(contents)
         reusable = previous is not None and previous.inputs == inputs  # else every file is made again
         links = _link_digests(linked.notes, garden, changed, previous if reusable else None, config.publish.active)
         if reusable and config.publish.active:  # what a note shows also depends on the others' tags
@@ -117,7 +116,7 @@ class Rebuilder:
             linked.memo.noted = replaced.memo.noted
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
         results_as_before = (self._last_build is not None and self._last_build[0] is previous
-                             and self._last_build[1] is report.results)
+                             and (self._last_build[1] is report.results or not (self._last_build[1] or report.results)))
         stale = _stale(previous, view, changed, relinked, near, changes, results_as_before) if reusable else set()
         remake = self._readers.readers(previous, stale) if reusable else set()
         site, listing = _listed(linked, config, view, inputs + files)

@@ -73,10 +73,22 @@ class Scan:
     changed: bool = False  # anything differs from the scan it was compared with
     unsettled: set[str] = field(default_factory=set)  # the paths seen whose stamps are not to be trusted yet
     sourced: list[str] = field(default_factory=list)  # the paths of the notes this scan read (with a Source)
+    contents: dict[str, str] | None = None  # `note_contents`, once worked out
+    base: dict[str, str] | None = None  # the `note_contents` of the scan this one was made from (`rescan`)
+    content_changes: set[str] = field(default_factory=set)  # the paths whose content differs from `base`'s
 
     def note_contents(self) -> dict[str, str]:
         """The content digest of each note file, by its path below the notes folder."""
-        return {scanned.relative: scanned.content for scanned in self.notes}
+        if self.contents is None:
+            self.contents = {scanned.relative: scanned.content for scanned in self.notes}
+        return self.contents
+
+    def changes_since(self, contents: dict[str, str]) -> set[str]:
+        """The paths of the notes whose content differs from `contents` (absent on either side
+        included): from what `rescan` saw when `contents` is the scan's `base`, else compared."""
+        if contents is self.base:
+            return set(self.content_changes)
+        return {path for path, _ in contents.items() ^ self.note_contents().items()}
 
     def file_contents(self) -> dict[str, str | Problem]:
         """For each file below the notes folder that is not a note: the digest of its content, or
@@ -134,6 +146,21 @@ def _notes_after(previous: Scan, looked_at: set[str], fresh: list[ScannedNote]) 
     return notes
 
 
+def _contents_after(contents: dict[str, str], looked_at: set[str], fresh: list[ScannedNote]
+                    ) -> tuple[dict[str, str], set[str]]:
+    """`contents` (`Scan.note_contents`) with the paths looked at again replaced by the `fresh`
+    notes found at them, and the paths whose content changed so."""
+    after = dict(contents)
+    for note in fresh:
+        after[note.relative] = note.content
+    gone = looked_at.difference(note.relative for note in fresh)
+    for relative in gone:
+        after.pop(relative, None)
+    changed = {note.relative for note in fresh if contents.get(note.relative) != note.content}
+    changed.update(relative for relative in gone if relative in contents)
+    return after, changed
+
+
 def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
     """Where `garden_files` yields a file: a folder's files by name, then its folders by name."""
     parts = relative.split("/")
@@ -178,10 +205,12 @@ class Scanner:
             below = tuple(root + "/" for root in roots)
             looked_at = {relative for relative in previous.seen if relative in roots or relative.startswith(below)}
         scan = Scan(seen=dict(previous.seen), unsettled=fresh.unsettled, sourced=fresh.sourced)
-        for relative in looked_at:
+        for relative in looked_at - fresh.seen.keys():  # the others are replaced in place: no holes to copy
             del scan.seen[relative]
         scan.seen.update(fresh.seen)
         scan.notes = _notes_after(previous, looked_at, fresh.notes)
+        scan.base = previous.note_contents()
+        scan.contents, scan.content_changes = _contents_after(scan.base, looked_at, fresh.notes)
         scan.files = [relative for relative in previous.files if relative not in looked_at]
         for relative in fresh.files:
             bisect.insort(scan.files, relative, key=_walk_order)

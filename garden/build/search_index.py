@@ -144,9 +144,12 @@ def index_later(out_dir: Path, state: BuildState, cancel: threading.Event | None
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
-    for relative in sorted(set(state.search.files if state.search else ()) - set(files)):
+    gone = sorted(set(state.search.files if state.search else ()) - set(files))
+    for relative in gone:
         (out_dir / relative).unlink(missing_ok=True)
         state.outputs.pop(relative, None)
         changed.append(relative)
+    if gone:  # copied without the holes the removals left: the next live build copies it in bulk
+        state.outputs = dict(state.outputs)
     state.search, state.indexing = SearchIndex(key, tuple(files)), None
     return changed
