@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -103,8 +103,7 @@ def link_inputs(note: Note) -> tuple:
     backlinks (by block order), tags, block ids and attachments are what they were. Keep this in step
     with `link_notes` (incremental builds rely on it)."""
     return (note.title, tuple(note.aliases), note.source.relative, tuple(note.tags),
-            tuple((block.order, block.uid) for block in note.walk() if block.uid is not None),
-            tuple((ref.target, ref.kind, ref.block.order, ref.attribute, ref.anchor) for ref in note.refs),
+            _ids(note), tuple((ref.target, ref.kind, ref.block.order, ref.attribute, ref.anchor) for ref in note.refs),
             tuple(link.key for link in note.files))
 
 
@@ -300,6 +299,78 @@ def relink(garden: Garden, before: dict[str, Note], after: dict[str, Note], path
         for target, backlinks in _backlinks_from(page, garden.resolved).items():
             garden.backlinks[target][page.title] = backlinks
     return True
+
+
+def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note], paths: Iterable[str] | None,
+                 flavor: str) -> Garden | None:
+    """What `link_notes` makes of the notes `after`, made from `garden`, which it made of the notes
+    `before` (both by path below the notes folder) with `flavor` and no publishing rules, when the
+    changed notes (only those at `paths`, when given) link otherwise but keep their titles, aliases,
+    file links, block ids and tags, and every link of theirs goes, before and after, where a link
+    went already, to a page that stays: then no page comes or goes, and only those notes' links,
+    backlinks and block ids are new. A new Garden that shares the rest with `garden` (which stays as
+    it was); None in any other case. Roam's links only: other flavours resolve by file name too."""
+    if flavor != "roam" or before.keys() != after.keys():
+        return None
+    changed = [(old, note) for path in (after if paths is None else paths)
+               if (old := before[path]) is not (note := after[path])]
+    named = {problem.path for problem in garden.problems}  # a note kept under another title is named
+
+    def goes_to(target: str) -> str | None:
+        title = garden.resolved.get(target, target)
+        return title if title in garden.pages else None
+
+    if not changed or any(note.display in named or _naming(old) != _naming(note) or _ids(old) != _ids(note)
+                          or _tagging(old, goes_to) != _tagging(note, goes_to)
+                          or any(goes_to(ref.target) is None for ref in note.refs) for old, note in changed):
+        return None
+    pages, backlinks, blocks_by_uid = dict(garden.pages), dict(garden.backlinks), dict(garden.blocks_by_uid)
+    edges = garden.edges
+    for old, note in changed:
+        was = garden.pages[old.title]
+        page = pages[note.title] = Page(was.title, was.url, note, was.date)
+        for block in note.walk():
+            if block.uid is not None and blocks_by_uid[block.uid][0] is was:
+                blocks_by_uid[block.uid] = (page, block)
+        made = _backlinks_from(page, garden.resolved)
+        for target in {goes_to(ref.target) for ref in old.refs} | made.keys():
+            by_source = {source: found for source, found in backlinks.get(target, {}).items() if source != page.title}
+            if target in made:
+                by_source[page.title] = made[target]
+            if by_source:
+                backlinks[target] = by_source
+            elif pages[target].ghost and target not in garden.tags:  # the ghost page would go
+                return None
+            else:
+                backlinks.pop(target, None)
+        edges = _edges_replaced(edges, old, [(page.title, goes_to(ref.target), ref.kind) for ref in note.refs])
+        if edges is None:
+            return None
+    return dataclasses.replace(garden, pages=pages, edges=edges, backlinks=backlinks, blocks_by_uid=blocks_by_uid,
+                               problems=list(garden.problems))
+
+
+def _ids(note: Note) -> tuple:
+    """The block ids of a note, with the places of their blocks."""
+    return tuple((block.order, block.uid) for block in note.walk() if block.uid is not None)
+
+
+def _tagging(note: Note, goes_to: Callable[[str], str | None]) -> tuple:
+    """The pages a note tags (by its tags, then its tagging links), as `link_notes` counts them."""
+    return (tuple(goes_to(tag) for tag in note.tags),
+            tuple(dict.fromkeys(goes_to(ref.target) for ref in note.refs if ref.is_tag)))
+
+
+def _edges_replaced(edges: list[tuple[str, str, str]], old: Note, links: list[tuple[str, str, str]]
+                    ) -> list[tuple[str, str, str]] | None:
+    """`edges` with the links of the note `old` replaced by `links`: `link_notes` adds a note's
+    edges one after another, those of its tags, then those of its links. None when it had none
+    (nothing tells where they would go)."""
+    start = next((number for number, edge in enumerate(edges) if edge[0] == old.title), None)
+    if start is None:
+        return None
+    start += len(old.tags)
+    return [*edges[:start], *links, *edges[start + len(old.refs):]]
 
 
 def _backlinks_from(page: Page, resolved: dict[str, str]) -> dict[str, list[Backlink]]:

@@ -510,6 +510,32 @@ def test_a_link_edit_asks_again_only_about_the_pages_it_names_and_the_site_is_a_
         assert result.rendered < 10, "not every page"
 
 
+LINKS_TO_PAGES_THERE_ARE = [  # A's new text: each edit links only to pages there are, so no page comes or goes
+    "- to [[B]] ^a1\n",
+    "- to [[B]] ^a1\n    - and under it to [[B]] and [[C]]\n",
+    "- Rel:: [[B]] ^a1\n- {{embed: [[C]]}}\n",
+    "- to [[Nick]] and [[Ghost-two]] ^a1\n",
+    "- to [[B#Part]] and [[Ghost-two]] ^a1\n",
+    "- to [[C]] ^a1\n",
+    "- no links ^a1\n",
+]
+
+
+def test_link_edits_to_pages_there_are_leave_a_cold_builds_site(tmp_path):
+    """A link edit that keeps every page (its links go to notes, or to a ghost page another note
+    links to, by titles and aliases links used already) changes links, backlinks, the graph and
+    what quotes its blocks: after each such edit of A, and after undoing them, the site is a cold build's."""
+    notes = {"A.md": "- no links ^a1\n", "B.md": "---\naliases: [Nick]\n---\n- ## Part\n    - under it\n",
+             "C.md": "- links [[Ghost-two]] and [[Nick]], quotes ((a1))\n", "D.md": "- to [[B]] and [[C]]\n"}
+    root = make_garden(tmp_path, notes, 'title = "Kept pages"\nsearch = false\n')
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    for text in [*LINKS_TO_PAGES_THERE_ARE, *reversed(LINKS_TO_PAGES_THERE_ARE)]:
+        (root / "notes" / "A.md").write_text(text)
+        rebuild(builder, NO_EXEC)
+        assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], text
+
+
 def test_a_link_edit_moves_a_ghost_page_that_links_name_in_other_spellings(tmp_path):
     """Obsidian's links name a ghost page in any case (the first spelling met titles it): A's new
     ghost page takes the URL of the one C and D link to, and D's link, spelt otherwise, follows."""

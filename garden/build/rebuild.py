@@ -23,7 +23,7 @@ from garden.build.state import BuildState, PendingIndex, SearchIndex, Summary
 from garden.config import Config
 from garden.emit import InPlaceWriter, SiteWriter, Writer
 from garden.execution import cache_warnings, failures_of
-from garden.graph import Garden, LinkChanges, link_changes, link_inputs, link_notes, relink
+from garden.graph import Garden, LinkChanges, link_changes, link_inputs, link_notes, relink, relink_links
 from garden.model import Note
 from garden.progress import progress
 from garden.render.graph_layout import NoteGraph
@@ -158,7 +158,9 @@ class Rebuilder:
     def _link(self, parsed: ParseRound, config: Config, scan: Scan) -> tuple[Linked, Linked | None]:
         """The garden of the `parsed` notes (read from the note files of `scan`): without publishing
         rules, the last one with the notes changed since put in, when they link as before (`relink`:
-        the garden is changed in place); else linked anew, and then also the last one, which it replaced."""
+        the garden is changed in place); else a new one, made from the last one when the changed notes
+        link only to pages there are (`relink_links`) or linked anew, and then also the last one, which
+        it replaced."""
         files, contents = scan.files, scan.note_contents()
         kept = self._linked
         self._linked = None  # until it is the garden of `notes`
@@ -172,7 +174,10 @@ class Rebuilder:
             self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo, kept.listed,
                                   kept.page_count)
             return self._linked, None
-        self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
+        garden = relink_links(kept.garden, kept.notes, by_path, changed, config.flavor) if same_setting else None
+        if garden is None:
+            garden = link_notes(notes, config.flavor, files)
+        self._linked = Linked(garden, by_path, config.flavor, files, contents)
         return self._linked, kept
 
 def _link_digests(notes: dict[str, Note], garden: Garden, changed: set[str], previous: BuildState | None,
