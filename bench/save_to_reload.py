@@ -1,10 +1,11 @@
 """From a save to the edit shown in the browser, with `garden serve`, on a garden already built.
 
-Usage: python bench/save_to_reload.py GARDEN NOTE [--edits 8] [--pause 1] [--port 8765] [--no-exec]
+Usage: python bench/save_to_reload.py GARDEN NOTE [--edits 8] [--pause 1] [--port 8765] [--no-exec] [--link TITLE]
 
 Starts `garden serve` in GARDEN (a process of its own, as a writer runs it), opens the page of
 NOTE (a path below GARDEN, such as "notes/Concept 5498.md") in headless Chromium (Debian's, at
 /usr/bin/chromium), and saves NOTE `--edits` times with a line of prose added, `--pause` seconds apart after each reload.
+With `--link TITLE`, the line links to the note TITLE, or (every other save) does not: a link edit.
 For each save it prints, in milliseconds from the moment the file was written, when the edit was
 shown: the first animation frame after the new text was in the page, for a page updated in place;
 the new document's DOMContentLoaded, for a page loaded again (then also when that load started).
@@ -68,6 +69,7 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=1.0)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-exec", action="store_true")
+    parser.add_argument("--link", metavar="TITLE", help="make every save a link edit: a link to TITLE added or taken away")
     args = parser.parse_args()
     note = args.garden / args.note
     original = note.read_text(encoding="utf-8")
@@ -87,7 +89,8 @@ def main() -> int:
                 marker = f"saved at edit {edit} {os.getpid()}"
                 page.evaluate(WATCH, marker)
                 saved = time.time() * 1000
-                note.write_text(original + f"- {marker}\n", encoding="utf-8")
+                linked = f" [[{args.link}]]" if args.link and edit % 2 == 0 else ""
+                note.write_text(original + f"- {marker}{linked}\n", encoding="utf-8")
                 page.get_by_text(marker).wait_for(timeout=60_000)
                 if page.evaluate("window.shownAt === undefined"):  # a new document: the page loaded again
                     origin, at = page.evaluate(LOADED)
