@@ -3,10 +3,10 @@ that a build finds the files a few changed answers touch without looking at each
 tens of thousands of files.
 
 The index is made from one build's state in numpy arrays (every read, sorted by key, beside the
-file that made it, so the readers of a key are one slice found by bisection) and kept across the builds of one process
-(`garden serve`) that follow from it: files made again since are looked at directly, and the index
-is made anew when they grow many, when asked about another state, or once the state's table
-renumbered its keys (`KeyTable.numbering`, which saving the state may do).
+file that made it, so the readers of a key are one slice found by bisection) and kept across the
+builds of one process (`garden serve`) that follow from it: files made again since are looked at
+directly, and the index is made anew when they grow many, when asked about another state, or once
+the state's table renumbered its keys (`KeyTable.numbering`, which saving the state may do).
 """
 
 from __future__ import annotations
