@@ -534,6 +534,10 @@ def test_link_edits_to_pages_there_are_leave_a_cold_builds_site(tmp_path):
         (root / "notes" / "A.md").write_text(text)
         rebuild(builder, NO_EXEC)
         assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], text
+    (root / "notes" / "A.md").write_text("- to [[C]] and [[D]] ^a1\n")  # two notes at once
+    (root / "notes" / "D.md").write_text("- to [[A]] and [[Ghost-two]]\n")
+    rebuild(builder, NO_EXEC)
+    assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], "A and D"
 
 
 def test_a_link_edit_moves_a_ghost_page_that_links_name_in_other_spellings(tmp_path):
