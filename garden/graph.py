@@ -283,19 +283,13 @@ def relink(garden: Garden, before: dict[str, Note], after: dict[str, Note], path
     False, leaving `garden` as it was, when the notes are others, link otherwise, or a changed note
     has a problem from linking (its lines may have moved). `paths`, when given, are the only ones
     whose notes may differ."""
-    if before.keys() != after.keys():
-        return False
-    changed = [(old, note) for path in (after if paths is None else paths)
-               if (old := before[path]) is not (note := after[path])]
-    named = {problem.path for problem in garden.problems}  # a note kept under another title is named
-    if any(note.display in named or link_inputs(note) != link_inputs(old) for old, note in changed):
+    changed = _changed_notes(garden, before, after, paths)
+    if changed is None or any(link_inputs(note) != link_inputs(old) for old, note in changed):
         return False
     for old, note in changed:
         page = garden.pages[old.title]
         page.note = note
-        for block in page.note.walk():
-            if block.uid is not None and garden.blocks_by_uid[block.uid][0] is page:
-                garden.blocks_by_uid[block.uid] = (page, block)
+        _point_ids(garden.blocks_by_uid, page, page)
         for target, backlinks in _backlinks_from(page, garden.resolved).items():
             garden.backlinks[target][page.title] = backlinks
     return True
@@ -310,17 +304,13 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
     went already, to a page that stays: then no page comes or goes, and only those notes' links,
     backlinks and block ids are new. A new Garden that shares the rest with `garden` (which stays as
     it was); None in any other case. Roam's links only: other flavours resolve by file name too."""
-    if flavor != "roam" or before.keys() != after.keys():
-        return None
-    changed = [(old, note) for path in (after if paths is None else paths)
-               if (old := before[path]) is not (note := after[path])]
-    named = {problem.path for problem in garden.problems}  # a note kept under another title is named
+    changed = _changed_notes(garden, before, after, paths) if flavor == "roam" else None
 
     def goes_to(target: str) -> str | None:
         title = garden.resolved.get(target, target)
         return title if title in garden.pages else None
 
-    if not changed or any(note.display in named or _naming(old) != _naming(note) or _ids(old) != _ids(note)
+    if not changed or any(_naming(old) != _naming(note) or _ids(old) != _ids(note)
                           or _tagging(old, goes_to) != _tagging(note, goes_to)
                           or any(goes_to(ref.target) is None for ref in note.refs) for old, note in changed):
         return None
@@ -329,9 +319,7 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
     for old, note in changed:
         was = garden.pages[old.title]
         page = pages[note.title] = Page(was.title, was.url, note, was.date)
-        for block in note.walk():
-            if block.uid is not None and blocks_by_uid[block.uid][0] is was:
-                blocks_by_uid[block.uid] = (page, block)
+        _point_ids(blocks_by_uid, was, page)
         made = _backlinks_from(page, garden.resolved)
         for target in {goes_to(ref.target) for ref in old.refs} | made.keys():
             by_source = {source: found for source, found in backlinks.get(target, {}).items() if source != page.title}
@@ -348,6 +336,26 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
             return None
     return dataclasses.replace(garden, pages=pages, edges=edges, backlinks=backlinks, blocks_by_uid=blocks_by_uid,
                                problems=list(garden.problems))
+
+
+def _changed_notes(garden: Garden, before: dict[str, Note], after: dict[str, Note], paths: Iterable[str] | None
+                   ) -> list[tuple[Note, Note]] | None:
+    """The notes of `after` that are not those of `before` (only at `paths`, when given), each with
+    the one it replaced; None when the paths differ, or a changed note has a problem from linking
+    in `garden` (its lines may have moved, or it is kept under another title)."""
+    if before.keys() != after.keys():
+        return None
+    changed = [(old, note) for path in (after if paths is None else paths)
+               if (old := before[path]) is not (note := after[path])]
+    named = {problem.path for problem in garden.problems}
+    return None if any(note.display in named for _, note in changed) else changed
+
+
+def _point_ids(blocks_by_uid: dict[str, tuple[Page, Block]], was: Page, page: Page) -> None:
+    """Point the block ids that went to the blocks of the page `was` at those of `page`'s note."""
+    for block in page.note.walk():
+        if block.uid is not None and blocks_by_uid[block.uid][0] is was:
+            blocks_by_uid[block.uid] = (page, block)
 
 
 def _ids(note: Note) -> tuple:

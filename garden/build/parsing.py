@@ -150,7 +150,9 @@ class NoteParser:
         """The notes of `unparsed` parsed, in order: by forked processes when that is worth it, else here."""
         if not unparsed:
             return
-        md = self._parsers.get(flavor) or self._parsers.setdefault(flavor, make_parser(flavor))
+        md = self._parsers.get(flavor)
+        if md is None:
+            md = self._parsers[flavor] = make_parser(flavor)
         if worth_forking(len(unparsed), workers):
             yield from self._parsed_elsewhere(unparsed, scanner, md, workers)
         else:

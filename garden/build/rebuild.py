@@ -116,7 +116,7 @@ class Rebuilder:
             linked.memo.noted = replaced.memo.noted
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
         results_as_before = (self._last_build is not None and self._last_build[0] is previous
-                             and (self._last_build[1] is report.results or not (self._last_build[1] or report.results)))
+                             and _same_results(self._last_build[1], report.results))
         stale = _stale(previous, view, changed, relinked, near, changes, results_as_before) if reusable else set()
         remake = self._readers.readers(previous, stale) if reusable else set()
         site, listing = _listed(linked, config, view, inputs + files)
@@ -179,6 +179,12 @@ class Rebuilder:
             garden = link_notes(notes, config.flavor, files)
         self._linked = Linked(garden, by_path, config.flavor, files, contents)
         return self._linked, kept
+
+def _same_results(shown: dict, results: dict) -> bool:
+    """Whether `results` are the very results a build showed (`RunMemo` hands out the same dict
+    while nothing ran anew), or both are empty (no code is run)."""
+    return shown is results or not (shown or results)
+
 
 def _link_digests(notes: dict[str, Note], garden: Garden, changed: set[str], previous: BuildState | None,
                   publishing: bool) -> dict[str, bytes]:

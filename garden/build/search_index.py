@@ -144,12 +144,11 @@ def index_later(out_dir: Path, state: BuildState, cancel: threading.Event | None
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
-    gone = sorted(set(state.search.files if state.search else ()) - set(files))
-    for relative in gone:
+    gone = set(state.search.files if state.search else ()).difference(files)
+    for relative in sorted(gone):
         (out_dir / relative).unlink(missing_ok=True)
-        state.outputs.pop(relative, None)
         changed.append(relative)
-    if gone:  # copied without the holes the removals left: the next live build copies it in bulk
-        state.outputs = dict(state.outputs)
+    if gone:  # made anew rather than popped from: a dict without holes, which the next live build copies in bulk
+        state.outputs = {path: output for path, output in state.outputs.items() if path not in gone}
     state.search, state.indexing = SearchIndex(key, tuple(files)), None
     return changed
