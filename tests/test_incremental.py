@@ -38,6 +38,7 @@ LIB = "- Definitions ^lib1\n    ```python\n    def double(x):\n        return 2 
 USER = ("- Uses [[Lib]] ^use1\n    ```python\n    #| uses: [[Lib]]\n    print(double(21))\n    ```\n"
         "- Expected\n    ```output\n    42\n    ```\n")
 NO_EXEC = BuildOptions(execute=False)
+QUICK = BuildOptions(execute=False, whole_later=True)  # as `garden serve` builds first after an edit
 LONG_RUNS = int(os.environ.get("GARDEN_INCREMENTAL_RUNS", "1"))  # seeds of the random walk (the test run: one)
 
 
@@ -269,7 +270,9 @@ def warnings_of(result: BuildResult) -> list[str]:
 @pytest.mark.parametrize("seed", range(LONG_RUNS))
 def test_incremental_builds_after_random_edits_equal_cold_builds(tmp_path, seed):
     """The issue's done-when: every kind of edit, in a random order, each followed by an incremental
-    build (as `garden serve` builds, with one Builder: the files in place, then the search index;
+    build (as `garden serve` builds, with one Builder: the files in place, leaving those about the
+    whole garden to the next build, which follows at once or, every other time, after the state
+    was saved, as the build of a new process; then the search index;
     and every third as a new `garden build` process would, after which every other time the server
     starts again: a new Builder, loaded ahead as `garden serve` does) and a cold build; the two sites are the
     same, file for file and byte for byte: pages, previews, graph view, feed, search index and the
@@ -294,7 +297,12 @@ def test_incremental_builds_after_random_edits_equal_cold_builds(tmp_path, seed)
                 builder.warm()
         else:
             builder.config = load_config(root)
-            incremental_warnings = warnings_of(rebuild(builder, NO_EXEC).result)
+            rebuild(builder, QUICK)
+            if step % 2:
+                incremental_warnings = warnings_of(rebuild(builder, NO_EXEC).result)
+            else:
+                builder.save()
+                incremental_warnings = warnings_of(rebuild(Builder(load_config(root)), NO_EXEC).result)
             builder.index_search()
         expected, cold = cold_build(root, tmp_path / "cold", execute=False)
         got = site_files(root / "site")
@@ -538,6 +546,47 @@ def test_link_edits_to_pages_there_are_leave_a_cold_builds_site(tmp_path):
     (root / "notes" / "D.md").write_text("- to [[A]] and [[Ghost-two]]\n")
     rebuild(builder, NO_EXEC)
     assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], "A and D"
+
+
+WHOLE_GARDEN_FILES = ("all-pages.html", "index.html", "daily-notes.html", "graph.html", "graph.json", "feed.xml",
+                      "sitemap.xml")
+
+
+def test_a_quick_build_leaves_the_whole_garden_files_to_the_next_build(tmp_path):
+    """`garden serve` builds an edit's pages first (`whole_later`): the pages the edit shows on
+    are a cold build's at once, the files about the whole garden (all pages, the home page that
+    lists them, daily notes, graph, feed, sitemap) stay as they were, and say so
+    (`BuildResult.outdated`). The next build makes them, even with nothing changed since, and also
+    after more quick builds, or in another process that reads the saved state."""
+    notes = {"A.md": "- no links yet\n", "B.md": "- b\n", "C.md": "- c, to [[B]]\n",
+             "2024-01-02.md": "- a day, to [[C]]\n"}
+    root = make_garden(tmp_path, notes, 'title = "Later"\nsearch = false\nbase_url = "https://example.org/"\n')
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+
+    def quick(note: str, text: str) -> tuple[dict[str, bytes], dict[str, bytes], BuildResult]:
+        before = site_files(root / "site")
+        (root / "notes" / note).write_text(text)
+        (root / "notes" / "E.md").write_text(f"- new, to [[{note[:-3]}]]\n")
+        result = rebuild(builder, QUICK).result
+        return before, site_files(root / "site"), result
+
+    before, got, result = quick("A.md", "- now to [[B]] and [[Ghost]]\n")
+    expected = cold_build(root, tmp_path / "cold", execute=False)[0]
+    assert [got[path] for path in ("a.html", "b.html", "e.html", "ghost.html")] == [
+        expected[path] for path in ("a.html", "b.html", "e.html", "ghost.html")]
+    left = {path for path in WHOLE_GARDEN_FILES if got[path] != expected[path]}
+    assert left == {"all-pages.html", "index.html", "graph.html", "graph.json", "sitemap.xml"}
+    assert all(got[path] == before[path] for path in left) and result.outdated >= len(left)
+    settled = rebuild(builder, NO_EXEC).result  # nothing changed since: it makes what was left
+    assert site_files(root / "site") == expected and settled.outdated == 0
+    assert left <= set(settled.changed)
+
+    quick("2024-01-02.md", "- a day, to [[A]]\n")
+    quick("B.md", "- b, to [[2024-01-02]]\n")
+    builder.save()
+    assert Builder(load_config(root)).build(NO_EXEC).rendered > 0, "the saved state says files are outdated"
+    assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0]
 
 
 def test_a_link_edit_moves_a_ghost_page_that_links_name_in_other_spellings(tmp_path):

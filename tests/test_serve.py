@@ -162,6 +162,25 @@ def test_events_say_which_files_changed(tmp_path):
         assert status == 200 and "in bloom" in body
 
 
+def test_a_link_edit_changes_its_pages_first_and_the_whole_garden_files_after(tmp_path):
+    """A new link changes the pages it shows on at once; all pages and the graph (about the whole
+    garden, slow to make in a big one) follow in a change of their own, and then hold the link."""
+    root = make_garden(tmp_path, PAGES, 'title = "Later"\nsearch = false\n')
+    with serving(root) as served:
+        _, _, body = served.get("/b.html")
+        stream = EventStream(served.url, int(re.search(r'data-live-version="(\d+)"', body).group(1)))
+        try:
+            (root / "notes" / "A.md").write_text("- Apple tree, next to [[B]]\n", encoding="utf-8")
+            changes = [set(json.loads(stream.next_event()["data"]))]
+            while "graph.json" not in changes[-1]:
+                changes.append(set(json.loads(stream.next_event()["data"])))
+        finally:
+            stream.close()
+        assert "b.html" in set().union(*changes[:-1]), changes
+        assert {"graph.json", "all-pages.html", "graph.html"} <= changes[-1] and "b.html" not in changes[-1], changes
+        assert '"source": "A",\n   "target": "B"' in served.get("/graph.json")[2]
+
+
 def test_a_stream_for_a_page_brings_its_new_html_with_the_change(tmp_path):
     """The page a stream is for gets its new HTML, as served, with the change that names it (it need
     not ask for it); a change that leaves it alone brings none."""

@@ -42,6 +42,7 @@ from garden.config import Config
 from garden.emit import SITE_MARKER, build_lock, check_output, recover
 from garden.render import STATIC_DIR, TEMPLATES_DIR
 from garden.render.reads import digest_of
+from garden.run.executor import RunCancelled
 from garden.run.fingerprint import dependency_versions, garden_source_digest, refresh_environment
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ class Builder:
         """Build the garden into `config.out_dir`; the old site stays until the new one is complete.
 
         Builds of one garden take turns; each starts by undoing what a killed build left behind.
-        Setting `cancel` while the code runs stops the build (`garden.run.executor.RunCancelled`)."""
+        Setting `cancel` while the code runs, or before the files are made, stops the build
+        (`garden.run.executor.RunCancelled`): the site stays as it was, file for file."""
         config = self.config
         check_output(config.out_dir, config.notes_dir, config.root)
         with build_lock(config.cache_dir / "build.lock"), collector_paused():
@@ -118,6 +120,8 @@ class Builder:
                 self._forget()
             try:
                 return self._build(options, cancel)
+            except RunCancelled:
+                raise  # before any file was written: the site is as the last build left it
             except BaseException:
                 if not self._unsaved:
                     self._reread()  # what is on disk describes the site now
@@ -240,9 +244,13 @@ class Builder:
             return self._as_before(last, started)
         state = self._previous()
         rebuilder = self._rebuilder_of()
-        in_place = options.live and self._known
-        self._known = False
-        self._state, result = rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel, in_place)
+        known, self._known = self._known, False
+        try:
+            self._state, result = rebuilder.rebuild(config, options, state, scan, inputs, environment, cancel,
+                                                    in_place=options.live and known)
+        except RunCancelled:
+            self._known = known  # stopped before a file was written
+            raise
         self._scanned(scan, noticed)
         self._known = True
         self._unsaved = True
@@ -273,11 +281,13 @@ class Builder:
     def _unchanged(self, last: Glance, scan: Scan, inputs: bytes, environment: bytes, options: BuildOptions) -> bool:
         """Whether this build would make the site that is there: same notes, settings, templates,
         garden and packages (those the code imports, and Pagefind), no code that runs afresh or was
-        left to run, and every file of the site as written. Code that ran last time without failing
-        left its results in the cache: this build would take them from there. A failure that ran may
-        not have been cached (a used note's failure is not), so it is looked at again."""
+        left to run, no file left outdated (`BuildState.outdated`), and every file of the site as
+        written. Code that ran last time without failing left its results in the cache: this build
+        would take them from there. A failure that ran may not have been cached (a used note's
+        failure is not), so it is looked at again."""
         summary = last.summary
-        if scan.changed or last.inputs != inputs or (summary.ran and summary.failures) or summary.pending:
+        if (scan.changed or last.inputs != inputs or (summary.ran and summary.failures) or summary.pending
+                or last.outdated):
             return False
         packages_matter = (options.execute and (summary.cached or summary.ran)) or self.config.search
         if packages_matter and last.environment != environment:

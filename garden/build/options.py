@@ -28,6 +28,8 @@ class BuildOptions:
     cached_only: bool = False  # run nothing: blocks the result cache cannot answer show as pending
     clean: bool = False  # forget the build cache: parse every note and make every file
     live: bool = False  # `garden serve`: pages first, in place; the search index later (`Builder.index_search`)
+    whole_later: bool = False  # a live build leaves the files about the whole garden (all pages, the graph, the
+    # feed) as they were, for the next build to make (`BuildState.outdated`): the pages edited show sooner
     workers: int = 1  # processes that may parse notes and make files (forks: not in `garden serve`; `build.parallel`)
 
 
@@ -49,3 +51,4 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # site paths of the files the site no longer has
     pending: int = 0  # code blocks a cached-only build left to run
     indexing: bool = False  # a live build left the search index to `Builder.index_search`
+    outdated: int = 0  # files a live build left for the next build to make (`BuildOptions.whole_later`)

@@ -28,9 +28,10 @@ from garden.model import Note
 from garden.progress import progress
 from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
-from garden.render.reads import LINKED_KINDS, digest_of
+from garden.render.reads import LINKED_KINDS, WHOLE_GARDEN_KINDS, digest_of
 from garden.render.view import GardenView, LinkMemo, NoteRound, may_differ
 from garden.run.engine import RunReport
+from garden.run.executor import RunCancelled
 from garden.search import pagefind_binary
 
 
@@ -86,7 +87,8 @@ class Rebuilder:
                 ) -> tuple[BuildState, BuildResult]:
         """Build the site from the scanned notes; `previous` is what the last build of it left.
         Returns what this build leaves for the next one, and its result. Setting `cancel` while the
-        code runs stops the build (`garden.run.executor.RunCancelled`) before anything is written.
+        code runs, or before the files are made, stops the build (`garden.run.executor.RunCancelled`)
+        before anything is written.
         `in_place`: the site is as `previous` says; a live build may update it where it is."""
         parsed = self._parser.parse(config, scan, workers=options.workers)
         linked, replaced = self._link(parsed, config, scan)
@@ -117,12 +119,16 @@ class Rebuilder:
         near = view.local_graphs_near_changes(drawn_before) if in_place and drawn_before is not None else None
         results_as_before = (self._last_build is not None and self._last_build[0] is previous
                              and _same_results(self._last_build[1], report.results))
-        stale = _stale(previous, view, changed, relinked, near, changes, results_as_before) if reusable else set()
-        remake = self._readers.readers(previous, stale) if reusable else set()
+        later = options.whole_later and in_place and reusable
+        remake, outdated = (self._to_remake(previous, view, _asked(previous, changed, relinked, near, changes,
+                                                                   results_as_before), later)
+                            if reusable else (set(), set()))
         site, listing = _listed(linked, config, view, inputs + files)
         search = Search(indexed, binary, previous.search if reusable else None) if config.search else None
         carried = (in_place and reusable and listing is self._last_listing and self._last_build is not None
                    and self._last_build[0] is previous and (search is not None or previous.search is None))
+        if cancel is not None and cancel.is_set():  # nothing is written yet
+            raise RunCancelled
         try:
             made, index, pending = _make_site(config, site, listing, previous, reusable, remake, search,
                                               live=options.live, in_place=in_place and reusable,
@@ -136,14 +142,32 @@ class Rebuilder:
                 previous.table.undo()  # the table a failed build changed (`KeyTable.change`) is the last build's again
             raise
         made.table.keep()
+        outdated = frozenset(path for path in outdated if path in made.outputs)
         state = BuildState(b"" if made.spoilt else inputs, environment, scan.seen, contents, links, files,
-                           made.table, made.outputs, index, summary, pending, frozenset(made.flagged))
+                           made.table, made.outputs, index, summary, pending, frozenset(made.flagged), outdated)
         self._last_build, self._last_listing = (state, report.results), listing
         if previous is not None and reusable:
             self._readers.advance(previous, state, made.remade)
         return state, BuildResult(summary.notes, summary.ghosts, summary.daily, summary.pages, 0.0,
                                   summary.problems, report.ran, report.cached, summary.failures, made.rendered,
-                                  made.changed, made.removed, report.pending, pending is not None)
+                                  made.changed, made.removed, report.pending, pending is not None, len(outdated))
+
+    def _to_remake(self, previous: BuildState, view: GardenView, asked: list[int], later: bool
+                   ) -> tuple[set[str], set[str]]:
+        """The paths of the last build's files to make again: those that read a key among `asked`
+        whose answer changed, and those it left outdated. When `later`, the keys about the whole
+        garden are not asked (`WHOLE_GARDEN_KINDS`): their files (a handful: all pages, the graph,
+        the feed…) are left as they were, with those the last build left, to make next time;
+        returned second."""
+        table = previous.table
+        unasked = {number for number in asked if table.keys[number][0] in WHOLE_GARDEN_KINDS} if later else set()
+        outdated = self._readers.readers(previous, unasked)
+        stale = {number for number in asked
+                 if number not in unasked and view.digest(table.keys[number]) != table.digests[number]}
+        remake = self._readers.readers(previous, stale)
+        if later:
+            return remake, (outdated | previous.outdated) - remake
+        return remake | previous.outdated, set()
 
     def warm(self, config: Config, scan: Scan, cancel: threading.Event | None = None) -> None:
         """Parse (or load) every scanned note, link them and work out what views read of the links,
@@ -227,12 +251,11 @@ def _compared(previous: BuildState | None, replaced: Linked | None, linked: Link
     return replaced.memo.note_graph, changes
 
 
-def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: bool,
-           near: set[str] | None = None, changes: LinkChanges | None = None, results_as_before: bool = False
-           ) -> set[int]:
-    """The keys of the last build whose answer changed (by number). Only questions that can have a
-    new answer are asked again: about the parse of changed notes, and, unless every note links as
-    before (`relinked` is false), about the links: when `changes` says where the links may differ,
+def _asked(previous: BuildState, changed: set[str], relinked: bool, near: set[str] | None = None,
+           changes: LinkChanges | None = None, results_as_before: bool = False) -> list[int]:
+    """The keys of the last build to ask again, by number: those whose answer may have changed. Only
+    questions that can have a new answer are asked: about the parse of changed notes, and, unless
+    every note links as before (`relinked` is false), about the links: when `changes` says where the links may differ,
     only those about what it names and about the whole garden (`may_differ`); of the local graphs,
     when `near` names the pages whose local graph may have changed, only theirs; of the code's
     results, none when they are the very results the last build showed (`results_as_before`)."""
@@ -246,7 +269,7 @@ def _stale(previous: BuildState, view: GardenView, changed: set[str], relinked: 
         numbers = [number for number in numbers if table.keys[number][0] != "local_graph"
                    or table.keys[number][1] in near]
     numbers += [number for path in changed for number in table.by_note.get(path, ())]
-    return {number for number in numbers if view.digest(table.keys[number]) != table.digests[number]}
+    return numbers
 
 
 @dataclass(frozen=True)

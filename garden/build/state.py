@@ -24,7 +24,7 @@ from garden.build.scan import Seen
 from garden.diagnostics import Problem
 from garden.render.reads import PARSED_KINDS, Key
 
-FORMAT = "garden-build-state-4"
+FORMAT = "garden-build-state-5"
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,8 @@ class BuildState:
     summary: Summary
     indexing: PendingIndex | None = None  # the index to make instead, when a live build left it for later
     flagged: frozenset[str] = frozenset()  # the paths of the outputs that found problems
+    outdated: frozenset[str] = frozenset()  # files a live build left as they were, though an answer they
+    # read may have changed (`BuildOptions.whole_later`): the next build makes them again
 
 
 @dataclass(frozen=True)
@@ -183,11 +185,13 @@ class Glance:
     summary: Summary
     stamps: dict[str, FileStamp] | None  # every file the last build left in the site (its marker aside);
     # None in a glance at a state in memory (`glance_of(state, stamps=False)`): its outputs' stamps
+    outdated: bool = False  # whether it left files to make again (`BuildState.outdated`)
 
 
 def glance_of(state: BuildState, stamps: bool = True) -> Glance:
     """The glance at `state` (without its files' stamps unless `stamps`: `stamps_of` gives them)."""
-    return Glance(state.inputs, state.environment, state.seen, state.summary, stamps_of(state) if stamps else None)
+    return Glance(state.inputs, state.environment, state.seen, state.summary, stamps_of(state) if stamps else None,
+                  bool(state.outdated))
 
 
 def stamps_of(state: BuildState) -> dict[str, FileStamp]:

@@ -17,6 +17,8 @@ PARSED_KINDS = frozenset({"note", "block"})  # questions whose answer is fixed b
 LINKED_KINDS = frozenset({  # questions whose answer is fixed by the settings and what the link stage reads
     "site", "page", "block_with_id", "backlinks", "tags_of", "tagged", "attachment", "file_source", "all_pages",
     "daily_pages", "note_urls", "graph", "shown_pages", "linked_sections", "local_graph", "global_graph"})  # (`garden.graph.link_inputs`); every other question is asked again after any edit
+WHOLE_GARDEN_KINDS = frozenset({  # questions about the whole garden that only the site's index files ask (all
+    "all_pages", "daily_pages", "note_urls", "graph", "global_graph", "recent_changes"})  # pages, graph, feed…)
 
 
 def digest_of(material: object) -> bytes:

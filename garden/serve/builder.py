@@ -2,7 +2,9 @@
 
 A change of the garden stops code still running for an older state (newer builds win), builds
 the site at once with what the cache holds (blocks that must run show as pending), and runs the
-code in the background; when it finishes, a second build shows the results. Every build goes
+code in the background; when it finishes, a second build shows the results. The quick build
+leaves the files about the whole garden (all pages, the graph, the feed) as they were, and a
+second build makes them a moment later, unless the code's build does. Every build goes
 through `rebuild` with one `Builder` for the server's life (each build remakes only what changed),
 and its changed files go to the feed that open pages follow. The search index comes after, in the
 background too (`Builder.index_search`), half a second after the build: the pages do not wait for
@@ -35,6 +37,7 @@ from garden.stop_messages import STOPPING_ERRORS, internal_error_message, stop_m
 
 
 SEARCH_AFTER_SECONDS = 0.5  # the pages reload on cores Pagefind does not take, and a burst of saves indexes once
+WHOLE_GARDEN_AFTER_SECONDS = 0.2  # the same for the files about the whole garden a quick build left outdated
 
 
 def reloaded(config: Config) -> Config:
@@ -69,7 +72,7 @@ class LiveBuilder:
             self.console.error(f"{stop_message(error)} (still serving the last good site)")
             return
         self._collector.before_build()
-        quick = self._build(config, dataclasses.replace(self.options, cached_only=True))
+        quick = self._build(config, dataclasses.replace(self.options, cached_only=True, whole_later=True))
         if quick is None:
             self._collector.collect()
             return
@@ -124,9 +127,14 @@ class LiveBuilder:
                            else internal_error_message(error))
 
     def _code_and_search(self, config: Config, quick: SiteUpdate, cancel: threading.Event) -> None:
-        """Run the code the quick build left pending, then bring the search index up to date."""
-        if quick.result.pending and self._build(config, self.options, cancel) is None:
-            return
+        """Run the code the quick build left pending, or make the files about the whole garden it
+        left outdated, then bring the search index up to date."""
+        if quick.result.pending:
+            if self._build(config, self.options, cancel) is None:
+                return
+        elif quick.result.outdated:
+            if cancel.wait(WHOLE_GARDEN_AFTER_SECONDS) or self._build(config, self.options, cancel) is None:
+                return
         if cancel.wait(SEARCH_AFTER_SECONDS):  # a newer change came: its build indexes the pages
             return
         try:
