@@ -179,6 +179,8 @@ def test_a_link_edit_changes_its_pages_first_and_the_whole_garden_files_after(tm
         assert "b.html" in set().union(*changes[:-1]), changes
         assert {"graph.json", "all-pages.html", "graph.html"} <= changes[-1] and "b.html" not in changes[-1], changes
         assert '"source": "A",\n   "target": "B"' in served.get("/graph.json")[2]
+        wait_until(lambda: "garden: brought all pages, the graph and the feed up to date in " in served.out.getvalue(),
+                   "the line for that change")
 
 
 def test_a_stream_for_a_page_brings_its_new_html_with_the_change(tmp_path):

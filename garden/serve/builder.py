@@ -133,7 +133,9 @@ class LiveBuilder:
             if self._build(config, self.options, cancel) is None:
                 return
         elif quick.result.outdated:
-            if cancel.wait(WHOLE_GARDEN_AFTER_SECONDS) or self._build(config, self.options, cancel) is None:
+            if (cancel.wait(WHOLE_GARDEN_AFTER_SECONDS)
+                    or self._build(config, dataclasses.replace(self.options, cached_only=True), cancel,
+                                   whole_garden=True) is None):
                 return
         if cancel.wait(SEARCH_AFTER_SECONDS):  # a newer change came: its build indexes the pages
             return
@@ -150,7 +152,10 @@ class LiveBuilder:
         if changed:
             self.feed.publish(changed)
 
-    def _build(self, config: Config, options: BuildOptions, cancel: threading.Event | None = None) -> SiteUpdate | None:
+    def _build(self, config: Config, options: BuildOptions, cancel: threading.Event | None = None,
+               whole_garden: bool = False) -> SiteUpdate | None:
+        """Build, report the build and publish the files it changed; None when it failed or was
+        stopped. `whole_garden`: it makes the files about the whole garden a build left outdated."""
         self.builder.config = config
         try:
             update = rebuild(self.builder, options, cancel)
@@ -162,7 +167,7 @@ class LiveBuilder:
         except Exception as error:  # a bug in garden: the server goes on with the last good site
             self._report_bug(error)
             return None
-        self.console.built(update, ran_code=not options.cached_only)
+        self.console.built(update, ran_code=not options.cached_only, whole_garden=whole_garden)
         if update.changed:
             self.feed.publish(update.changed)
         return update

@@ -21,8 +21,9 @@ class Console:
     err: TextIO
     shown: frozenset[str] = frozenset()  # the warnings of the last build
 
-    def built(self, update: SiteUpdate, ran_code: bool) -> None:
-        """Report a finished build."""
+    def built(self, update: SiteUpdate, ran_code: bool, whole_garden: bool = False) -> None:
+        """Report a finished build: one that ran the code, one that made the files about the whole
+        garden a build before left outdated, or another."""
         result = update.result
         lines = [str(problem) for problem in [*result.problems, *result.failures]]
         for line in lines:
@@ -30,7 +31,7 @@ class Console:
                 print(line, file=self.err, flush=True)
         self.shown = frozenset(lines)
         what = (f"ran the code ({_count(result.ran, 'block')}, {len(result.failures)} failed)" if ran_code
-                else "rebuilt")
+                else "brought all pages, the graph and the feed up to date" if whole_garden else "rebuilt")
         changed = _count(len(update.changed), "file") + " changed" if update.changed else "no file changed"
         warnings = f", {_count(len(result.problems), 'warning')}" if result.problems else ""
         running = f"; running {_count(result.pending, 'code block')} in the background" if result.pending else ""
