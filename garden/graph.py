@@ -82,6 +82,11 @@ class Garden:
         return list(self._tags_by_page.get(title, ()))
 
     @cached_property
+    def by_title(self) -> list[Page]:
+        """Every page, in title order (worked out once: read, never change)."""
+        return sorted(self.pages.values(), key=lambda page: page.title)
+
+    @cached_property
     def _tags_by_page(self) -> dict[str, list[str]]:
         """The tags each page carries, in the order of `tags` (one pass over all tags)."""
         index: dict[str, list[str]] = defaultdict(list)
@@ -295,15 +300,27 @@ def relink(garden: Garden, before: dict[str, Note], after: dict[str, Note], path
     return True
 
 
+@dataclass(frozen=True)
+class Relinked:
+    """A garden `relink_links` made from another (`before`): the titles of the notes whose links
+    changed, and the edges of theirs it took out and put in."""
+
+    garden: Garden
+    before: Garden
+    titles: frozenset[str]
+    removed: tuple[tuple[str, str, str], ...]
+    added: tuple[tuple[str, str, str], ...]
+
+
 def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note], paths: Iterable[str] | None,
-                 flavor: str) -> Garden | None:
+                 flavor: str) -> Relinked | None:
     """What `link_notes` makes of the notes `after`, made from `garden`, which it made of the notes
     `before` (both by path below the notes folder) with `flavor` and no publishing rules, when the
     changed notes (only those at `paths`, when given) link otherwise but keep their titles, aliases,
     file links, block ids and tags, and every link of theirs goes, before and after, where a link
     went already, to a page that stays: then no page comes or goes, and only those notes' links,
     backlinks and block ids are new. A new Garden that shares the rest with `garden` (which stays as
-    it was); None in any other case. Roam's links only: other flavours resolve by file name too."""
+    it was), with what changed; None in any other case. Roam's links only: other flavours resolve by file name too."""
     changed = _changed_notes(garden, before, after, paths) if flavor == "roam" else None
 
     def goes_to(target: str) -> str | None:
@@ -316,6 +333,8 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
         return None
     pages, backlinks, blocks_by_uid = dict(garden.pages), dict(garden.backlinks), dict(garden.blocks_by_uid)
     edges = garden.edges
+    removed: list[tuple[str, str, str]] = []
+    added: list[tuple[str, str, str]] = []
     for old, note in changed:
         was = garden.pages[old.title]
         page = pages[note.title] = Page(was.title, was.url, note, was.date)
@@ -331,11 +350,27 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
                 return None
             else:
                 backlinks.pop(target, None)
-        edges = _edges_replaced(edges, old, [(page.title, goes_to(ref.target), ref.kind) for ref in note.refs])
-        if edges is None:
+        links = [(page.title, goes_to(ref.target), ref.kind) for ref in note.refs]
+        replaced = _edges_replaced(edges, old, links)
+        if replaced is None:
             return None
-    return dataclasses.replace(garden, pages=pages, edges=edges, backlinks=backlinks, blocks_by_uid=blocks_by_uid,
-                               problems=list(garden.problems))
+        edges, gone = replaced
+        removed += gone
+        added += links
+    relinked = dataclasses.replace(garden, pages=pages, edges=edges, backlinks=backlinks, blocks_by_uid=blocks_by_uid,
+                                   problems=list(garden.problems))
+    _carry_orders(garden, relinked)
+    return Relinked(relinked, garden, frozenset(note.title for _, note in changed), tuple(removed), tuple(added))
+
+
+def _carry_orders(garden: Garden, relinked: Garden) -> None:
+    """Give `relinked`, which has `garden`'s pages, titles and tags, what `garden` worked out of
+    them: the tags of each page, and its pages in title order (each the page of that title now)."""
+    known = vars(garden)
+    if "_tags_by_page" in known:
+        relinked._tags_by_page = known["_tags_by_page"]
+    if "by_title" in known:
+        relinked.by_title = [relinked.pages[page.title] for page in known["by_title"]]
 
 
 def _changed_notes(garden: Garden, before: dict[str, Note], after: dict[str, Note], paths: Iterable[str] | None
@@ -370,15 +405,16 @@ def _tagging(note: Note, goes_to: Callable[[str], str | None]) -> tuple:
 
 
 def _edges_replaced(edges: list[tuple[str, str, str]], old: Note, links: list[tuple[str, str, str]]
-                    ) -> list[tuple[str, str, str]] | None:
-    """`edges` with the links of the note `old` replaced by `links`: `link_notes` adds a note's
-    edges one after another, those of its tags, then those of its links. None when it had none
-    (nothing tells where they would go)."""
+                    ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] | None:
+    """`edges` with the links of the note `old` replaced by `links`, and the edges replaced:
+    `link_notes` adds a note's edges one after another, those of its tags, then those of its links.
+    None when it had none (nothing tells where they would go)."""
     start = next((number for number, edge in enumerate(edges) if edge[0] == old.title), None)
     if start is None:
         return None
     start += len(old.tags)
-    return [*edges[:start], *links, *edges[start + len(old.refs):]]
+    end = start + len(old.refs)
+    return [*edges[:start], *links, *edges[end:]], edges[start:end]
 
 
 def _backlinks_from(page: Page, resolved: dict[str, str]) -> dict[str, list[Backlink]]:

@@ -25,6 +25,7 @@ from garden.build import scan as scan_module
 from garden.build.scan import Scanner
 from garden.build.sealed import MAGIC
 from garden.config import load_config
+from garden.render.graph_layout import NoteGraph
 from garden.serve.rebuild import rebuild
 from helpers import SUMMARY, garden_environment, make_garden, run_garden, run_garden_process, tree_digest
 from serve_helpers import serving, wait_until
@@ -546,6 +547,31 @@ def test_link_edits_to_pages_there_are_leave_a_cold_builds_site(tmp_path):
     (root / "notes" / "D.md").write_text("- to [[A]] and [[Ghost-two]]\n")
     rebuild(builder, NO_EXEC)
     assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], "A and D"
+
+
+def test_link_edits_keep_each_local_graph_a_cold_builds(tmp_path, monkeypatch):
+    """Link edits among thirty notes, each to notes there are: the graph of the notes is made from
+    the last one with the changed links put in (`NoteGraph.relinked`, counted here to show the path
+    is taken), and the local graphs it redraws near the change leave every page a cold build's."""
+    rng = random.Random(3)
+    titles = [f"N{number}" for number in range(30)]
+
+    def text(title: str) -> str:
+        return "".join(f"- to [[{target}]]\n" for target in rng.sample(titles, rng.randint(1, 4)) if target != title)
+
+    root = make_garden(tmp_path, {f"{title}.md": text(title) for title in titles}, 'title = "Rings"\nsearch = false\n')
+    made = []
+    original = NoteGraph.relinked.__func__
+    monkeypatch.setattr(NoteGraph, "relinked", classmethod(
+        lambda cls, before, change: made.append(original(cls, before, change)) or made[-1]))
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    for edit in range(10):
+        title = rng.choice(titles)
+        (root / "notes" / f"{title}.md").write_text(text(title) or "- alone\n")
+        rebuild(builder, NO_EXEC)
+        assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], (edit, title)
+    assert sum(graph is not None for graph in made) >= 5
 
 
 WHOLE_GARDEN_FILES = ("all-pages.html", "index.html", "daily-notes.html", "graph.html", "graph.json", "feed.xml",

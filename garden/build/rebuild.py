@@ -198,10 +198,12 @@ class Rebuilder:
             self._linked = Linked(kept.garden, by_path, config.flavor, files, contents, kept.memo, kept.listed,
                                   kept.page_count)
             return self._linked, None
-        garden = relink_links(kept.garden, kept.notes, by_path, changed, config.flavor) if same_setting else None
-        if garden is None:
-            garden = link_notes(notes, config.flavor, files)
-        self._linked = Linked(garden, by_path, config.flavor, files, contents)
+        relinked = relink_links(kept.garden, kept.notes, by_path, changed, config.flavor) if same_setting else None
+        if relinked is not None:  # the same pages: what views work out from them carries over in part
+            self._linked = Linked(relinked.garden, by_path, config.flavor, files, contents, kept.memo.relinked(relinked),
+                                  page_count=kept.page_count)
+        else:
+            self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
         return self._linked, kept
 
 def _same_results(shown: dict, results: dict) -> bool:

@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 
 import networkx as nx
 
-from garden.graph import Garden, Page
+from garden.graph import Garden, Page, Relinked
 
 MAX_GLOBAL_NODES = 300  # a bigger garden shows its most linked notes: legible, and spring_layout stays cheap
 MAX_LOCAL_NODES = 20  # of a page's neighbourhood, the page included
@@ -83,6 +83,49 @@ class NoteGraph:
                     self.uses.add(frozenset((source, target)))
         self.linked_from = {title: len(sources) for title, sources in self.linking.items()}
         self._sorted_neighbours: dict[str, list[str]] = {}  # `_neighbours`, as asked
+        self._made_from: tuple[NoteGraph, set[tuple[str, str]]] | None = None  # `relinked`: from what, with
+        # which links (source, target) came or went
+
+    @classmethod
+    def relinked(cls, before: NoteGraph, change: Relinked) -> NoteGraph | None:
+        """The graph of `change.garden`, made from `before`, the graph of `change.before`, by putting
+        in the links of the notes that changed (no note comes or goes); None when one of those is a
+        `uses` link (whether the pair it marks is marked otherwise too is not known here)."""
+        if any(kind == "uses" for *_, kind in (*change.removed, *change.added)):
+            return None
+        graph = cls.__new__(cls)
+        graph.garden, graph.urls, graph.uses = change.garden, before.urls, before.uses
+        graph.notes = before.notes | {title: change.garden.pages[title] for title in change.titles
+                                      if title in before.notes}
+        graph.adjacent, graph.linking = dict(before.adjacent), dict(before.linking)
+        pairs = {(source, target) for source, target, _ in (*change.removed, *change.added)
+                 if source != target and source in graph.notes and target in graph.notes}
+        now = {(source, target) for source, target, _ in change.added}
+        copied: set[tuple[str, str]] = set()  # (which, title): the sets of `before` copied before a change
+
+        def own(which: dict[str, set[str]], name: str, title: str) -> set[str]:
+            if (name, title) not in copied:
+                which[title] = set(which[title])
+                copied.add((name, title))
+            return which[title]
+
+        for source, target in pairs:
+            (own(graph.linking, "linking", target).add if (source, target) in now
+             else own(graph.linking, "linking", target).discard)(source)
+        for source, target in pairs:
+            joined = source in graph.linking[target] or target in graph.linking[source]
+            for one, other in ((source, target), (target, source)):
+                (own(graph.adjacent, "adjacent", one).add if joined else own(graph.adjacent, "adjacent", one).discard)(other)
+        graph.linked_from = before.linked_from | {target: len(graph.linking[target]) for _, target in pairs}
+        graph._sorted_neighbours = {}
+        graph._made_from = before, {(source, target) for source, target, _ in set(change.removed) ^ set(change.added)
+                                     if source != target}
+        carried = ["colours", "_coloured"]  # of the tags and notes, which stay
+        if graph.linked_from == before.linked_from:
+            carried += ["_by_rank", "_place", "_drawn"]
+        known = vars(before)
+        vars(graph).update((name, known[name]) for name in carried if name in known)
+        return graph
 
     def rank(self, title: str) -> tuple[int, str]:
         """Sort key: the most linked notes first, then by title."""
@@ -188,11 +231,16 @@ class NoteGraph:
           can reorder them).
         Of those, a drawing is the same when its rings are, in the same order, and hold none of the
         notes of the first kind nor both notes of such a link."""
-        links = {(source, target) for source, target, _ in set(self.garden.edges) ^ set(before.garden.edges)
-                 if source != target}
+        if self._made_from is not None and self._made_from[0] is before:
+            links = self._made_from[1]
+        else:
+            links = {(source, target) for source, target, _ in set(self.garden.edges) ^ set(before.garden.edges)
+                     if source != target}
         moved = self.notes.keys() ^ before.notes.keys()
-        moved |= {title for title, _ in self.urls.items() ^ before.urls.items()}
-        moved |= {title for title, _ in self._coloured.items() ^ before._coloured.items()}
+        if self.urls is not before.urls:
+            moved |= {title for title, _ in self.urls.items() ^ before.urls.items()}
+        if self._coloured is not before._coloured:
+            moved |= {title for title, _ in self._coloured.items() ^ before._coloured.items()}
         moved |= {title for pair in self.uses ^ before.uses for title in pair}
         near = self._within(moved, before, 2)
         for pair in links:  # the end with fewer neighbours: its surroundings are the smaller

@@ -11,4 +11,4 @@ def shown_pages(garden: Garden) -> list[Page]:
 
     The one place that decides it: previews are written for these pages only, and the graph view
     draws the notes among them and the links between those."""
-    return sorted(garden.pages.values(), key=lambda page: page.title)
+    return list(garden.by_title)

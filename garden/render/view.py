@@ -25,7 +25,7 @@ from typing import Any
 
 from garden.diagnostics import Problem
 from garden.feed import Dated, file_time, last_change, latest_after, latest_of, noted_change, updates_date
-from garden.graph import Backlink, Garden, LinkChanges, Page
+from garden.graph import Backlink, Garden, LinkChanges, Page, Relinked
 from garden.model import Block, Note, code_of
 from garden.note_memo import NoteMemo
 from garden.render.anchors import page_anchors
@@ -49,6 +49,19 @@ class LinkMemo:
     sections: dict[str, set[str]] | None = None
     noted: NoteMemo[dt.datetime | None] = field(default_factory=NoteMemo)
     latest: tuple[dict[str, Note], list[Dated]] | None = None  # the notes that changed last, and among which notes
+
+    def relinked(self, change: Relinked) -> LinkMemo:
+        """What of this memo, of the garden `change.before`, holds for `change.garden`, which
+        `relink_links` made of it: the graph, with the changed links put in; the linked sections, when
+        no changed link names a heading. The rest is worked out again when asked."""
+        memo = LinkMemo()
+        if self.note_graph is not None and self.note_graph.garden is change.before:
+            memo.note_graph = NoteGraph.relinked(self.note_graph, change)
+        if self.sections is not None and not any(
+                ref.anchor for title in change.titles for garden in (change.before, change.garden)
+                for ref in garden.pages[title].note.refs):
+            memo.sections = self.sections
+        return memo
 
     def fill(self, garden: Garden) -> None:
         """Work out everything now rather than when first asked (`garden serve` does, in the background)."""
