@@ -221,10 +221,11 @@ class LinkChanges:
     titles: frozenset[str]
     carriers: frozenset[str]
     uids: frozenset[str]
+    pages_kept: bool = False  # every page is there as it was, with its title, URL and note's path
 
 
-def link_changes(before: Garden, before_notes: dict[str, Note], after: Garden, after_notes: dict[str, Note]
-                 ) -> LinkChanges | None:
+def link_changes(before: Garden, before_notes: dict[str, Note], after: Garden, after_notes: dict[str, Note],
+                 pages_kept: bool = False) -> LinkChanges | None:
     """Where `after`, which `link_notes` made of `after_notes` (by path below the notes folder), may
     differ from `before`, made of `before_notes` with the same flavour, files and no publishing
     rules. None when it may differ anywhere: a note came or went, or a changed note has another
@@ -233,7 +234,8 @@ def link_changes(before: Garden, before_notes: dict[str, Note], after: Garden, a
     Otherwise every note page keeps its title and URL (they are claimed before any ghost page's) and
     every link target goes where it went; what changed notes link to, tag and mark with ids is all
     that differs, and the URLs of ghost pages (claimed in title order, so one more ghost can move
-    another's)."""
+    another's). `pages_kept`: `after` is what `relink_links` made of `before`, whose ghost pages
+    it kept."""
     if before_notes.keys() != after_notes.keys():
         return None
     changed = [(before_notes[path], note) for path, note in after_notes.items() if before_notes[path] is not note]
@@ -243,16 +245,17 @@ def link_changes(before: Garden, before_notes: dict[str, Note], after: Garden, a
     for old, new in changed:
         was, now = _links_by_title(before, old), _links_by_title(after, new)
         titles.update(title for title in was.keys() | now.keys() if was.get(title) != now.get(title))
-    titles.update(title for title in before.pages.keys() | after.pages.keys()
-                  if _ghost_url(before, title) != _ghost_url(after, title))
-    for garden in (before, after):
-        titles.update(name for names in (garden.resolved, garden.aliases) for name, title in names.items()
-                      if title in titles)
+    if not pages_kept:
+        titles.update(title for title in before.pages.keys() | after.pages.keys()
+                      if _ghost_url(before, title) != _ghost_url(after, title))
+    names = {id(names): names for garden in (before, after)  # each once: relink_links shares them
+             for names in (garden.resolved, garden.aliases)}
+    titles.update(name for names in names.values() for name, title in names.items() if title in titles)
     paths = {note.source.relative for _, note in changed}
     carriers = {title for title, page in after.pages.items()
                 if page.note is not None and page.note.source.relative in paths}
     uids = {block.uid for pair in changed for note in pair for block in note.walk() if block.uid is not None}
-    return LinkChanges(frozenset(titles), frozenset(carriers), frozenset(uids))
+    return LinkChanges(frozenset(titles), frozenset(carriers), frozenset(uids), pages_kept)
 
 
 def _links_by_title(garden: Garden, note: Note) -> dict[str, list[tuple]]:
@@ -341,7 +344,8 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
         _point_ids(blocks_by_uid, was, page)
         made = _backlinks_from(page, garden.resolved)
         for target in {goes_to(ref.target) for ref in old.refs} | made.keys():
-            by_source = {source: found for source, found in backlinks.get(target, {}).items() if source != page.title}
+            by_source = dict(backlinks.get(target, {}))  # a copy in bulk: the other's stays as it was
+            by_source.pop(page.title, None)
             if target in made:
                 by_source[page.title] = made[target]
             if by_source:

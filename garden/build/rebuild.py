@@ -23,13 +23,13 @@ from garden.build.state import BuildState, PendingIndex, SearchIndex, Summary
 from garden.config import Config
 from garden.emit import InPlaceWriter, SiteWriter, Writer
 from garden.execution import cache_warnings, failures_of
-from garden.graph import Garden, LinkChanges, link_changes, link_inputs, link_notes, relink, relink_links
+from garden.graph import Garden, LinkChanges, Relinked, link_changes, link_inputs, link_notes, relink, relink_links
 from garden.model import Note
 from garden.progress import progress
 from garden.render.graph_layout import NoteGraph
 from garden.render.pages import SiteRenderer
 from garden.render.reads import LINKED_KINDS, WHOLE_GARDEN_KINDS, digest_of
-from garden.render.view import GardenView, LinkMemo, NoteRound, may_differ
+from garden.render.view import GardenView, LinkMemo, NoteRound, differing
 from garden.run.engine import RunReport
 from garden.run.executor import RunCancelled
 from garden.search import pagefind_binary
@@ -49,6 +49,7 @@ class Linked:
     memo: LinkMemo = field(default_factory=LinkMemo)
     listed: tuple[bytes, Site, Listing] | None = None  # the site's files as last listed, and with what settings
     page_count: PageCount | None = None
+    relinked: Relinked | None = None  # how `relink_links` made the garden, when it did
 
     def counted(self) -> PageCount:
         """`PageCount` of the garden, worked out once."""
@@ -201,7 +202,7 @@ class Rebuilder:
         relinked = relink_links(kept.garden, kept.notes, by_path, changed, config.flavor) if same_setting else None
         if relinked is not None:  # the same pages: what views work out from them carries over in part
             self._linked = Linked(relinked.garden, by_path, config.flavor, files, contents, kept.memo.relinked(relinked),
-                                  page_count=kept.page_count)
+                                  page_count=kept.page_count, relinked=relinked)
         else:
             self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
         return self._linked, kept
@@ -249,7 +250,9 @@ def _compared(previous: BuildState | None, replaced: Linked | None, linked: Link
     if previous is None or replaced is None or replaced.contents != previous.notes:
         return None, None
     same_setting = (replaced.flavor, replaced.files) == (linked.flavor, linked.files)
-    changes = link_changes(replaced.garden, replaced.notes, linked.garden, linked.notes) if same_setting else None
+    pages_kept = linked.relinked is not None and linked.relinked.before is replaced.garden
+    changes = (link_changes(replaced.garden, replaced.notes, linked.garden, linked.notes, pages_kept)
+               if same_setting else None)
     return replaced.memo.note_graph, changes
 
 
@@ -257,19 +260,23 @@ def _asked(previous: BuildState, changed: set[str], relinked: bool, near: set[st
            changes: LinkChanges | None = None, results_as_before: bool = False) -> list[int]:
     """The keys of the last build to ask again, by number: those whose answer may have changed. Only
     questions that can have a new answer are asked: about the parse of changed notes, and, unless
-    every note links as before (`relinked` is false), about the links: when `changes` says where the links may differ,
-    only those about what it names and about the whole garden (`may_differ`); of the local graphs,
-    when `near` names the pages whose local graph may have changed, only theirs; of the code's
-    results, none when they are the very results the last build showed (`results_as_before`)."""
+    every note links as before (`relinked` is false), about the links: when `changes` says where
+    the links may differ, only those about what it names and about the whole garden (`differing`,
+    looked up by name); of the local graphs, when `near` names the pages whose local graph may have
+    changed, only theirs; of the code's results, none when they are the very results the last
+    build showed (`results_as_before`)."""
     table = previous.table
-    numbers = [number for question, numbers in table.by_question.items()
-               if (relinked or question not in LINKED_KINDS) and not (results_as_before and question == "result")
-               for number in numbers]
-    if changes is not None:
-        numbers = [number for number in numbers if may_differ(table.keys[number], changes)]
-    if near is not None:
-        numbers = [number for number in numbers if table.keys[number][0] != "local_graph"
-                   or table.keys[number][1] in near]
+    numbers = []
+    for question, asked in table.by_question.items():
+        if (not relinked and question in LINKED_KINDS) or (results_as_before and question == "result"):
+            continue
+        named = differing(question, changes) if changes is not None else None
+        if question == "local_graph" and near is not None:
+            named = near
+        if named is None:
+            numbers += asked
+        else:
+            numbers += [number for name in named if (number := table.ids.get((question, name))) is not None]
     numbers += [number for path in changed for number in table.by_note.get(path, ())]
     return numbers
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,9 +52,13 @@ class LinkMemo:
 
     def relinked(self, change: Relinked) -> LinkMemo:
         """What of this memo, of the garden `change.before`, holds for `change.garden`, which
-        `relink_links` made of it: the graph, with the changed links put in; the linked sections, when
-        no changed link names a heading. The rest is worked out again when asked."""
+        `relink_links` made of it: the pages by path and the graph, with the changed notes' put in;
+        the linked sections, when no changed link names a heading. The rest is worked out again when
+        asked."""
         memo = LinkMemo()
+        if self.by_path is not None:
+            pages = change.garden.pages
+            memo.by_path = self.by_path | {pages[title].note.source.relative: pages[title] for title in change.titles}
         if self.note_graph is not None and self.note_graph.garden is change.before:
             memo.note_graph = NoteGraph.relinked(self.note_graph, change)
         if self.sections is not None and not any(
@@ -153,20 +157,21 @@ def _result_material(result: CellResult | None) -> dict | None:
 
 ABOUT_A_PAGE = frozenset({"page", "backlinks", "tagged", "linked_sections"})  # asked by a page's title or a link target
 UNMOVED = frozenset({"attachment", "file_source"})  # fixed by the notes' file links, which `LinkChanges` keeps
+OF_THE_PAGES = frozenset({"shown_pages", "note_urls"})  # fixed by the pages' titles, URLs and notes' paths
 
 
-def may_differ(key: Key, changes: LinkChanges) -> bool:
-    """Whether the question `key` may have another answer in a garden linked anew where `changes`
-    says what may differ: questions about one page, one page's tags or one block id it does not
-    name keep their answers; the questions about the whole garden may not."""
-    kind = key[0]
-    if kind in ABOUT_A_PAGE:
-        return key[1] in changes.titles
-    if kind == "tags_of":
-        return key[1] in changes.carriers
-    if kind == "block_with_id":
-        return key[1] in changes.uids
-    return kind not in UNMOVED
+def differing(question: str, changes: LinkChanges) -> Collection[str] | None:
+    """Which keys of `question` may have another answer in a garden linked anew where `changes` says
+    what may differ, by the one argument they are asked with: questions about one page, one page's
+    tags or one block id it does not name keep their answers, and those about the pages alone when
+    the pages were kept. None: every key of it (the other questions about the whole garden)."""
+    if question in ABOUT_A_PAGE:
+        return changes.titles
+    if question == "tags_of":
+        return changes.carriers
+    if question == "block_with_id":
+        return changes.uids
+    return () if question in UNMOVED or (changes.pages_kept and question in OF_THE_PAGES) else None
 
 
 class GardenView:
