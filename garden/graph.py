@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 
 from garden.attachments import place_attachments
 from garden.dates import daily_note_date
@@ -413,10 +414,10 @@ def _edges_replaced(edges: list[tuple[str, str, str]], old: Note, links: list[tu
     """`edges` with the links of the note `old` replaced by `links`, and the edges replaced:
     `link_notes` adds a note's edges one after another, those of its tags, then those of its links.
     None when it had none (nothing tells where they would go)."""
-    start = next((number for number, edge in enumerate(edges) if edge[0] == old.title), None)
-    if start is None:
+    try:
+        start = list(map(itemgetter(0), edges)).index(old.title) + len(old.tags)
+    except ValueError:
         return None
-    start += len(old.tags)
     end = start + len(old.refs)
     return [*edges[:start], *links, *edges[end:]], edges[start:end]
 

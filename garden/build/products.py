@@ -60,18 +60,19 @@ class Product:
 
 @dataclass
 class Site:
-    """What the emitters make the site from. Products read its view and renderer when they are
-    made, so a build may list them once and another build, of the same garden with the same
-    settings, make them with its own (`Site.anew`)."""
+    """What the emitters make the site from. Products read its garden, view and renderer when they
+    are made (a page by its title), so a build may list them once and another build, of a garden
+    with the same pages and settings, make them with its own (`Site.anew`)."""
 
     config: Config
     garden: Garden  # to list what files there are; their content reads through `view`
     view: GardenView
     renderer: SiteRenderer
 
-    def anew(self, config: Config, view: GardenView) -> None:
-        """Make the products listed for this site with `view` (of the same garden, linked alike) and `config`."""
-        self.config, self.view, self.renderer = config, view, SiteRenderer(view, config)
+    def anew(self, config: Config, garden: Garden, view: GardenView) -> None:
+        """Make the products listed for this site of `garden` (with the same pages, by title, URL and
+        note path) with `view` of it and `config`."""
+        self.config, self.garden, self.view, self.renderer = config, garden, view, SiteRenderer(view, config)
 
 
 def page_or_error_box(site: Site, page: Page, path: str) -> str:
@@ -92,7 +93,11 @@ def page_or_error_box(site: Site, page: Page, path: str) -> str:
 def note_pages(site: Site) -> Iterator[Product]:
     """A page per note and per ghost."""
     for page in site.garden.pages.values():
-        yield Product(page.url, partial(page_or_error_box, site, page, page.url))
+        yield Product(page.url, partial(_page_titled, site, page.title, page.url))
+
+
+def _page_titled(site: Site, title: str, path: str) -> str:
+    return page_or_error_box(site, site.garden.pages[title], path)
 
 
 def start_page(site: Site) -> Iterator[Product]:
@@ -119,11 +124,11 @@ def index_pages(site: Site) -> Iterator[Product]:
 def previews(site: Site) -> Iterator[Product]:
     """`previews/<page>.js`: what a link to each shown page previews."""
     for page in shown_pages(site.garden):
-        yield Product(preview_path(page), partial(_preview, site, page))
+        yield Product(preview_path(page), partial(_preview, site, page.title))
 
 
-def _preview(site: Site, page: Page) -> str:
-    return preview_script(site.renderer, page)
+def _preview(site: Site, title: str) -> str:
+    return preview_script(site.renderer, site.garden.pages[title])
 
 
 def feed(site: Site) -> Iterator[Product]:

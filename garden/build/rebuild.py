@@ -202,7 +202,7 @@ class Rebuilder:
         relinked = relink_links(kept.garden, kept.notes, by_path, changed, config.flavor) if same_setting else None
         if relinked is not None:  # the same pages: what views work out from them carries over in part
             self._linked = Linked(relinked.garden, by_path, config.flavor, files, contents, kept.memo.relinked(relinked),
-                                  page_count=kept.page_count, relinked=relinked)
+                                  kept.listed, kept.page_count, relinked)
         else:
             self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
         return self._linked, kept
@@ -292,11 +292,12 @@ class Search:
 
 
 def _listed(linked: Linked, config: Config, view: GardenView, setting: bytes) -> tuple[Site, Listing]:
-    """The site to make and its files: those the last build of this garden listed, when it was
-    relinked in place since and the settings and other files (`setting`) are the same; else listed now."""
+    """The site to make and its files: those the last build listed, when its garden was relinked
+    since, in place or keeping its pages (`relink_links`), and the settings and other files
+    (`setting`) are the same; else listed now."""
     if linked.listed is not None and linked.listed[0] == setting:
         _, site, listing = linked.listed
-        site.anew(config, view)
+        site.anew(config, linked.garden, view)
         return site, listing
     site = Site(config, linked.garden, view, SiteRenderer(view, config))
     listing = Listing(list(products(site)))
