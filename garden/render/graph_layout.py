@@ -83,6 +83,7 @@ class NoteGraph:
                     self.uses.add(frozenset((source, target)))
         self.linked_from = {title: len(sources) for title, sources in self.linking.items()}
         self._sorted_neighbours: dict[str, list[str]] = {}  # `_neighbours`, as asked
+        self._rings_of: dict[str, dict[str, int] | None] = {}  # `_rings`, as asked
         self._made_from: tuple[NoteGraph, set[tuple[str, str]]] | None = None  # `relinked`: from what, with
         # which links (source, target) came or went
 
@@ -117,7 +118,7 @@ class NoteGraph:
             for one, other in ((source, target), (target, source)):
                 (own(graph.adjacent, "adjacent", one).add if joined else own(graph.adjacent, "adjacent", one).discard)(other)
         graph.linked_from = before.linked_from | {target: len(graph.linking[target]) for _, target in pairs}
-        graph._sorted_neighbours = {}
+        graph._sorted_neighbours, graph._rings_of = {}, {}
         graph._made_from = before, {(source, target) for source, target, _ in set(change.removed) ^ set(change.added)
                                      if source != target}
         carried = ["colours", "_coloured"]  # of the tags and notes, which stay
@@ -190,7 +191,12 @@ class NoteGraph:
         MAX_LOCAL_NODES), in ring order: the page (ring 0), its neighbours (1) by title, theirs (2) by
         the neighbour that brought them in, then by title, so that the outer ring lines up with the
         inner one, and a link elsewhere that changes only which chosen note is the more linked moves
-        none of them. None when the page links with no other note."""
+        none of them. None when the page links with no other note. Worked out once a note."""
+        if title not in self._rings_of:
+            self._rings_of[title] = self._rings_anew(title)
+        return self._rings_of[title]
+
+    def _rings_anew(self, title: str) -> dict[str, int] | None:
         if title not in self.notes or not self.adjacent[title]:
             return None
         first = self._neighbours(title)[:MAX_LOCAL_NODES - 1]
@@ -248,7 +254,7 @@ class NoteGraph:
         reordered = {title for title in self._within({title for pair in links for title in pair}, before, 1)
                      if self._first(title) != before._first(title)}
         near |= self._within(reordered, before, 1)
-        return {title for title in near if self._differs(title, before, moved, links)}
+        return {title for title in near if self._differs(title, before, moved, links, reordered)}
 
     def _degree(self, title: str) -> int:
         return len(self.adjacent.get(title, ()))
@@ -267,10 +273,16 @@ class NoteGraph:
         """The neighbours `_rings` may choose from, of the note titled `title` (None: no such note)."""
         return self._neighbours(title)[:MAX_LOCAL_NODES] if title in self.notes else None
 
-    def _differs(self, title: str, before: NoteGraph, moved: set[str], links: set[tuple[str, str]]) -> bool:
+    def _differs(self, title: str, before: NoteGraph, moved: set[str], links: set[tuple[str, str]],
+                 reordered: set[str]) -> bool:
         """Whether the page titled `title` has other rings than in `before` (or the same in another
-        order), or rings that hold a note of `moved` or both notes of one of `links`."""
-        ring, was = self._rings(title), before._rings(title)
+        order), or rings that hold a note of `moved` or both notes of one of `links`. Its rings are
+        the same when neither it nor its first neighbours are `reordered` (notes whose first
+        neighbours differ, `_first`), and it is no note of `moved`: then worked out once."""
+        if title in reordered or title in moved or not reordered.isdisjoint(before._first(title) or ()):
+            ring, was = self._rings(title), before._rings(title)
+        else:
+            ring = was = self._rings_of[title] = before._rings(title)
         if ring is None or was is None:
             return ring is not was
         return (list(ring.items()) != list(was.items()) or not moved.isdisjoint(ring)
