@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter
+from operator import attrgetter
 
 from garden.attachments import place_attachments
 from garden.dates import daily_note_date
@@ -81,6 +82,15 @@ class Garden:
     def tags_of(self, title: str) -> list[str]:
         """Tag titles that a page carries."""
         return list(self._tags_by_page.get(title, ()))
+
+    @cached_property
+    def edge_starts(self) -> dict[str, int]:
+        """Where the edges of each page that has some start in `edges`: `link_notes` adds a note's
+        edges one after another."""
+        starts: dict[str, int] = {}
+        for number, (source, _, _) in enumerate(self.edges):
+            starts.setdefault(source, number)
+        return starts
 
     @cached_property
     def by_title(self) -> list[Page]:
@@ -226,7 +236,7 @@ class LinkChanges:
 
 
 def link_changes(before: Garden, before_notes: dict[str, Note], after: Garden, after_notes: dict[str, Note],
-                 pages_kept: bool = False) -> LinkChanges | None:
+                 relinked: Relinked | None = None) -> LinkChanges | None:
     """Where `after`, which `link_notes` made of `after_notes` (by path below the notes folder), may
     differ from `before`, made of `before_notes` with the same flavour, files and no publishing
     rules. None when it may differ anywhere: a note came or went, or a changed note has another
@@ -235,28 +245,34 @@ def link_changes(before: Garden, before_notes: dict[str, Note], after: Garden, a
     Otherwise every note page keeps its title and URL (they are claimed before any ghost page's) and
     every link target goes where it went; what changed notes link to, tag and mark with ids is all
     that differs, and the URLs of ghost pages (claimed in title order, so one more ghost can move
-    another's). `pages_kept`: `after` is what `relink_links` made of `before`, whose ghost pages
-    it kept."""
-    if before_notes.keys() != after_notes.keys():
+    another's). `relinked`: how `relink_links` made `after` of `before` (it kept every page, and says
+    which notes changed)."""
+    if relinked is not None:
+        changed = list(relinked.changed)
+    elif before_notes.keys() != after_notes.keys():
         return None
-    changed = [(before_notes[path], note) for path, note in after_notes.items() if before_notes[path] is not note]
+    else:
+        changed = [(before_notes[path], note) for path, note in after_notes.items() if before_notes[path] is not note]
     if any(_naming(old) != _naming(new) for old, new in changed):
         return None
     titles: set[str] = set()
     for old, new in changed:
         was, now = _links_by_title(before, old), _links_by_title(after, new)
         titles.update(title for title in was.keys() | now.keys() if was.get(title) != now.get(title))
-    if not pages_kept:
+    if relinked is None:
         titles.update(title for title in before.pages.keys() | after.pages.keys()
                       if _ghost_url(before, title) != _ghost_url(after, title))
     names = {id(names): names for garden in (before, after)  # each once: relink_links shares them
              for names in (garden.resolved, garden.aliases)}
     titles.update(name for names in names.values() for name, title in names.items() if title in titles)
-    paths = {note.source.relative for _, note in changed}
-    carriers = {title for title, page in after.pages.items()
-                if page.note is not None and page.note.source.relative in paths}
+    if relinked is not None:
+        carriers = relinked.titles
+    else:
+        paths = {note.source.relative for _, note in changed}
+        carriers = {title for title, page in after.pages.items()
+                    if page.note is not None and page.note.source.relative in paths}
     uids = {block.uid for pair in changed for note in pair for block in note.walk() if block.uid is not None}
-    return LinkChanges(frozenset(titles), frozenset(carriers), frozenset(uids), pages_kept)
+    return LinkChanges(frozenset(titles), frozenset(carriers), frozenset(uids), relinked is not None)
 
 
 def _links_by_title(garden: Garden, note: Note) -> dict[str, list[tuple]]:
@@ -306,14 +322,19 @@ def relink(garden: Garden, before: dict[str, Note], after: dict[str, Note], path
 
 @dataclass(frozen=True)
 class Relinked:
-    """A garden `relink_links` made from another (`before`): the titles of the notes whose links
-    changed, and the edges of theirs it took out and put in."""
+    """A garden `relink_links` made from another (`before`): the notes whose links changed, each
+    with the one it replaced, and the edges of theirs it took out and put in."""
 
     garden: Garden
     before: Garden
-    titles: frozenset[str]
+    changed: tuple[tuple[Note, Note], ...]
     removed: tuple[tuple[str, str, str], ...]
     added: tuple[tuple[str, str, str], ...]
+
+    @cached_property
+    def titles(self) -> frozenset[str]:
+        """The titles of the changed notes (their pages' titles: they keep them)."""
+        return frozenset(note.title for _, note in self.changed)
 
 
 def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note], paths: Iterable[str] | None,
@@ -336,7 +357,7 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
                           or any(goes_to(ref.target) is None for ref in note.refs) for old, note in changed):
         return None
     pages, backlinks, blocks_by_uid = dict(garden.pages), dict(garden.backlinks), dict(garden.blocks_by_uid)
-    edges = garden.edges
+    edges, starts = garden.edges, garden.edge_starts
     removed: list[tuple[str, str, str]] = []
     added: list[tuple[str, str, str]] = []
     for old, note in changed:
@@ -356,26 +377,29 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
             else:
                 backlinks.pop(target, None)
         links = [(page.title, goes_to(ref.target), ref.kind) for ref in note.refs]
-        replaced = _edges_replaced(edges, old, links)
+        replaced = _edges_replaced(edges, starts, old, links)
         if replaced is None:
             return None
-        edges, gone = replaced
+        edges, starts, gone = replaced
         removed += gone
         added += links
     relinked = dataclasses.replace(garden, pages=pages, edges=edges, backlinks=backlinks, blocks_by_uid=blocks_by_uid,
                                    problems=list(garden.problems))
-    _carry_orders(garden, relinked)
-    return Relinked(relinked, garden, frozenset(note.title for _, note in changed), tuple(removed), tuple(added))
+    relinked.edge_starts = starts
+    _carry_orders(garden, relinked, [note.title for _, note in changed])
+    return Relinked(relinked, garden, tuple(changed), tuple(removed), tuple(added))
 
 
-def _carry_orders(garden: Garden, relinked: Garden) -> None:
-    """Give `relinked`, which has `garden`'s pages, titles and tags, what `garden` worked out of
-    them: the tags of each page, and its pages in title order (each the page of that title now)."""
+def _carry_orders(garden: Garden, relinked: Garden, titles: list[str]) -> None:
+    """Give `relinked`, which has `garden`'s pages, titles and tags, with new pages for `titles`,
+    what `garden` worked out of them: the tags of each page, and its pages in title order."""
     known = vars(garden)
     if "_tags_by_page" in known:
         relinked._tags_by_page = known["_tags_by_page"]
     if "by_title" in known:
-        relinked.by_title = [relinked.pages[page.title] for page in known["by_title"]]
+        by_title = relinked.by_title = list(known["by_title"])
+        for title in titles:
+            by_title[bisect_left(by_title, title, key=attrgetter("title"))] = relinked.pages[title]
 
 
 def _changed_notes(garden: Garden, before: dict[str, Note], after: dict[str, Note], paths: Iterable[str] | None
@@ -409,17 +433,22 @@ def _tagging(note: Note, goes_to: Callable[[str], str | None]) -> tuple:
             tuple(dict.fromkeys(goes_to(ref.target) for ref in note.refs if ref.is_tag)))
 
 
-def _edges_replaced(edges: list[tuple[str, str, str]], old: Note, links: list[tuple[str, str, str]]
-                    ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] | None:
-    """`edges` with the links of the note `old` replaced by `links`, and the edges replaced:
-    `link_notes` adds a note's edges one after another, those of its tags, then those of its links.
-    None when it had none (nothing tells where they would go)."""
-    try:
-        start = list(map(itemgetter(0), edges)).index(old.title) + len(old.tags)
-    except ValueError:
+def _edges_replaced(edges: list[tuple[str, str, str]], starts: dict[str, int], old: Note,
+                    links: list[tuple[str, str, str]]
+                    ) -> tuple[list[tuple[str, str, str]], dict[str, int], list[tuple[str, str, str]]] | None:
+    """`edges` with the links of the note `old` replaced by `links`, where the pages' edges start
+    in it then (`Garden.edge_starts`), and the edges replaced: `link_notes` adds a note's edges one
+    after another, those of its tags, then those of its links. None when it had none (nothing tells
+    where they would go)."""
+    if old.title not in starts:
         return None
+    start = starts[old.title] + len(old.tags)
     end = start + len(old.refs)
-    return [*edges[:start], *links, *edges[end:]], edges[start:end]
+    if len(links) != len(old.refs):
+        shift = len(links) - len(old.refs)
+        starts = {title: number + shift if number >= end else number for title, number in starts.items()
+                  if title != old.title or old.tags or links}  # a note left without edges has no start
+    return [*edges[:start], *links, *edges[end:]], starts, edges[start:end]
 
 
 def _backlinks_from(page: Page, resolved: dict[str, str]) -> dict[str, list[Backlink]]:

@@ -250,8 +250,8 @@ def _compared(previous: BuildState | None, replaced: Linked | None, linked: Link
     if previous is None or replaced is None or replaced.contents != previous.notes:
         return None, None
     same_setting = (replaced.flavor, replaced.files) == (linked.flavor, linked.files)
-    pages_kept = linked.relinked is not None and linked.relinked.before is replaced.garden
-    changes = (link_changes(replaced.garden, replaced.notes, linked.garden, linked.notes, pages_kept)
+    relinked = linked.relinked if linked.relinked is not None and linked.relinked.before is replaced.garden else None
+    changes = (link_changes(replaced.garden, replaced.notes, linked.garden, linked.notes, relinked)
                if same_setting else None)
     return replaced.memo.note_graph, changes
 
