@@ -49,7 +49,7 @@ class Linked:
     memo: LinkMemo = field(default_factory=LinkMemo)
     listed: tuple[bytes, Site, Listing] | None = None  # the site's files as last listed, and with what settings
     page_count: PageCount | None = None
-    relinked: Relinked | None = None  # how `relink_links` made the garden, when it did
+    from_last: Relinked | None = None  # how `relink_links` made the garden from the last one, when it did
 
     def counted(self) -> PageCount:
         """`PageCount` of the garden, worked out once."""
@@ -201,8 +201,8 @@ class Rebuilder:
             return self._linked, None
         relinked = relink_links(kept.garden, kept.notes, by_path, changed, config.flavor) if same_setting else None
         if relinked is not None:  # the same pages: what views work out from them carries over in part
-            self._linked = Linked(relinked.garden, by_path, config.flavor, files, contents, kept.memo.relinked(relinked),
-                                  kept.listed, kept.page_count, relinked)
+            self._linked = Linked(relinked.garden, by_path, config.flavor, files, contents,
+                                  kept.memo.relinked(relinked), kept.listed, kept.page_count, relinked)
         else:
             self._linked = Linked(link_notes(notes, config.flavor, files), by_path, config.flavor, files, contents)
         return self._linked, kept
@@ -250,8 +250,8 @@ def _compared(previous: BuildState | None, replaced: Linked | None, linked: Link
     if previous is None or replaced is None or replaced.contents != previous.notes:
         return None, None
     same_setting = (replaced.flavor, replaced.files) == (linked.flavor, linked.files)
-    relinked = linked.relinked if linked.relinked is not None and linked.relinked.before is replaced.garden else None
-    changes = (link_changes(replaced.garden, replaced.notes, linked.garden, linked.notes, relinked)
+    from_last = linked.from_last if linked.from_last and linked.from_last.before is replaced.garden else None
+    changes = (link_changes(replaced.garden, replaced.notes, linked.garden, linked.notes, from_last)
                if same_setting else None)
     return replaced.memo.note_graph, changes
 

@@ -111,16 +111,17 @@ class NoteGraph:
             return which[title]
 
         for source, target in pairs:
-            (own(graph.linking, "linking", target).add if (source, target) in now
-             else own(graph.linking, "linking", target).discard)(source)
+            linking = own(graph.linking, "linking", target)
+            linking.add(source) if (source, target) in now else linking.discard(source)
         for source, target in pairs:
             joined = source in graph.linking[target] or target in graph.linking[source]
             for one, other in ((source, target), (target, source)):
-                (own(graph.adjacent, "adjacent", one).add if joined else own(graph.adjacent, "adjacent", one).discard)(other)
+                neighbours = own(graph.adjacent, "adjacent", one)
+                neighbours.add(other) if joined else neighbours.discard(other)
         graph.linked_from = before.linked_from | {target: len(graph.linking[target]) for _, target in pairs}
         graph._sorted_neighbours, graph._rings_of = {}, {}
-        graph._made_from = before, {(source, target) for source, target, _ in set(change.removed) ^ set(change.added)
-                                     if source != target}
+        came_or_went = set(change.removed) ^ set(change.added)
+        graph._made_from = before, {(source, target) for source, target, _ in came_or_went if source != target}
         carried = ["colours", "_coloured"]  # of the tags and notes, which stay
         if graph.linked_from == before.linked_from:
             carried += ["_by_rank", "_place", "_drawn"]
