@@ -4,6 +4,7 @@ networkx puts them (seeded, so one garden always gives the same drawing)."""
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -84,8 +85,9 @@ class NoteGraph:
         self.linked_from = {title: len(sources) for title, sources in self.linking.items()}
         self._sorted_neighbours: dict[str, list[str]] = {}  # `_neighbours`, as asked
         self._rings_of: dict[str, dict[str, int] | None] = {}  # `_rings`, as asked
-        self._made_from: tuple[NoteGraph, set[tuple[str, str]]] | None = None  # `relinked`: from what, with
-        # which links (source, target) came or went
+        # `relinked`: from what (a weak reference: a chain of graphs, each made from the last, would live
+        # as long as the newest), with which links (source, target) came or went
+        self._made_from: tuple[weakref.ref[NoteGraph], set[tuple[str, str]]] | None = None
 
     @classmethod
     def relinked(cls, before: NoteGraph, change: Relinked) -> NoteGraph | None:
@@ -121,7 +123,8 @@ class NoteGraph:
         graph.linked_from = before.linked_from | {target: len(graph.linking[target]) for _, target in pairs}
         graph._sorted_neighbours, graph._rings_of = {}, {}
         came_or_went = set(change.removed) ^ set(change.added)
-        graph._made_from = before, {(source, target) for source, target, _ in came_or_went if source != target}
+        graph._made_from = weakref.ref(before), {(source, target) for source, target, _ in came_or_went
+                                                 if source != target}
         carried = ["colours", "_coloured"]  # of the tags and notes, which stay
         if graph.linked_from == before.linked_from:
             carried += ["_by_rank", "_place", "_drawn"]
@@ -238,7 +241,7 @@ class NoteGraph:
           can reorder them).
         Of those, a drawing is the same when its rings are, in the same order, and hold none of the
         notes of the first kind nor both notes of such a link."""
-        if self._made_from is not None and self._made_from[0] is before:
+        if self._made_from is not None and self._made_from[0]() is before:
             links = self._made_from[1]
         else:
             links = {(source, target) for source, target, _ in set(self.garden.edges) ^ set(before.garden.edges)
