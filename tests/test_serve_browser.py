@@ -4,6 +4,7 @@ for the search index, which catches up after."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from helpers import make_garden
@@ -58,6 +59,29 @@ def test_edited_note_updates_its_page_in_place_and_no_other(browser, tmp_path):
             assert banana.loads == 2, "one reload, for the picture it shows; none for the other page's change"
             assert apple.loads == 1
             assert apple.problems == [] and banana.problems == []
+    finally:
+        context.close()
+
+
+def test_a_link_edit_shows_on_its_pages_and_then_on_all_pages(browser, tmp_path):
+    """A new link shows on the edited page and on the page it links to, and an open "All pages"
+    then shows the new count of references (it comes in a second build, about the whole garden)."""
+    root = make_garden(tmp_path, NOTES)
+    context = browser.new_context()
+    try:
+        with serving(root, execute=False) as served:
+            apple = watched(context, served.url + "a.html")
+            banana = watched(context, served.url + "b.html")
+            index = watched(context, served.url + "all-pages.html")
+            counts = "[...document.querySelectorAll('tr')].map(row => row.textContent.replace(/\\s+/g, ' ').trim())"
+            before = index.page.evaluate(counts)
+            (root / "notes" / "A.md").write_text("- Apple tree, by the [[B]] bush\n", encoding="utf-8")
+            apple.page.get_by_text("by the").wait_for(timeout=WAIT_SECONDS * 1000)
+            banana.page.locator(".references").get_by_text("Apple tree").wait_for(timeout=WAIT_SECONDS * 1000)
+            as_before = json.dumps(json.dumps(before, separators=(",", ":")))  # as JSON.stringify gives it, quoted
+            index.page.wait_for_function(f"JSON.stringify({counts}) !== {as_before}", timeout=WAIT_SECONDS * 1000)
+            assert "B note 1" in index.page.evaluate(counts), "B is referenced once now"
+            assert [apple.problems, banana.problems, index.problems] == [[], [], []]
     finally:
         context.close()
 
