@@ -386,11 +386,12 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
     relinked = dataclasses.replace(garden, pages=pages, edges=edges, backlinks=backlinks, blocks_by_uid=blocks_by_uid,
                                    problems=list(garden.problems))
     relinked.edge_starts = starts
-    _carry_orders(garden, relinked, [note.title for _, note in changed])
-    return Relinked(relinked, garden, tuple(changed), tuple(removed), tuple(added))
+    change = Relinked(relinked, garden, tuple(changed), tuple(removed), tuple(added))
+    _carry_orders(garden, relinked, change.titles)
+    return change
 
 
-def _carry_orders(garden: Garden, relinked: Garden, titles: list[str]) -> None:
+def _carry_orders(garden: Garden, relinked: Garden, titles: Iterable[str]) -> None:
     """Give `relinked`, which has `garden`'s pages, titles and tags, with new pages for `titles`,
     what `garden` worked out of them: the tags of each page, and its pages in title order."""
     known = vars(garden)

@@ -104,21 +104,16 @@ class NoteGraph:
         pairs = {(source, target) for source, target, _ in (*change.removed, *change.added)
                  if source != target and source in graph.notes and target in graph.notes}
         now = {(source, target) for source, target, _ in change.added}
-        copied: set[tuple[str, str]] = set()  # (which, title): the sets of `before` copied before a change
-
-        def own(which: dict[str, set[str]], name: str, title: str) -> set[str]:
-            if (name, title) not in copied:
-                which[title] = set(which[title])
-                copied.add((name, title))
-            return which[title]
-
+        # the sets that change are copies: `before` stays as it was
+        graph.linking.update((target, set(graph.linking[target])) for _, target in pairs)
+        graph.adjacent.update((title, set(graph.adjacent[title])) for pair in pairs for title in pair)
         for source, target in pairs:
-            linking = own(graph.linking, "linking", target)
+            linking = graph.linking[target]
             linking.add(source) if (source, target) in now else linking.discard(source)
         for source, target in pairs:
             joined = source in graph.linking[target] or target in graph.linking[source]
             for one, other in ((source, target), (target, source)):
-                neighbours = own(graph.adjacent, "adjacent", one)
+                neighbours = graph.adjacent[one]
                 neighbours.add(other) if joined else neighbours.discard(other)
         graph.linked_from = before.linked_from | {target: len(graph.linking[target]) for _, target in pairs}
         graph._sorted_neighbours, graph._rings_of = {}, {}

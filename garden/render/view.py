@@ -58,12 +58,11 @@ class LinkMemo:
         memo = LinkMemo()
         if self.by_path is not None:
             pages = change.garden.pages
-            memo.by_path = self.by_path | {pages[title].note.source.relative: pages[title] for title in change.titles}
+            memo.by_path = self.by_path | {note.source.relative: pages[note.title] for _, note in change.changed}
         if self.note_graph is not None and self.note_graph.garden is change.before:
             memo.note_graph = NoteGraph.relinked(self.note_graph, change)
-        if self.sections is not None and not any(
-                ref.anchor for title in change.titles for garden in (change.before, change.garden)
-                for ref in garden.pages[title].note.refs):
+        if self.sections is not None and not any(ref.anchor for pair in change.changed for note in pair
+                                                 for ref in note.refs):
             memo.sections = self.sections
         return memo
 
