@@ -49,6 +49,18 @@ class Backlink:
         return self.block.ancestors()
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What linking found of the targets the notes' links and tags name, for `relink_links` to tell
+    whether a target goes where it went: in Obsidian and Logseq a target no note named before may
+    match a note by file name or without case, and a ghost page is spelled as the first link to it.
+    Empty under publishing rules, with which a garden is always linked anew."""
+
+    named: frozenset[str] = frozenset()  # every target, as written
+    ambiguous: frozenset[str] = frozenset()  # those that match several notes (which `link_notes` warns of)
+    respelled: frozenset[str] = frozenset()  # the ghost pages that some target names spelled otherwise
+
+
 @dataclass
 class Garden:
     """All pages and the references between them."""
@@ -63,6 +75,7 @@ class Garden:
     resolved: dict[str, str] = field(default_factory=dict)  # link target -> title, where they differ
     files: dict[tuple[str | None, str], str] = field(default_factory=dict)  # FileLink.key -> site path
     file_sources: dict[str, str] = field(default_factory=dict)  # site path -> path below the notes folder
+    targets: Targets = Targets()
 
     def page(self, title: str) -> Page | None:
         """The page with this title, else the page a link to `title` goes to (as the flavour resolves
@@ -215,10 +228,13 @@ def link_notes(notes: list[Note], flavor: str = "roam", files: Iterable[str] = (
         where = pages[title].note.display if pages[title].note else f"page {title!r}"
         problems.append(Problem(where, None, f"URL of {title!r} clashes with another page; it is served at {slug}"))
     placed, file_sources = place_attachments(shown, files, flavor)
-    return Garden(pages, edges, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems,
-                  {target: found.title for target, found in resolutions.items()
-                   if target != found.title and found.title not in withheld},
-                  placed, file_sources)
+    resolved = {target: found.title for target, found in resolutions.items()
+                if target != found.title and found.title not in withheld}
+    targets = Targets() if rules.active else Targets(  # under rules, which hidden notes' links name too
+        frozenset(resolutions), frozenset(target for target, found in resolutions.items() if found.candidates),
+        frozenset(title for title in resolved.values() if title in pages and pages[title].ghost))
+    return Garden(pages, edges, dict(backlinks), dict(tags), blocks_by_uid, aliases, problems, resolved,
+                  placed, file_sources, targets)
 
 
 @dataclass(frozen=True)
@@ -345,16 +361,18 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
     file links, block ids and tags, and every link of theirs goes, before and after, where a link
     went already, to a page that stays: then no page comes or goes, and only those notes' links,
     backlinks and block ids are new. A new Garden that shares the rest with `garden` (which stays as
-    it was), with what changed; None in any other case. Roam's links only: other flavours resolve by file name too."""
-    changed = _changed_notes(garden, before, after, paths) if flavor == "roam" else None
+    it was), with what changed; None in any other case. In Obsidian and Logseq, also None when a
+    changed note names a target no note named before (it may match a note by file name or without
+    case), one that matches several notes, or a ghost page that other links spell otherwise."""
+    changed = _changed_notes(garden, before, after, paths)
 
     def goes_to(target: str) -> str | None:
         title = garden.resolved.get(target, target)
         return title if title in garden.pages else None
 
-    if not changed or any(_naming(old) != _naming(note) or _ids(old) != _ids(note)
-                          or _tagging(old, goes_to) != _tagging(note, goes_to)
-                          or any(goes_to(ref.target) is None for ref in note.refs) for old, note in changed):
+    if not changed or (flavor != "roam" and not _targets_as_before(garden, changed)) or any(
+            _naming(old) != _naming(note) or _ids(old) != _ids(note) or _tagging(old, goes_to) != _tagging(note, goes_to)
+            or any(goes_to(ref.target) is None for ref in note.refs) for old, note in changed):
         return None
     pages, backlinks, blocks_by_uid = dict(garden.pages), dict(garden.backlinks), dict(garden.blocks_by_uid)
     edges, starts = garden.edges, garden.edge_starts
@@ -389,6 +407,21 @@ def relink_links(garden: Garden, before: dict[str, Note], after: dict[str, Note]
     change = Relinked(relinked, garden, tuple(changed), tuple(removed), tuple(added))
     _carry_orders(garden, relinked, change.titles)
     return change
+
+
+def _targets_as_before(garden: Garden, changed: list[tuple[Note, Note]]) -> bool:
+    """Whether every target the `changed` notes name, before and after, is one some note named when
+    `link_notes` made `garden`, matches one note at most, and goes to no ghost page spelled otherwise
+    elsewhere: then, in any flavour, it goes where it went, and a ghost page keeps its spelling."""
+    targets = garden.targets
+    for pair in changed:
+        for note in pair:
+            for target in [*note.tags, *(ref.target for ref in note.refs)]:
+                if target not in targets.named or target in targets.ambiguous:
+                    return False
+                if garden.resolved.get(target, target) in targets.respelled:
+                    return False
+    return True
 
 
 def _carry_orders(garden: Garden, relinked: Garden, titles: Iterable[str]) -> None:

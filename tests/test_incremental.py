@@ -21,6 +21,7 @@ from garden.build.assembly import SiteAssembly
 from garden.build.builder import Builder
 from garden.build.options import BuildOptions, BuildResult
 from garden.build.parsing import NoteParser
+from garden.build import rebuild as rebuild_module
 from garden.build import scan as scan_module
 from garden.build.scan import Scanner
 from garden.build.sealed import MAGIC
@@ -40,6 +41,7 @@ USER = ("- Uses [[Lib]] ^use1\n    ```python\n    #| uses: [[Lib]]\n    print(do
         "- Expected\n    ```output\n    42\n    ```\n")
 NO_EXEC = BuildOptions(execute=False)
 QUICK = BuildOptions(execute=False, whole_later=True)  # as `garden serve` builds first after an edit
+FLAVORS = ("roam", "obsidian", "logseq")  # the random walk of each seed reads its notes as one of them
 LONG_RUNS = int(os.environ.get("GARDEN_INCREMENTAL_RUNS", "1"))  # seeds of the random walk (the test run: one)
 
 
@@ -48,13 +50,13 @@ LONG_RUNS = int(os.environ.get("GARDEN_INCREMENTAL_RUNS", "1"))  # seeds of the 
 class RandomGarden:
     """A small garden of linked notes (links, ghosts, tags, attributes, block ids, references and
     embeds, headings, daily notes, aliases, code that uses other code, blocks and pages hidden by
-    publishing rules) and edits of every kind."""
+    publishing rules) and edits of every kind, read as `flavor` reads notes."""
 
-    def __init__(self, root: Path, rng: random.Random) -> None:
+    def __init__(self, root: Path, rng: random.Random, flavor: str = "roam") -> None:
         self.root, self.rng = root, rng
         self.notes = root / "notes"
         self.count = 0
-        self.toml = {"title": "Random garden", "entry": "Note 0"}
+        self.toml = {"title": "Random garden", "entry": "Note 0", "flavor": flavor}
         self.hide = True
         files = {f"Note {index}.md": self._note_text() for index in range(NOTES)}
         files.update({"Lib.md": LIB, "User.md": USER, f"{DAYS[0]}.md": "- a day with [[Note 1]]\n",
@@ -281,7 +283,7 @@ def test_incremental_builds_after_random_edits_equal_cold_builds(tmp_path, seed)
     not of this one."""
     rng = random.Random(seed)
     root = tmp_path / "garden"
-    garden = RandomGarden(root, rng)
+    garden = RandomGarden(root, rng, FLAVORS[seed % len(FLAVORS)])
     builder = Builder(load_config(root))
     builder.build(NO_EXEC)
     kinds = list(RandomGarden.KINDS)
@@ -547,6 +549,43 @@ def test_link_edits_to_pages_there_are_leave_a_cold_builds_site(tmp_path):
     (root / "notes" / "D.md").write_text("- to [[A]] and [[Ghost-two]]\n")
     rebuild(builder, NO_EXEC)
     assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], "A and D"
+
+
+FLAVOURED_NOTES = {
+    "A.md": "- to [[Hub]]\n", "C.md": "- to [[hub]] and [[Solo]]\n", "D.md": "- to [[Solo]] and [[Same]]\n",
+    "Deep.md": "- at the top\n", "folder/Deep.md": "- in a folder\n", "x/Same.md": "- one\n", "y/Same.md": "- two\n",
+    "Inner/Leaf.md": "- a leaf, to [[c]]\n",
+}
+FLAVOURED_EDITS = [  # of A, which comes first: the ghost page Hub is spelled as A spells it, while A links to it
+    "- to [[Solo]] and [[c]]\n",  # Hub spelled as C spells it, from now on
+    "- to [[c]]\n",  # a target another note names, without case in Obsidian and Logseq
+    "- to [[c]] and [[Solo]]\n",  # a ghost page spelled one way, that C and D link to
+    "- to [[Deep]] and [[Solo]]\n",  # a title no note named: in Obsidian it matches two files
+    "- to [[Leaf]]\n",  # named by no note: Obsidian finds Inner/Leaf.md by its file name
+    "- to [[Same]]\n",  # D names it too; in Obsidian two notes match it, and A is warned of it as well
+    "- to [[Hub]]\n",  # spelled as A spells it again
+]
+
+
+@pytest.mark.parametrize("flavor", ["obsidian", "logseq"])
+def test_link_edits_in_obsidian_and_logseq_leave_a_cold_builds_site_and_warnings(tmp_path, monkeypatch, flavor):
+    """Obsidian and Logseq resolve a link by file name or without case, and spell a ghost page as
+    the first link to it does: link edits that keep every page are put in the last garden
+    (`relink_links`, counted here to show the path is taken) where that changes nothing else, and
+    after each the site and the warnings are a cold build's."""
+    root = make_garden(tmp_path, FLAVOURED_NOTES, f'title = "Flavoured"\nsearch = false\nflavor = "{flavor}"\n')
+    made = []
+    original = rebuild_module.relink_links
+    monkeypatch.setattr(rebuild_module, "relink_links", lambda *args: made.append(original(*args)) or made[-1])
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    for text in FLAVOURED_EDITS:
+        (root / "notes" / "A.md").write_text(text)
+        result = rebuild(builder, NO_EXEC).result
+        cold, cold_result = cold_build(root, tmp_path / "cold", execute=False)
+        assert site_files(root / "site") == cold, differences(site_files(root / "site"), cold)
+        assert warnings_of(result) == warnings_of(cold_result), text
+    assert sum(relinked is not None for relinked in made) >= 2
 
 
 def test_link_edits_keep_each_local_graph_a_cold_builds(tmp_path, monkeypatch):
