@@ -2,9 +2,9 @@
 
 Usage: python bench/save_to_reload.py GARDEN NOTE [--edits 8] [--pause 1] [--port 8765] [--no-exec] [--link TITLE]
 
-Starts `garden serve` in GARDEN (a process of its own, as a writer runs it), opens the page of
-NOTE (a path below GARDEN, such as "notes/Concept 5498.md") in headless Chromium (Debian's, at
-/usr/bin/chromium), and saves NOTE `--edits` times with a line of prose added, `--pause` seconds apart after each reload.
+Starts `garden serve` in GARDEN (a process of its own, as a writer runs it, importing garden from
+this checkout), opens the page of NOTE (a path below GARDEN, such as "notes/Concept 5498.md") in
+headless Chromium (Debian's, at /usr/bin/chromium), and saves NOTE `--edits` times with a line of prose added, `--pause` seconds apart after each reload.
 With `--link TITLE`, the line links to the note TITLE, or (every other save) does not: a link edit.
 For each save it prints, in milliseconds from the moment the file was written, when the edit was
 shown: the first animation frame after the new text was in the page, for a page updated in place;
@@ -27,6 +27,8 @@ import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent  # the server imports garden from this checkout
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -75,7 +77,8 @@ def main() -> int:
     original = note.read_text(encoding="utf-8")
     command = [sys.executable, "-m", "garden", "serve", "--port", str(args.port)] + (["--no-exec"] if args.no_exec else [])
     log = tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen(command, cwd=args.garden, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=args.garden, stdout=log, stderr=subprocess.STDOUT,
+                              env=dict(os.environ, PYTHONPATH=str(REPO)))
     shown = []
     try:
         url = f"http://127.0.0.1:{args.port}/{page_url(args.note)}"
