@@ -74,7 +74,13 @@ class UrlRegistry:
 def relative_href(from_path: str, to_path: str, anchor: str | None = None) -> str:
     """A link from one site file to another that works under any base path and from disk."""
     depth = from_path.count("/")
-    return "../" * depth + quote(to_path) + (f"#{quote(anchor)}" if anchor else "")
+    return "../" * depth + _quoted(to_path) + (f"#{_quoted(anchor)}" if anchor else "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _quoted(part: str) -> str:
+    """`part` of a URL percent-encoded (a page's path or an anchor: a site links to each many times)."""
+    return quote(part)
 
 
 def root_prefix(from_path: str) -> str:

@@ -69,11 +69,12 @@ def error_box(message: str) -> Markup:
 def template_environment(garden_templates: Path | None) -> jinja2.Environment:
     """Templates from the garden's own `templates/` first, then garden's defaults.
 
-    Always sandboxed: a garden's templates are part of the garden, which may not be trusted. The
-    environment, with the templates it compiled, serves every build of the process while the
-    garden's `templates/` holds the same files with the same bytes (jinja2's own check, by a
-    file's time, would miss a new file overriding one of garden's, and an edit within one tick
-    of a coarse file clock)."""
+    Sandboxed whenever the garden has templates: they are part of the garden, which may not be
+    trusted. garden's own templates alone render without the sandbox, which checks every attribute
+    a template reads. The environment, with the templates it compiled, serves every build of the
+    process while the garden's `templates/` holds the same files with the same bytes (jinja2's own
+    check, by a file's time, would miss a new file overriding one of garden's, and an edit within
+    one tick of a coarse file clock)."""
     listing: tuple = ()
     if garden_templates is not None and garden_templates.is_dir():
         listing = tuple(sorted((path.as_posix(), hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
@@ -90,8 +91,8 @@ def _environment(garden_templates: Path | None, listing: tuple) -> jinja2.Enviro
     if garden_templates is not None:
         loaders.append(jinja2.FileSystemLoader(garden_templates))
     loaders.append(jinja2.PackageLoader("garden.render", "templates"))
-    return SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                                trim_blocks=True, lstrip_blocks=True)
+    environment = SandboxedEnvironment if garden_templates is not None else jinja2.Environment
+    return environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 class SiteRenderer:

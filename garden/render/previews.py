@@ -50,8 +50,7 @@ def _preview(renderer: SiteRenderer, page: Page) -> dict:
     links on shown pages go to)."""
     view = renderer.view
     if page.note is None:
-        shown = {shown.title for shown in view.shown_pages()}
-        linking = len({source.title for source, _ in view.backlinks(page.title)} & shown - {page.title})
+        linking = len({source.title for source, _ in view.backlinks(page.title)} & view.shown_titles() - {page.title})
         plural = "" if linking == 1 else "s"
         return {"html": f'<p class="preview-ghost">No note yet · linked from {linking} page{plural}</p>'}
     note = view.note(page.note)

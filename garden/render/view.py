@@ -341,6 +341,11 @@ class GardenView:
         self._read(("shown_pages",), lambda: tuple(map(_page_material, pages)))
         return pages
 
+    def shown_titles(self) -> frozenset[str]:
+        """The titles of `shown_pages`, gathered once for this view."""
+        pages = self.shown_pages()
+        return self._once("shown_titles", lambda: frozenset(page.title for page in pages))
+
     def linked_sections(self, title: str) -> set[str]:
         """The ids of the headings of the page titled `title` that links on shown pages go to
         (`[[Page#Heading]]`)."""
