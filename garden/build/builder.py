@@ -151,17 +151,19 @@ class Builder:
             return changed
 
     def warm(self, cancel: threading.Event | None = None) -> None:
-        """Load ahead what the next build with work to do reads: the last build's state, and every
-        note parsed and linked. `garden serve` calls this in the background after a first build that
-        found nothing to do, so that the first edit does not wait for it. Stops early, keeping what
-        it loaded, once `cancel` is set. A builder that built something has nothing to load."""
-        if self._rebuilder is not None:
-            return
+        """Load ahead what the next build with work to do reads: the last build's state, every note
+        parsed and linked (a builder that built something has them), and the index of which files
+        read what. `garden serve` calls this in the background after its first build, so that the
+        first edit does not wait for it. Stops early, keeping what it loaded, once `cancel` is set."""
         with build_lock(self.config.cache_dir / "build.lock"), collector_paused():
             self._notice_other_builds()
             last = self._previous()
-            if last is not None and not (cancel is not None and cancel.is_set()):
+            if last is None or (cancel is not None and cancel.is_set()):
+                return
+            if self._rebuilder is None:
                 self._rebuilder_of().warm(self.config, Scanner(self.config).scan(last.seen), cancel)
+            if not (cancel is not None and cancel.is_set()):
+                self._rebuilder_of().index_reads(last)
 
     def _rebuilder_of(self) -> Rebuilder:
         """What this builder keeps in memory between builds, made when first needed."""

@@ -34,9 +34,7 @@ class ReadIndex:
         """The paths of the files of `state` that read a key in `stale`."""
         if not stale:
             return set()
-        if (state is not self._state or state.table.numbering != self._numbering
-                or len(self._remade) * REMAKE_SHARE > len(self._paths)):
-            self._make(state)
+        self.index(state)
         outputs = state.outputs
         keys = np.fromiter(stale, dtype=self._keys.dtype, count=len(stale))
         starts = np.searchsorted(self._keys, keys, side="left")
@@ -47,6 +45,13 @@ class ReadIndex:
         found = {path for path in map(self._paths.__getitem__, owners) if path not in self._remade}
         found.update(path for path in self._remade if path in outputs and not stale.isdisjoint(outputs[path].reads))
         return found
+
+    def index(self, state: BuildState) -> None:
+        """Make the index of `state` now, unless the one kept answers for it (`garden serve` makes it
+        in the background, so that the first edit does not wait for it)."""
+        if (state is not self._state or state.table.numbering != self._numbering
+                or len(self._remade) * REMAKE_SHARE > len(self._paths)):
+            self._make(state)
 
     def advance(self, before: BuildState, after: BuildState, remade: list[str]) -> None:
         """`after` is `before` with the files at `remade` made again (the others kept as they were)."""

@@ -180,6 +180,10 @@ class Rebuilder:
                 if linked is self._linked:  # kept for the next build (not under publishing rules)
                     linked.memo.fill(linked.garden)
 
+    def index_reads(self, previous: BuildState) -> None:
+        """Index which files of `previous`, the state the next build starts from, read what (`ReadIndex`)."""
+        self._readers.index(previous)
+
     def _link(self, parsed: ParseRound, config: Config, scan: Scan) -> tuple[Linked, Linked | None]:
         """The garden of the `parsed` notes (read from the note files of `scan`): without publishing
         rules, the last one with the notes changed since put in, when they link as before (`relink`:
