@@ -57,7 +57,7 @@ class RandomGarden:
         self.notes = root / "notes"
         self.count = 0
         self.toml = {"title": "Random garden", "entry": "Note 0", "flavor": flavor}
-        self.hide = True
+        self.hide = rng.random() < 0.5  # publishing rules: every note is linked anew while they hide something
         files = {f"Note {index}.md": self._note_text() for index in range(NOTES)}
         files.update({"Lib.md": LIB, "User.md": USER, f"{DAYS[0]}.md": "- a day with [[Note 1]]\n",
                       "Aliased.md": "---\naliases: [Nickname]\n---\n- known as [[Nickname]] too\n",
@@ -611,6 +611,24 @@ def test_link_edits_keep_each_local_graph_a_cold_builds(tmp_path, monkeypatch):
         rebuild(builder, NO_EXEC)
         assert site_files(root / "site") == cold_build(root, tmp_path / "cold", execute=False)[0], (edit, title)
     assert sum(graph is not None for graph in made) >= 5
+
+
+def test_a_note_that_becomes_a_ghost_page_and_a_note_again_leaves_each_local_graph_a_cold_builds(tmp_path):
+    """A note deleted while a link to it stays is a ghost page, which local graphs do not draw:
+    its links stay in the garden, but every graph it was in, up to two links away, loses it (and
+    gains it back when its note comes again)."""
+    notes = {"A.md": "- to [[B]]\n", "B.md": "- to [[C]]\n", "C.md": "- the far end\n", "D.md": "- to [[A]]\n"}
+    root = make_garden(tmp_path, notes, 'title = "Far end"\nsearch = false\n')
+    builder = Builder(load_config(root))
+    rebuild(builder, NO_EXEC)
+    for step in ("deleted", "written again"):
+        if step == "deleted":
+            (root / "notes" / "C.md").unlink()
+        else:
+            (root / "notes" / "C.md").write_text(notes["C.md"])
+        rebuild(builder, NO_EXEC)
+        cold = cold_build(root, tmp_path / "cold", execute=False)[0]
+        assert site_files(root / "site") == cold, (step, differences(site_files(root / "site"), cold))
 
 
 WHOLE_GARDEN_FILES = ("all-pages.html", "index.html", "daily-notes.html", "graph.html", "graph.json", "feed.xml",

@@ -232,8 +232,9 @@ class NoteGraph:
         - within two links, in either graph, of a note whose presence, URL or colour differs, or that
           builds on another or is built on otherwise;
         - within two links of both notes of a link that came or went (to draw it, the rings hold both);
-        - that is, or neighbours, a note whose first neighbours differ (a link count that changed
-          can reorder them).
+        - that is, or neighbours, a note whose first neighbours differ (a link count that changed can
+          reorder them, and a neighbour that came or went, as a note becomes a ghost page or one
+          again, while the links to it stay).
         Of those, a drawing is the same when its rings are, in the same order, and hold none of the
         notes of the first kind nor both notes of such a link."""
         if self._made_from is not None and self._made_from[0]() is before:
@@ -250,8 +251,8 @@ class NoteGraph:
         near = self._within(moved, before, 2)
         for pair in links:  # the end with fewer neighbours: its surroundings are the smaller
             near |= self._within({min(pair, key=lambda title: self._degree(title) + before._degree(title))}, before, 2)
-        reordered = {title for title in self._within({title for pair in links for title in pair}, before, 1)
-                     if self._first(title) != before._first(title)}
+        ends = {title for pair in links for title in pair} | moved  # a note that comes or goes leaves its links
+        reordered = {title for title in self._within(ends, before, 1) if self._first(title) != before._first(title)}
         near |= self._within(reordered, before, 1)
         return {title for title in near if self._differs(title, before, moved, links, reordered)}
 
