@@ -417,9 +417,8 @@ def _targets_as_before(garden: Garden, changed: list[tuple[Note, Note]]) -> bool
     for pair in changed:
         for note in pair:
             for target in [*note.tags, *(ref.target for ref in note.refs)]:
-                if target not in targets.named or target in targets.ambiguous:
-                    return False
-                if garden.resolved.get(target, target) in targets.respelled:
+                if (target not in targets.named or target in targets.ambiguous
+                        or garden.resolved.get(target, target) in targets.respelled):
                     return False
     return True
 

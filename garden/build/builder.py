@@ -155,14 +155,17 @@ class Builder:
         parsed and linked (a builder that built something has them), and the index of which files
         read what. `garden serve` calls this in the background after its first build, so that the
         first edit does not wait for it. Stops early, keeping what it loaded, once `cancel` is set."""
+        def stopped() -> bool:
+            return cancel is not None and cancel.is_set()
+
         with build_lock(self.config.cache_dir / "build.lock"), collector_paused():
             self._notice_other_builds()
             last = self._previous()
-            if last is None or (cancel is not None and cancel.is_set()):
+            if last is None or stopped():
                 return
             if self._rebuilder is None:
                 self._rebuilder_of().warm(self.config, Scanner(self.config).scan(last.seen), cancel)
-            if not (cancel is not None and cancel.is_set()):
+            if not stopped():
                 self._rebuilder_of().index_reads(last)
 
     def _rebuilder_of(self) -> Rebuilder:
